@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// xe — a small array language for loss functions and their gradients.
+///
+/// Layers, bottom up:
+/// - `XESyntax`: tokens, lexer, parser, AST.
+/// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff.
+/// - `XELosses`: the loss plugin protocol, the registry and the built-in losses.
+/// - `XERuntime`: values, the compiler to closures, the interpreter and built-ins.
+/// - `xe`: the command-line tool and the REPL.
+let package = Package(
+    name: "xe",
+    products: [
+        .executable(name: "xe", targets: ["xe"]),
+        .library(name: "XERuntime", targets: ["XERuntime"]),
+    ],
+    targets: [
+        .target(
+            name: "CXEShim",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
+        ),
+        .systemLibrary(name: "CLineEdit", path: "Sources/CLineEdit"),
+        .target(name: "XESyntax"),
+        .target(name: "XETensor", dependencies: ["CXEShim"]),
+        .target(name: "XELosses", dependencies: ["XETensor"]),
+        .target(name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "CXEShim"]),
+        .executableTarget(name: "xe", dependencies: ["XERuntime", "CLineEdit", "CXEShim"]),
+        .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
+        .testTarget(name: "XETensorTests", dependencies: ["XETensor"]),
+        .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+#include "CXEShim.h"
+#include <signal.h>
+#include <string.h>
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int signo) {
+    (void)signo;
+    interrupted = 1;
+}
+
+int xe_interrupted(void) { return interrupted != 0; }
+void xe_clear_interrupt(void) { interrupted = 0; }
+void xe_set_interrupt(void) { interrupted = 1; }
+
+void xe_install_sigint_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, NULL);
+}
+
+void xe_default_sigint(void) { signal(SIGINT, SIG_DFL); }
+void xe_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }

@@ -1,0 +1,322 @@
+extension Parser {
+    /// expression := lambda | or
+    mutating func expression() throws(SyntaxError) -> Expr {
+        let start = location
+        if case .identifier(let name) = token, peekToken(1) == .op(.arrow) {
+            _ = advance()
+            _ = advance()
+            skipNewlines()
+            let body = try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.expression() }
+            let parameter = Parameter(name: name, defaultValue: nil, location: start)
+            return .lambda(FunctionDecl(name: nil, parameters: [parameter], body: body), start)
+        }
+        if check(.leftParen), parenthesisStartsLambda() {
+            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.lambda() }
+        }
+        return try orExpression()
+    }
+
+    /// Whether the `(` at the current position opens a lambda's parameter list: its matching
+    /// `)` is followed by `->`.
+    func parenthesisStartsLambda() -> Bool {
+        var depth = 0
+        var i = position
+        while i < tokens.count {
+            switch tokens[i].token {
+            case .op(.leftParen), .op(.leftBracket), .op(.leftBrace): depth += 1
+            case .op(.rightParen), .op(.rightBracket), .op(.rightBrace):
+                depth -= 1
+                if depth == 0 {
+                    return i + 1 < tokens.count && tokens[i + 1].token == .op(.arrow)
+                }
+            case .end: return false
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `(a, b=2) -> body`
+    mutating func lambda() throws(SyntaxError) -> Expr {
+        let start = location
+        try expect(.leftParen)
+        var parameters: [Parameter] = []
+        while !check(.rightParen) {
+            let at = location
+            let name = try expectIdentifier("a parameter name")
+            var value: Expr?
+            if match(.assign) { value = try expression() }
+            parameters.append(Parameter(name: name, defaultValue: value, location: at))
+            if !match(.comma) { break }
+        }
+        try expect(.rightParen, "')' to close the parameter list")
+        try expect(.arrow)
+        skipNewlines()
+        let decl = FunctionDecl(name: nil, parameters: parameters, body: try expression())
+        try checkParameters(decl)
+        return .lambda(decl, start)
+    }
+
+    mutating func orExpression() throws(SyntaxError) -> Expr {
+        var left = try andExpression()
+        var links = 0
+        defer { treeDepth -= links }
+        while check(.or) {
+            let at = location
+            _ = advance()
+            skipNewlines()
+            try chainLink(&links)
+            left = .logical(.or, left, try andExpression(), at)
+        }
+        return left
+    }
+
+    mutating func andExpression() throws(SyntaxError) -> Expr {
+        var left = try notExpression()
+        var links = 0
+        defer { treeDepth -= links }
+        while check(.and) {
+            let at = location
+            _ = advance()
+            skipNewlines()
+            try chainLink(&links)
+            left = .logical(.and, left, try notExpression(), at)
+        }
+        return left
+    }
+
+    mutating func notExpression() throws(SyntaxError) -> Expr {
+        if check(.not) {
+            let at = location
+            _ = advance()
+            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in .unary(.not, try p.notExpression(), at) }
+        }
+        return try comparison()
+    }
+
+    mutating func comparison() throws(SyntaxError) -> Expr {
+        let left = try additive()
+        let operators: [Operator: BinaryOperator] = [
+            .equal: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
+            .greater: .greater, .greaterEqual: .greaterEqual,
+        ]
+        guard case .op(let op) = token, let binary = operators[op] else { return left }
+        let at = location
+        _ = advance()
+        skipNewlines()
+        let right = try additive()
+        if case .op(let next) = token, operators[next] != nil {
+            throw .unexpected(found: "'\(next.rawValue)'", expected: "no second comparison (comparisons do not chain; write 'a < b and b < c')", at: location)
+        }
+        return .binary(binary, left, right, at)
+    }
+
+    mutating func additive() throws(SyntaxError) -> Expr {
+        var left = try multiplicative()
+        var links = 0
+        defer { treeDepth -= links }
+        while true {
+            let op: BinaryOperator
+            switch token {
+            case .op(.plus): op = .add
+            case .op(.minus): op = .subtract
+            default: return left
+            }
+            let at = location
+            _ = advance()
+            skipNewlines()
+            try chainLink(&links)
+            left = .binary(op, left, try multiplicative(), at)
+        }
+    }
+
+    mutating func multiplicative() throws(SyntaxError) -> Expr {
+        var left = try unary()
+        var links = 0
+        defer { treeDepth -= links }
+        while true {
+            let op: BinaryOperator
+            switch token {
+            case .op(.star): op = .multiply
+            case .op(.slash): op = .divide
+            case .op(.at): op = .matmul
+            default: return left
+            }
+            let at = location
+            _ = advance()
+            skipNewlines()
+            try chainLink(&links)
+            left = .binary(op, left, try unary(), at)
+        }
+    }
+
+    mutating func unary() throws(SyntaxError) -> Expr {
+        let at = location
+        let op: UnaryOperator
+        switch token {
+        case .op(.minus): op = .negate
+        case .op(.plus): op = .plus
+        default: return try power()
+        }
+        _ = advance()
+        return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in .unary(op, try p.unary(), at) }
+    }
+
+    /// power := postfix ('^' unary)?, right-associative and tighter than unary minus.
+    mutating func power() throws(SyntaxError) -> Expr {
+        let base = try postfix()
+        guard check(.caret) else { return base }
+        let at = location
+        _ = advance()
+        skipNewlines()
+        let exponent = try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.unary() }
+        return .binary(.power, base, exponent, at)
+    }
+
+    mutating func postfix() throws(SyntaxError) -> Expr {
+        var expr = try primary()
+        var links = 0
+        defer { treeDepth -= links }
+        while true {
+            let at = location
+            if match(.leftParen) {
+                try chainLink(&links)
+                expr = .call(expr, try arguments(), expr.location)
+                _ = at
+            } else if match(.leftBracket) {
+                try chainLink(&links)
+                expr = .index(expr, try subscripts(), at)
+            } else {
+                return expr
+            }
+        }
+    }
+
+    mutating func arguments() throws(SyntaxError) -> [Argument] {
+        var result: [Argument] = []
+        while !check(.rightParen) {
+            let at = location
+            if case .identifier(let label) = token, peekToken(1) == .op(.assign) {
+                _ = advance()
+                _ = advance()
+                result.append(Argument(label: label, value: try expression(), location: at))
+            } else {
+                if result.contains(where: { $0.label != nil }) {
+                    throw .unexpected(found: "a positional argument", expected: "keyword arguments only after the first keyword argument", at: at)
+                }
+                result.append(Argument(label: nil, value: try expression(), location: at))
+            }
+            if !match(.comma) { break }
+        }
+        try expect(.rightParen, "',' or ')' in the argument list")
+        return result
+    }
+
+    mutating func subscripts() throws(SyntaxError) -> [Subscript] {
+        var result: [Subscript] = []
+        repeat {
+            if check(.rightBracket) { break }
+            result.append(try subscriptItem())
+        } while match(.comma)
+        if result.isEmpty { throw failure(expected: "an index inside '[]'") }
+        try expect(.rightBracket, "',' or ']' after the index")
+        return result
+    }
+
+    mutating func subscriptItem() throws(SyntaxError) -> Subscript {
+        func endOfPart(_ p: Parser) -> Bool {
+            p.check(.colon) || p.check(.comma) || p.check(.rightBracket)
+        }
+        var start: Expr?
+        if !check(.colon) { start = try expression() }
+        guard match(.colon) else {
+            guard let start else { throw failure(expected: "an index") }
+            return .index(start)
+        }
+        var stop: Expr?
+        var step: Expr?
+        if !endOfPart(self) { stop = try expression() }
+        if match(.colon), !endOfPart(self) { step = try expression() }
+        return .slice(start: start, stop: stop, step: step)
+    }
+
+    mutating func primary() throws(SyntaxError) -> Expr {
+        let at = location
+        switch token {
+        case .number(let value):
+            _ = advance()
+            return .number(value, at)
+        case .string(let text):
+            _ = advance()
+            return .string(text, at)
+        case .identifier(let name):
+            _ = advance()
+            return .name(name, at)
+        case .keyword(.true):
+            _ = advance()
+            return .number(1, at)
+        case .keyword(.false):
+            _ = advance()
+            return .number(0, at)
+        case .keyword(.if):
+            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.ifExpression() }
+        case .op(.leftBracket):
+            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.arrayLiteral() }
+        case .op(.leftParen):
+            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.parenthesized() }
+        case .op(.leftBrace):
+            return try block()
+        default:
+            throw failure(expected: "an expression")
+        }
+    }
+
+    mutating func ifExpression() throws(SyntaxError) -> Expr {
+        let at = location
+        _ = advance()  // `if`
+        let condition = try expression()
+        let then = try block()
+        // `else` may start the next line.
+        var look = position
+        while tokens[look].token == .newline, look < tokens.count - 1 { look += 1 }
+        guard tokens[look].token == .keyword(.else) else { return .ifElse(condition, then, nil, at) }
+        position = look + 1
+        if check(.if) {
+            return .ifElse(condition, then, try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.ifExpression() }, at)
+        }
+        return .ifElse(condition, then, try block(), at)
+    }
+
+    mutating func arrayLiteral() throws(SyntaxError) -> Expr {
+        let at = location
+        _ = advance()  // `[`
+        var items: [Expr] = []
+        while !check(.rightBracket) {
+            items.append(try expression())
+            if !match(.comma) { break }
+        }
+        try expect(.rightBracket, "',' or ']' in the list")
+        return .array(items, at)
+    }
+
+    mutating func parenthesized() throws(SyntaxError) -> Expr {
+        let at = location
+        _ = advance()  // `(`
+        if check(.rightParen) {
+            throw .unexpected(found: "')'", expected: "an expression inside '()' (write '() -> e' for a function of no arguments)", at: location)
+        }
+        let first = try expression()
+        guard check(.comma) else {
+            try expect(.rightParen, "')'")
+            return first
+        }
+        var items = [first]
+        while match(.comma) {
+            if check(.rightParen) { break }
+            items.append(try expression())
+        }
+        try expect(.rightParen, "',' or ')' in the tuple")
+        return .tuple(items, at)
+    }
+}

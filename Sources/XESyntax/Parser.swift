@@ -1,0 +1,126 @@
+/// Parses tokens into statements by recursive descent with one function per precedence level.
+///
+/// Two limits keep every later recursive walk (compiler, interpreter) on a bounded stack:
+/// `maxNesting` for brackets, blocks and prefix operators, and `maxTreeDepth` for the depth
+/// of the tree that long operator chains build.
+public struct Parser {
+    /// The deepest nesting of brackets, blocks, lambdas and prefix operators.
+    public static let maxNesting = 256
+    /// The deepest expression tree, operator chains included.
+    public static let maxTreeDepth = 20_000
+
+    var tokens: [LexedToken]
+    var position = 0
+    var nesting = 0
+    var treeDepth = 0
+    let comments: [Int: String]
+
+    init(tokens: [LexedToken], comments: [Int: String]) {
+        self.tokens = tokens
+        self.comments = comments
+    }
+
+    /// Parses a whole program.
+    public static func parse(_ source: String, file: String = "") throws(SyntaxError) -> [Stmt] {
+        var lexer = Lexer(source, file: file)
+        let tokens = try lexer.tokenize()
+        var parser = Parser(tokens: tokens, comments: lexer.comments)
+        return try parser.program()
+    }
+
+    // MARK: Token helpers
+
+    var current: LexedToken { tokens[position] }
+    var token: Token { tokens[position].token }
+    var location: SourceLocation { tokens[position].location }
+
+    func peekToken(_ offset: Int) -> Token {
+        let i = position + offset
+        return i < tokens.count ? tokens[i].token : .end
+    }
+
+    mutating func advance() -> LexedToken {
+        let t = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    func check(_ op: Operator) -> Bool { token == .op(op) }
+    func check(_ keyword: Keyword) -> Bool { token == .keyword(keyword) }
+
+    mutating func match(_ op: Operator) -> Bool {
+        if check(op) {
+            _ = advance()
+            return true
+        }
+        return false
+    }
+
+    mutating func match(_ keyword: Keyword) -> Bool {
+        if check(keyword) {
+            _ = advance()
+            return true
+        }
+        return false
+    }
+
+    mutating func skipNewlines() {
+        while token == .newline { _ = advance() }
+    }
+
+    /// The error for an unexpected token: "unexpected end" when the input ran out.
+    func failure(expected: String) -> SyntaxError {
+        if token == .end {
+            return .unexpectedEnd(expected: expected, at: location)
+        }
+        return .unexpected(found: token.display, expected: expected, at: location)
+    }
+
+    mutating func expect(_ op: Operator, _ what: String? = nil) throws(SyntaxError) {
+        guard match(op) else { throw failure(expected: what ?? "'\(op.rawValue)'") }
+    }
+
+    mutating func expectIdentifier(_ what: String) throws(SyntaxError) -> String {
+        guard case .identifier(let name) = token else { throw failure(expected: what) }
+        _ = advance()
+        return name
+    }
+
+    /// Runs `body` one nesting level deeper, refusing to go past the limits.
+    mutating func nested<T>(_ body: (inout Parser) throws(SyntaxError) -> T) throws(SyntaxError) -> T {
+        nesting += 1
+        treeDepth += 1
+        defer {
+            nesting -= 1
+            treeDepth -= 1
+        }
+        if nesting > Parser.maxNesting {
+            throw .tooDeep(limit: Parser.maxNesting, at: location)
+        }
+        if treeDepth > Parser.maxTreeDepth {
+            throw .tooDeep(limit: Parser.maxTreeDepth, at: location)
+        }
+        return try body(&self)
+    }
+
+    /// Counts one more link of an operator chain towards the tree-depth limit.
+    mutating func chainLink(_ links: inout Int) throws(SyntaxError) {
+        links += 1
+        treeDepth += 1
+        if treeDepth > Parser.maxTreeDepth {
+            throw .tooDeep(limit: Parser.maxTreeDepth, at: location)
+        }
+    }
+
+    /// The doc comment: the comment-only lines right above `line`.
+    func docComment(above line: Int) -> String? {
+        var lines: [String] = []
+        var l = line - 1
+        while let text = comments[l] {
+            lines.append(text.hasPrefix(" ") ? String(text.dropFirst()) : text)
+            l -= 1
+        }
+        guard !lines.isEmpty else { return nil }
+        return lines.reversed().joined(separator: "\n")
+    }
+}

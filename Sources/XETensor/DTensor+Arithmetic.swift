@@ -1,0 +1,135 @@
+import Glibc
+
+/// An elementwise operation on two tensors, with broadcasting.
+public enum ArithmeticOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case and = "and", or = "or"
+
+    /// The operation on two scalars: IEEE arithmetic; comparisons and logic give 1 or 0.
+    @inlinable
+    public func apply(_ a: Double, _ b: Double) -> Double {
+        switch self {
+        case .add: return a + b
+        case .subtract: return a - b
+        case .multiply: return a * b
+        case .divide: return a / b
+        case .power: return Glibc.pow(a, b)
+        case .equal: return a == b ? 1 : 0
+        case .notEqual: return a != b ? 1 : 0
+        case .less: return a < b ? 1 : 0
+        case .lessEqual: return a <= b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .greaterEqual: return a >= b ? 1 : 0
+        case .and: return (a != 0 && b != 0) ? 1 : 0
+        case .or: return (a != 0 || b != 0) ? 1 : 0
+        }
+    }
+
+    /// Whether the result has a gradient.
+    public var isDifferentiable: Bool {
+        switch self {
+        case .add, .subtract, .multiply, .divide, .power: return true
+        default: return false
+        }
+    }
+}
+
+extension Tensor {
+    /// `a op b` elementwise with broadcasting, specialised per operator.
+    public static func elementwise(_ op: ArithmeticOperator, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        let name = "'\(op.rawValue)'"
+        switch op {
+        case .add: return try zip(a, b, operation: name, +)
+        case .subtract: return try zip(a, b, operation: name, -)
+        case .multiply: return try zip(a, b, operation: name, *)
+        case .divide: return try zip(a, b, operation: name, /)
+        case .power:
+            if let e = b.scalarValue, b.rank <= a.rank {
+                if e == 2 { return try zip(a, b, operation: name) { x, _ in x * x } }
+                if e == 1 { return try zip(a, b, operation: name) { x, _ in x } }
+            }
+            return try zip(a, b, operation: name) { Glibc.pow($0, $1) }
+        default: return try zip(a, b, operation: name) { op.apply($0, $1) }
+        }
+    }
+
+    /// Shorthands for gradient rules, which only combine tensors of compatible shapes.
+    static func mul(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'*'", *) }
+    static func div(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'/'", /) }
+    static func add(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'+'", +) }
+    static func sub(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'-'", -) }
+}
+
+extension DTensor {
+    /// `a op b` with broadcasting; the arithmetic operators carry gradients, comparisons and
+    /// logic do not.
+    public static func binary(_ op: ArithmeticOperator, _ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
+        let value = try Tensor.elementwise(op, a.value, b.value)
+        guard op.isDifferentiable, a.isTracked || b.isTracked else { return DTensor(value) }
+        let x = a.value, y = b.value
+        let needA = a.isTracked, needB = b.isTracked
+        return record(value, [a, b]) { (g) throws(TensorError) -> [Tensor?] in
+            switch op {
+            case .add:
+                return [needA ? g.reduced(toShape: x.shape) : nil, needB ? g.reduced(toShape: y.shape) : nil]
+            case .subtract:
+                return [needA ? g.reduced(toShape: x.shape) : nil, needB ? g.map { -$0 }.reduced(toShape: y.shape) : nil]
+            case .multiply:
+                return [
+                    needA ? try Tensor.mul(g, y).reduced(toShape: x.shape) : nil,
+                    needB ? try Tensor.mul(g, x).reduced(toShape: y.shape) : nil,
+                ]
+            case .divide:
+                // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y²
+                return [
+                    needA ? try Tensor.div(g, y).reduced(toShape: x.shape) : nil,
+                    needB ? try Tensor.mul(g, Tensor.zip(x, y, operation: "'/'") { -$0 / ($1 * $1) }).reduced(toShape: y.shape) : nil,
+                ]
+            case .power:
+                // d(x^y)/dx = y·x^(y-1); d(x^y)/dy = x^y·log x (0 where x = 0, as PyTorch)
+                var gx: Tensor?
+                var gy: Tensor?
+                if needA {
+                    let d = try Tensor.zip(x, y, operation: "'^'") { base, e in
+                        e == 0 ? 0 : (e == 2 ? 2 * base : (e == 1 ? 1 : e * Glibc.pow(base, e - 1)))
+                    }
+                    gx = try Tensor.mul(g, d).reduced(toShape: x.shape)
+                }
+                if needB {
+                    let d = try Tensor.zip(x, y, operation: "'^'") { base, e in
+                        base == 0 ? 0 : Glibc.pow(base, e) * Glibc.log(base)
+                    }
+                    gy = try Tensor.mul(g, d).reduced(toShape: y.shape)
+                }
+                return [gx, gy]
+            default:
+                return [nil, nil]
+            }
+        }
+    }
+
+    /// `-a`.
+    public static func negate(_ a: DTensor) -> DTensor {
+        record(a.value.map { -$0 }, [a]) { g in [g.map { -$0 }] }
+    }
+
+    /// The matrix product `a @ b` (NumPy's rules for vectors and matrices).
+    public static func matmul(_ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
+        let value = try Tensor.matmul(a.value, b.value)
+        let x = a.value, y = b.value
+        let needA = a.isTracked, needB = b.isTracked
+        return record(value, [a, b]) { (g) throws(TensorError) -> [Tensor?] in
+            // Work on 2-D views: a vector on the left is a row, on the right a column.
+            let m = x.rank == 2 ? x.shape[0] : 1
+            let k = x.shape[x.rank - 1]
+            let n = y.rank == 2 ? y.shape[1] : 1
+            let x2 = try x.reshaped([m, k])
+            let y2 = try y.reshaped([k, n])
+            let g2 = try g.reshaped([m, n])
+            let gx = needA ? try Tensor.matmul(g2, y2.transposed()).reshaped(x.shape) : nil
+            let gy = needB ? try Tensor.matmul(x2.transposed(), g2).reshaped(y.shape) : nil
+            return [gx, gy]
+        }
+    }
+}

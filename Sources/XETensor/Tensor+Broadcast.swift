@@ -1,0 +1,140 @@
+extension Tensor {
+    /// The shape two shapes broadcast to under NumPy's rules: align on the right; each pair of
+    /// lengths must be equal or one of them 1.
+    public static func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws(TensorError) -> [Int] {
+        if a == b { return a }
+        let rank = max(a.count, b.count)
+        var result = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            if da == db || db == 1 {
+                result[i] = da
+            } else if da == 1 {
+                result[i] = db
+            } else {
+                throw .shapeMismatch(operation: operation, a, b)
+            }
+        }
+        return result
+    }
+
+    /// The strides with which `shape` is read when broadcast to `target`: 0 on broadcast axes.
+    @usableFromInline
+    static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+        let own = strides(of: shape)
+        let offset = target.count - shape.count
+        var result = [Int](repeating: 0, count: target.count)
+        for i in 0..<shape.count where shape[i] != 1 {
+            result[i + offset] = own[i]
+        }
+        return result
+    }
+
+    /// Applies `op` elementwise to two tensors broadcast together.
+    @inlinable
+    public static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ op: (Double, Double) -> Double) throws(TensorError) -> Tensor {
+        if a.shape == b.shape {
+            let n = a.count
+            let storage = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+                a.storage.withUnsafeBufferPointer { pa in
+                    b.storage.withUnsafeBufferPointer { pb in
+                        for i in 0..<n { out[i] = op(pa[i], pb[i]) }
+                    }
+                }
+                initialized = n
+            }
+            return Tensor(shape: a.shape, storage: storage)
+        }
+        let shape = try broadcastShape(a.shape, b.shape, operation: operation)
+        let n = try elementCount(shape)
+        if b.count == 1 && shape == a.shape {
+            let s = b.storage[0]
+            return Tensor(shape: shape, storage: a.storage.map { op($0, s) })
+        }
+        if a.count == 1 && shape == b.shape {
+            let s = a.storage[0]
+            return Tensor(shape: shape, storage: b.storage.map { op(s, $0) })
+        }
+        let sa = broadcastStrides(a.shape, to: shape)
+        let sb = broadcastStrides(b.shape, to: shape)
+        let storage = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    forEachRow(shape: shape, strides: [sa, sb]) { o, offsets, inner in
+                        let ia = offsets[0], ib = offsets[1]
+                        let ja = sa[shape.count - 1], jb = sb[shape.count - 1]
+                        for j in 0..<inner { out[o + j] = op(pa[ia + j * ja], pb[ib + j * jb]) }
+                    }
+                }
+            }
+            initialized = n
+        }
+        return Tensor(shape: shape, storage: storage)
+    }
+
+    /// Walks the rows (last axis) of a tensor of `shape` in order, calling `body` with the output
+    /// offset of the row, the row's starting offset in each strided input, and the row length.
+    @inlinable
+    static func forEachRow(shape: [Int], strides: [[Int]], _ body: (Int, [Int], Int) -> Void) {
+        let rank = shape.count
+        if rank == 0 {
+            body(0, [Int](repeating: 0, count: strides.count), 1)
+            return
+        }
+        var total = 1
+        for n in shape { total &*= n }
+        if total == 0 { return }
+        let inner = shape[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var offsets = [Int](repeating: 0, count: strides.count)
+        var o = 0
+        while o < total {
+            body(o, offsets, inner)
+            o += inner
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                for k in 0..<strides.count { offsets[k] += strides[k][axis] }
+                if index[axis] < shape[axis] { break }
+                for k in 0..<strides.count { offsets[k] -= strides[k][axis] * shape[axis] }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    /// Applies `f` to every element.
+    @inlinable
+    public func map(_ f: (Double) -> Double) -> Tensor {
+        Tensor(shape: shape, storage: storage.map(f))
+    }
+
+    /// This tensor broadcast to `target` (copied out in full).
+    public func broadcast(to target: [Int]) throws(TensorError) -> Tensor {
+        if shape == target { return self }
+        let result = try Tensor.broadcastShape(shape, target, operation: "broadcasting")
+        guard result == target else { throw .shapeMismatch(operation: "broadcasting", shape, target) }
+        return try Tensor.zip(self, Tensor(shape: target, repeating: 0), operation: "broadcasting") { a, _ in a }
+    }
+
+    /// Sums a tensor of a broadcast shape back down to `target` (the adjoint of broadcasting),
+    /// as a gradient flowing back through a broadcast must be.
+    public func reduced(toShape target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let st = Tensor.broadcastStrides(target, to: shape)
+        var n = 1
+        for d in target { n &*= d }
+        var result = [Double](repeating: 0, count: n)
+        result.withUnsafeMutableBufferPointer { out in
+            storage.withUnsafeBufferPointer { p in
+                let jt = shape.isEmpty ? 0 : st[shape.count - 1]
+                Tensor.forEachRow(shape: shape, strides: [st]) { o, offsets, inner in
+                    let it = offsets[0]
+                    for j in 0..<inner { out[it + j * jt] += p[o + j] }
+                }
+            }
+        }
+        return Tensor(shape: target, storage: result)
+    }
+}
