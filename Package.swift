@@ -28,7 +28,9 @@ let package = Package(
         .executableTarget(name: "xe", dependencies: ["XERuntime", "CLineEdit", "CXEShim"]),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
         .testTarget(name: "XETensorTests", dependencies: ["XETensor"]),
-        .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
+        .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
+        .testTarget(name: "XECLITests", dependencies: ["xe"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,1 +1,15 @@
-print("xe")
+import CXEShim
+import Glibc
+
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    Console.error("xe: \(error.message)\n\(CommandLineOptions.usage)")
+    exit(2)
+}
+
+xe_ignore_sigpipe()
+let app = App(options: options)
+app.runOnLargeStack()
+exit(app.status)

@@ -16,4 +16,18 @@ void xe_default_sigint(void);
 /// Ignores SIGPIPE so that writes to a closed pipe fail with EPIPE instead of killing xe.
 void xe_ignore_sigpipe(void);
 
+
+
+/// Writes n bytes to standard output; 0 on success, -1 on error (EPIPE included).
+int xe_write_out(const char *text, size_t n);
+/// Writes n bytes to standard error.
+int xe_write_err(const char *text, size_t n);
+/// Flushes standard output; 0 on success.
+int xe_flush_out(void);
+/// Whether file descriptor fd is a terminal.
+int xe_isatty(int fd);
+/// Runs body(context) on a new thread with a stack of stack_bytes, and waits for it.
+/// Returns 0 on success, or the pthread error code.
+int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context);
+
 #endif

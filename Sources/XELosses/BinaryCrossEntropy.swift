@@ -1,0 +1,74 @@
+import Glibc
+import XETensor
+
+/// Binary cross-entropy on probabilities:
+/// ℓ = −[y·log(p̂) + (1−y)·log(1−p̂)], p̂ = clip(p, ε, 1−ε), elementwise; `mean` averages over
+/// every element.
+struct BinaryCrossEntropy: Loss {
+    let name = "bce"
+    let summary = "binary cross-entropy on probabilities: -[y log p + (1-y) log(1-p)]"
+    let hasGradient = true
+    let parameters = [
+        LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)"),
+        LossParameter("p", required: true, summary: "predicted probabilities in [0, 1]"),
+        LossParameter("eps", default: .number(1e-15), summary: "p is clipped into [eps, 1-eps] before the logs"),
+        LossSupport.reductionParameter,
+        LossSupport.weightParameter("multiplies each element's loss (broadcast)"),
+    ]
+    var help: String {
+        """
+        \(signature)
+          Binary cross-entropy on probabilities.
+          Formula: l_i = -[y_i·log(p̂_i) + (1-y_i)·log(1-p̂_i)],  p̂ = clip(p, eps, 1-eps)
+          mean: Σ w_i·l_i / n over every element;  sum: Σ w_i·l_i;  none: w_i·l_i
+          y and p broadcast; values outside [0, 1] are an error (for logits use bce_logits).
+          Gradient: ∂l/∂p = -(y/p̂ - (1-y)/(1-p̂)) where eps ≤ p ≤ 1-eps, else 0.
+          Example: bce([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2])  →  0.164252033486018
+        """
+    }
+
+    func validate(_ arguments: LossArguments) throws {
+        try LossSupport.checkRange(arguments.tensor("y").value, loss: name, name: "y", role: "target",
+                                   hint: "targets must be labels 0/1 or probabilities")
+        try LossSupport.checkRange(arguments.tensor("p").value, loss: name, name: "p", role: "prediction",
+                                   hint: "bce takes probabilities; for raw scores (logits) use bce_logits")
+        let eps = try arguments.number("eps")
+        guard eps >= 0, eps < 0.5 else { throw TensorError.invalid("bce: eps must be in [0, 0.5), not \(Tensor.format(eps))") }
+    }
+
+    func forward(_ arguments: LossArguments) throws -> DTensor {
+        let y = try arguments.tensor("y"), p = try arguments.tensor("p")
+        let eps = try arguments.number("eps")
+        let pc = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps))
+        var losses = try -(y * pc.log + (1 - y) * (1 - pc).log)
+        if let w = try arguments.optionalTensor("weight") { losses = try losses * w }
+        return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
+    }
+
+    func value(_ arguments: LossArguments) throws -> Tensor {
+        let y = try arguments.tensor("y").value, p = try arguments.tensor("p").value
+        let eps = try arguments.number("eps")
+        let hi = 1 - eps
+        var losses = try Tensor.zip(y, p, operation: "bce") { t, q in
+            let c = q < eps ? eps : (q > hi ? hi : q)
+            if t == 1 { return -Glibc.log(c) }
+            if t == 0 { return -Glibc.log(1 - c) }
+            return -(t * Glibc.log(c) + (1 - t) * Glibc.log(1 - c))
+        }
+        if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
+        return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
+    }
+
+    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
+        let y = try arguments.tensor("y").value, p = try arguments.tensor("p").value
+        let eps = try arguments.number("eps")
+        let hi = 1 - eps
+        var d = try Tensor.zip(y, p, operation: "bce") { t, q in
+            guard q >= eps, q <= hi else { return 0 }
+            return -(t / q - (1 - t) / (1 - q))
+        }
+        if let w = try arguments.optionalTensor("weight") { d = try Tensor.elementwise(.multiply, d, w.value) }
+        let scale = try LossSupport.upstreamScale(upstream, shape: d.shape, reduction: arguments.string("reduction", choices: LossSupport.reductions))
+        return try Tensor.elementwise(.multiply, d, scale).reduced(toShape: p.shape)
+    }
+}

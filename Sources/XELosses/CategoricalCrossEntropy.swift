@@ -1,0 +1,75 @@
+import Glibc
+import XETensor
+
+/// Categorical cross-entropy on probabilities, rows are samples and the last axis classes:
+/// ℓ_i = −Σ_c w_c·y′_ic·log(clip(p_ic, ε, 1−ε)), y′ = (1−s)·y + s/C with label smoothing s.
+/// A weighted mean divides by Σ_i Σ_c w_c·y_ic (PyTorch's rule for class indices).
+struct CategoricalCrossEntropy: Loss {
+    let name = "cce"
+    let summary = "categorical cross-entropy on probabilities: -Σ_c y_c log p_c per sample"
+    let hasGradient = true
+    let parameters = [
+        LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
+        LossParameter("p", required: true, summary: "predicted probabilities, one row per sample"),
+        LossParameter("eps", default: .number(1e-15), summary: "p is clipped into [eps, 1-eps] before the log"),
+        LossParameter("label_smoothing", default: .number(0), summary: "s: targets become (1-s)·y + s/C"),
+        LossSupport.reductionParameter,
+        LossSupport.weightParameter("one weight per class"),
+    ]
+    var help: String {
+        """
+        \(signature)
+          Categorical cross-entropy on probabilities; rows are samples, the last axis classes.
+          y: one-hot or probability rows of p's shape, or (p n×C) a vector of n class indices.
+          Formula: l_i = -Σ_c w_c·y'_ic·log(clip(p_ic, eps, 1-eps)),  y' = (1-s)·y + s/C
+          mean: Σ_i l_i / n;  weighted mean: Σ_i l_i / Σ_i Σ_c w_c·y_ic;  none: one loss per sample
+          Probabilities outside [0, 1] are an error (for logits use cce_logits).
+          Gradient: ∂l_i/∂p_ic = -w_c·y'_ic / p_ic where eps ≤ p ≤ 1-eps, else 0.
+          Example: cce([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.3, 0.5]])  →  0.4243218919376292
+        """
+    }
+
+    func validate(_ arguments: LossArguments) throws {
+        let p = try arguments.tensor("p").value
+        for (i, v) in p.storage.enumerated() where !(v >= 0 && v <= 1) {
+            throw TensorError.invalid("cce: prediction p\(LossSupport.position(i, in: p.shape)) = \(Tensor.format(v)) is not a probability in [0, 1]; if these are raw scores (logits), use cce_logits")
+        }
+        _ = try CategoricalTargets(arguments.tensor("y"), predictions: p.shape, loss: name)
+        let s = try arguments.number("label_smoothing")
+        guard s >= 0, s <= 1 else { throw TensorError.invalid("cce: label_smoothing must be in [0, 1], not \(Tensor.format(s))") }
+        let eps = try arguments.number("eps")
+        guard eps >= 0, eps < 0.5 else { throw TensorError.invalid("cce: eps must be in [0, 0.5), not \(Tensor.format(eps))") }
+    }
+
+    func forward(_ arguments: LossArguments) throws -> DTensor {
+        let p = try arguments.tensor("p")
+        let eps = try arguments.number("eps")
+        let logP = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps)).log
+        return try CategoricalSupport.forward(arguments, logProbabilities: logP, shape: p.shape)
+    }
+
+    func value(_ arguments: LossArguments) throws -> Tensor {
+        let p = try arguments.tensor("p").value
+        let eps = try arguments.number("eps")
+        let hi = 1 - eps
+        let logP = p.map { Glibc.log($0 < eps ? eps : ($0 > hi ? hi : $0)) }
+        return try CategoricalSupport.value(arguments, logProbabilities: logP)
+    }
+
+    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
+        let p = try arguments.tensor("p").value
+        let eps = try arguments.number("eps")
+        let plan = try CategoricalSupport.Plan(arguments, shape: p.shape)
+        var out = [Double](repeating: 0, count: p.count)
+        let scale = try plan.sampleScale(upstream)
+        for i in 0..<plan.samples {
+            for c in 0..<plan.classes {
+                let k = i * plan.classes + c
+                let q = p.storage[k]
+                guard q >= eps, q <= 1 - eps else { continue }
+                out[k] = -scale[i] * plan.weightedTarget(k, c) / q
+            }
+        }
+        return Tensor(shape: p.shape, storage: out)
+    }
+}

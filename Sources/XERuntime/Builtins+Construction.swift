@@ -1,0 +1,93 @@
+import XESyntax
+import XETensor
+
+extension Builtins {
+    /// The start, stop and step of `range(n)` or `range(a, b, step)`, checked.
+    static func rangeBounds(_ values: [Value], at location: SourceLocation) throws -> (Int, Int, Int) {
+        let ints = try values.map { try Interpreter.integer($0, what: "range(): an argument (use linspace for fractional steps)", at: location) }
+        let (start, stop, step): (Int, Int, Int)
+        switch ints.count {
+        case 1: (start, stop, step) = (0, ints[0], 1)
+        case 2: (start, stop, step) = (ints[0], ints[1], 1)
+        default: (start, stop, step) = (ints[0], ints[1], ints[2])
+        }
+        guard step != 0 else { throw XEError.argument("range(): step cannot be zero", at: location) }
+        return (start, stop, step)
+    }
+
+    static let range = Builtin(
+        "range", [ParameterSpec("a", required: true), ParameterSpec("b"), ParameterSpec("step")],
+        summary: "whole numbers from a (default 0) up to but not including b, by step",
+        details: "Forms: range(n) = [0, 1, ..., n-1]; range(a, b); range(a, b, step)\nExample: range(2, 10, 3)  →  [2, 5, 8]"
+    ) { call in
+        let values = call.bound.compactMap { $0 }
+        let (start, stop, step) = try rangeBounds(values, at: call.location)
+        let span = step > 0 ? stop - start : start - stop
+        let count = span <= 0 ? 0 : (span - 1) / abs(step) + 1
+        guard count <= Tensor.maxElements else { throw XEError(.tensor(.tooLarge(elements: "\(count)")), at: call.location) }
+        var out = [Double]()
+        out.reserveCapacity(count)
+        var v = start
+        for _ in 0..<count {
+            out.append(Double(v))
+            v &+= step
+        }
+        return .tensor(Tensor(vector: out))
+    }
+
+    static func filled(_ name: String, _ value: Double, _ example: String) -> Builtin {
+        Builtin(name, [ParameterSpec("shape", required: true)], summary: "a tensor of \(Tensor.format(value))s of the given shape",
+                details: "A shape is a vector such as [2, 3], or one number for a vector.\nExample: \(example)") { call in
+            Value(try Tensor(shape: try call.shape(0), repeating: value))
+        }
+    }
+
+    static func random(_ name: String, _ summary: String, _ draw: @escaping (inout RandomSource) -> Double) -> Builtin {
+        Builtin(name, [ParameterSpec("shape", default: .tensor(Tensor(vector: [])))], summary: summary + "; seed(n) makes it reproducible",
+                details: "Example: seed(0); \(name)([2, 2])") { call in
+            let shape = try call.shape(0)
+            let n = shape.reduce(1, *)
+            var out = [Double](repeating: 0, count: n)
+            for i in 0..<n { out[i] = draw(&call.interpreter.random) }
+            return Value(Tensor(shape: shape, storage: out))
+        }
+    }
+
+    static let construction: [Builtin] = [
+        filled("zeros", 0, "zeros([2, 3])"),
+        filled("ones", 1, "ones(3)  →  [1, 1, 1]"),
+        Builtin("fill", [ParameterSpec("shape", required: true), ParameterSpec("v", required: true)], summary: "a tensor of the given shape with every element v",
+                details: "Example: fill([2, 2], 0.5)  →  [[0.5, 0.5], [0.5, 0.5]]") { call in
+            Value(try Tensor(shape: try call.shape(0), repeating: try call.number(1, "the fill value")))
+        },
+        Builtin("linspace", [ParameterSpec("a", required: true), ParameterSpec("b", required: true), ParameterSpec("n", default: .number(50))],
+                summary: "n evenly spaced numbers from a to b, both included (NumPy's linspace)",
+                details: "Formula: a + i·(b - a)/(n - 1), i = 0..n-1, the last exactly b\nExample: linspace(0, 1, 5)  →  [0, 0.25, 0.5, 0.75, 1]") { call in
+            let a = try call.number(0, "the start"), b = try call.number(1, "the end")
+            let n = try call.integer(2, "n")
+            guard n >= 0 else { throw XEError.argument("linspace(): n cannot be negative (got \(n))", at: call.location) }
+            guard n <= Tensor.maxElements else { throw XEError(.tensor(.tooLarge(elements: "\(n)")), at: call.location) }
+            if n == 1 { return .tensor(Tensor(vector: [a])) }
+            let step = (b - a) / Double(n - 1)
+            var out = (0..<n).map { Double($0) * step + a }
+            if n > 1 { out[n - 1] = b }
+            return .tensor(Tensor(vector: out))
+        },
+        range,
+        Builtin("eye", [ParameterSpec("n", required: true)], summary: "the n×n identity matrix", details: "Example: eye(2)  →  [[1, 0], [0, 1]]") { call in
+            let n = try call.integer(0, "n")
+            guard n >= 0 else { throw XEError.argument("eye(): n cannot be negative (got \(n))", at: call.location) }
+            var t = try Tensor(shape: [n, n], repeating: 0)
+            for i in 0..<n { t.storage[i * n + i] = 1 }
+            return .tensor(t)
+        },
+        random("rand", "uniform random numbers in [0, 1)") { $0.uniform() },
+        random("randn", "standard normal random numbers") { $0.normal() },
+        Builtin("seed", [ParameterSpec("n", required: true)], summary: "seeds rand and randn, so a run can be repeated exactly",
+                details: "Example: seed(42); rand(3)") { call in
+            let n = try call.integer(0, "the seed")
+            call.interpreter.random.reseed(UInt64(bitPattern: Int64(n)))
+            return .none
+        },
+    ]
+}

@@ -1,0 +1,53 @@
+import Glibc
+import XETensor
+
+extension Builtins {
+    static let information: [Builtin] = [
+        Builtin("print", [], variadic: true, summary: "prints its arguments separated by spaces: strings raw, values as the REPL shows them",
+                details: "Example: print(\"loss:\", bce(y, p))") { call in
+            call.interpreter.output(call.rest.map(call.interpreter.printed).joined(separator: " ") + "\n")
+            return .none
+        },
+        Builtin("help", [ParameterSpec("name")], summary: "the help of a function or loss: help(bce) or help(\"bce\")",
+                details: "Example: help(cce)") { call in
+            call.interpreter.output(try call.interpreter.helpText(for: call.value(0), at: call.location) + "\n")
+            return .none
+        },
+        Builtin("timeit", [ParameterSpec("f", required: true), ParameterSpec("n", default: .number(10))],
+                summary: "runs the zero-argument function f n times; the median time in seconds",
+                details: "Example: timeit(() -> bce(y, p))") { call in
+            let f = try call.function(0)
+            let n = try call.integer(1, "n")
+            guard n >= 1 else { throw XEError.argument("timeit(): n must be at least 1 (got \(n))", at: call.location) }
+            var times: [Double] = []
+            for _ in 0..<n {
+                let start = monotonicSeconds()
+                _ = try call.interpreter.call(.function(f), Arguments([]), at: call.location)
+                times.append(monotonicSeconds() - start)
+            }
+            times.sort()
+            let median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
+            return .number(median)
+        },
+        Builtin("grad", [ParameterSpec("f", required: true), ParameterSpec("argnum", default: .number(0))],
+                summary: "grad(expr, x, ...): the gradient of a scalar expression; grad(f): the gradient function of f",
+                details: """
+                Forms: grad(expr, x) has x's shape; grad(expr, x, y) is a tuple (gx, gy);
+                grad(f) is a function giving ∂f/∂(first argument); grad(f, argnum=k) for argument k.
+                The gradient of a mean over n carries the 1/n. Kinks as PyTorch: clip passes where
+                lo ≤ x ≤ hi, abs'(0) = 0, max and min split ties evenly.
+                Example: x = [1, 2, 3]; grad(sum(x^2), x)  →  [2, 4, 6]
+                """) { call in
+            let f = try call.function(0)
+            let k = try call.integer(1, "argnum")
+            guard k >= 0 else { throw XEError.argument("grad(): argnum cannot be negative", at: call.location) }
+            return .function(GradientFunction(function: f, argnum: k))
+        },
+    ]
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}

@@ -1,0 +1,62 @@
+import Glibc
+import XETensor
+
+extension Builtins {
+    static func elementwise(_ f: UnaryFunction, _ summary: String, _ formula: String, _ example: String) -> Builtin {
+        Builtin(f.rawValue, [x()], summary: summary, details: "Formula: \(formula)\nExample: \(example)") { call in
+            let t = try call.tensor(0)
+            if !t.isTracked, t.value.isScalar { return .number(f.apply(t.value.storage[0])) }
+            return Value(DTensor.apply(f, t))
+        }
+    }
+
+    static let math: [Builtin] = [
+        elementwise(.log, "natural logarithm, elementwise", "log(x); log(0) = -inf, log(-1) = nan; d/dx = 1/x", "log([1, e])  →  [0, 1]"),
+        elementwise(.exp, "exponential, elementwise", "exp(x) = e^x; d/dx = e^x", "exp(0)  →  1"),
+        elementwise(.sqrt, "square root, elementwise", "sqrt(x) = x^(1/2); d/dx = 1/(2·sqrt(x))", "sqrt([4, 9])  →  [2, 3]"),
+        elementwise(.abs, "absolute value, elementwise", "|x|; d/dx = sign(x), 0 at x = 0", "abs([-2, 3])  →  [2, 3]"),
+        elementwise(.sigmoid, "logistic sigmoid, elementwise, stable for any x", "σ(x) = 1/(1 + e^-x); d/dx = σ(x)·(1 - σ(x))", "sigmoid(0)  →  0.5"),
+        elementwise(.log1p, "log(1 + x), accurate for small x", "log1p(x) = log(1 + x); d/dx = 1/(1 + x)", "log1p(1e-10)  →  9.9999999995e-11"),
+        elementwise(.tanh, "hyperbolic tangent, elementwise", "tanh(x); d/dx = 1 - tanh(x)²", "tanh(0)  →  0"),
+        elementwise(.relu, "rectified linear unit, elementwise", "relu(x) = max(x, 0); d/dx = 1 for x > 0, else 0", "relu([-1, 2])  →  [0, 2]"),
+        Builtin("clip", [x(), ParameterSpec("lo", required: true), ParameterSpec("hi", required: true)],
+                summary: "limits x to [lo, hi], elementwise",
+                details: "Formula: clip(x, lo, hi) = min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi\nExample: clip([-1, 0.5, 2], 0, 1)  →  [0, 0.5, 1]") { call in
+            Value(try DTensor.clip(try call.tensor(0), try call.tensor(1, "lower bound"), try call.tensor(2, "upper bound")))
+        },
+        Builtin("maximum", [x("a"), x("b")], summary: "the larger of a and b, elementwise (broadcasting)",
+                details: "Formula: maximum(a, b); at ties the gradient is split evenly\nExample: maximum([1, 5], 3)  →  [3, 5]") { call in
+            Value(try DTensor.extremum(try call.tensor(0), try call.tensor(1), maximum: true))
+        },
+        Builtin("minimum", [x("a"), x("b")], summary: "the smaller of a and b, elementwise (broadcasting)",
+                details: "Formula: minimum(a, b); at ties the gradient is split evenly\nExample: minimum([1, 5], 3)  →  [1, 3]") { call in
+            Value(try DTensor.extremum(try call.tensor(0), try call.tensor(1), maximum: false))
+        },
+        Builtin("entropy", [x("p"), ParameterSpec("base", default: .number(2.718281828459045))],
+                summary: "Shannon entropy over the last axis, with 0·log 0 = 0",
+                details: "Formula: H(p) = -Σ_i p_i·log(p_i) / log(base)\nExample: entropy([0.5, 0.5], base=2)  →  1") { call in
+            let p = try call.tensor(0, "distribution p")
+            let base = try call.number(1, "base")
+            guard base > 0, base != 1 else { throw XEError.argument("entropy(): base must be positive and not 1, not \(Tensor.format(base))", at: call.location) }
+            let h = try (-xLogY(p, p)).sum(axis: p.value.rank == 0 ? nil : -1)
+            return Value(base == Glibc.exp(1.0) ? h : try h / DTensor(scalar: Glibc.log(base)))
+        },
+        Builtin("kl_div", [x("p"), x("q")], summary: "Kullback–Leibler divergence KL(p‖q) over the last axis",
+                details: "Formula: KL(p‖q) = Σ_i p_i·log(p_i/q_i), with 0·log(0/q) = 0\nExample: kl_div([0.5, 0.5], [0.9, 0.1])  →  0.5108256237659907") { call in
+            let p = try call.tensor(0, "distribution p"), q = try call.tensor(1, "distribution q")
+            let axis: Int? = max(p.value.rank, q.value.rank) == 0 ? nil : -1
+            return Value(try (xLogY(p, p) - xLogY(p, q)).sum(axis: axis))
+        },
+    ]
+
+    /// x·log(y) elementwise with 0·log(y) = 0; ∂/∂x = log y, ∂/∂y = x/y.
+    static func xLogY(_ x: DTensor, _ y: DTensor) throws -> DTensor {
+        let value = try Tensor.zip(x.value, y.value, operation: "x·log y") { a, b in a == 0 && !b.isNaN ? 0 : a * Glibc.log(b) }
+        let xv = x.value, yv = y.value
+        return DTensor.record(value, [x, y]) { (g) throws(TensorError) -> [Tensor?] in
+            let gx = try Tensor.zip(g, Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 && b == 0 ? 0 : Glibc.log(b) }, operation: "x·log y", *)
+            let gy = try Tensor.zip(g, Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 ? 0 : a / b }, operation: "x·log y", *)
+            return [gx.reduced(toShape: xv.shape), gy.reduced(toShape: yv.shape)]
+        }
+    }
+}

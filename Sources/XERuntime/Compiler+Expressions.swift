@@ -1,0 +1,207 @@
+import XESyntax
+import XETensor
+
+extension Compiler {
+    func compile(_ expr: Expr) throws -> Code {
+        let interpreter = self.interpreter
+        switch expr {
+        case .number(let x, _):
+            let v = Value.number(x)
+            return { _ in v }
+        case .string(let s, _):
+            let v = Value.string(s)
+            return { _ in v }
+        case .name(let name, let location):
+            return read(name, at: location)
+        case .array(let items, let location):
+            let codes = try items.map(compile)
+            return { f in try interpreter.makeArray(try codes.map { try $0(f) }, at: location) }
+        case .tuple(let items, _):
+            let codes = try items.map(compile)
+            return { f in .tuple(try codes.map { try $0(f) }) }
+        case .unary(let op, let operand, let location):
+            let a = try compile(operand)
+            if op == .negate, case .number(let x, _) = operand {
+                let v = Value.number(-x)
+                return { _ in v }
+            }
+            return { f in try interpreter.unary(op, try a(f), at: location) }
+        case .binary(let op, let left, let right, let location):
+            return try compileBinary(op, left, right, at: location)
+        case .logical(let op, let left, let right, let location):
+            let a = try compile(left)
+            let b = try compile(right)
+            return { f in
+                let x = try a(f)
+                if case .number(let v) = x {
+                    if op == .and, v == 0 { return .number(0) }
+                    if op == .or, v != 0 { return .number(1) }
+                    let y = try b(f)
+                    if case .number(let w) = y { return .number(w != 0 ? 1 : 0) }
+                    return try interpreter.logical(op, x, y, at: location)
+                }
+                return try interpreter.logical(op, x, try b(f), at: location)
+            }
+        case .call(let callee, let arguments, let location):
+            return try compileCall(callee, arguments, at: location)
+        case .index(let base, let subscripts, let location):
+            let b = try compile(base)
+            let s = try compileSubscripts(subscripts)
+            return { f in try interpreter.index(try b(f), try s(f), at: location) }
+        case .lambda(let decl, let location):
+            let template = try compileFunction(decl, at: location)
+            return { f in .function(UserFunction(template: template, captured: f)) }
+        case .block(let statements, _):
+            let saved = echo
+            echo = nil
+            defer { echo = saved }
+            if statements.isEmpty { return { _ in .none } }
+            return try compileStatements(statements)
+        case .ifElse(let condition, let then, let otherwise, let location):
+            let c = try compile(condition)
+            let t = try compile(then)
+            let e = try otherwise.map(compile)
+            return { f in
+                if try Compiler.truth(try c(f), at: location) { return try t(f) }
+                return try e?(f) ?? .none
+            }
+        }
+    }
+
+    /// Binary operators, with the all-scalar case computed inline.
+    func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, at location: SourceLocation) throws -> Code {
+        let a = try compile(left)
+        let b = try compile(right)
+        let interpreter = self.interpreter
+        switch op {
+        case .add:
+            return { f in
+                let x = try a(f), y = try b(f)
+                if case .number(let u) = x, case .number(let v) = y { return .number(u + v) }
+                return try interpreter.binary(op, x, y, at: location)
+            }
+        case .subtract:
+            return { f in
+                let x = try a(f), y = try b(f)
+                if case .number(let u) = x, case .number(let v) = y { return .number(u - v) }
+                return try interpreter.binary(op, x, y, at: location)
+            }
+        case .multiply:
+            return { f in
+                let x = try a(f), y = try b(f)
+                if case .number(let u) = x, case .number(let v) = y { return .number(u * v) }
+                return try interpreter.binary(op, x, y, at: location)
+            }
+        case .divide:
+            return { f in
+                let x = try a(f), y = try b(f)
+                if case .number(let u) = x, case .number(let v) = y { return .number(u / v) }
+                return try interpreter.binary(op, x, y, at: location)
+            }
+        default:
+            return { f in try interpreter.binary(op, try a(f), try b(f), at: location) }
+        }
+    }
+
+    /// A call; `grad(expr, x, ...)` and `explain(expr)` take their first argument unevaluated.
+    func compileCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
+        let interpreter = self.interpreter
+        if case .name(let name, _) = callee, case .global(let g) = resolve(name) {
+            if name == "grad", arguments.count >= 2, arguments.allSatisfy({ $0.label == nil }) {
+                let special = try compileGrad(arguments, at: location)
+                let normal = try compileOrdinaryCall(callee, arguments, at: location)
+                let globals = interpreter.globals
+                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
+            }
+        }
+        return try compileOrdinaryCall(callee, arguments, at: location)
+    }
+
+    func compileOrdinaryCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
+        let interpreter = self.interpreter
+        let function = try compile(callee)
+        let positional = try arguments.filter { $0.label == nil }.map { try compile($0.value) }
+        let keywords = try arguments.compactMap { a -> (String, Code)? in
+            guard let label = a.label else { return nil }
+            return (label, try compile(a.value))
+        }
+        var seen = Set<String>()
+        for (label, _) in keywords where !seen.insert(label).inserted {
+            throw XEError.argument("the keyword argument '\(label)' is given twice", at: location)
+        }
+        if keywords.isEmpty {
+            switch positional.count {
+            case 1:
+                let p0 = positional[0]
+                return { f in try interpreter.call(try function(f), Arguments([try p0(f)]), at: location) }
+            case 2:
+                let p0 = positional[0], p1 = positional[1]
+                return { f in try interpreter.call(try function(f), Arguments([try p0(f), try p1(f)]), at: location) }
+            default:
+                return { f in try interpreter.call(try function(f), Arguments(try positional.map { try $0(f) }), at: location) }
+            }
+        }
+        return { f in
+            let fn = try function(f)
+            let args = Arguments(try positional.map { try $0(f) }, keywords: try keywords.map { ($0.0, try $0.1(f)) })
+            return try interpreter.call(fn, args, at: location)
+        }
+    }
+
+    /// `grad(expr, x, y, ...)`: evaluates `expr` with each variable replaced by a tracked leaf,
+    /// then sweeps backwards. The variables get their values back afterwards.
+    func compileGrad(_ arguments: [Argument], at location: SourceLocation) throws -> Code {
+        let interpreter = self.interpreter
+        var refs: [(String, Code, (Frame, Value) -> Void)] = []
+        for argument in arguments.dropFirst() {
+            guard case .name(let name, let at) = argument.value else {
+                throw XEError.argument("grad(expr, x): x must be the name of a variable, not an expression; assign it to a variable first (e.g. w = ...; grad(loss, w))", at: argument.location)
+            }
+            refs.append((name, read(name, at: at), store(name)))
+        }
+        let expression = try compile(arguments[0].value)
+        return { f in
+            var originals: [Value] = []
+            var leaves: [Node] = []
+            for (name, readVar, _) in refs {
+                let v = try readVar(f)
+                guard let t = v.tensorValue else {
+                    throw XEError.type("grad: '\(name)' is \(v.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
+                }
+                originals.append(v)
+                leaves.append(Node(leaf: t))
+            }
+            for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, .tracked(leaves[i])) }
+            defer { for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, originals[i]) } }
+            let result = try expression(f)
+            let grads = try interpreter.gradients(of: result, withRespectTo: leaves, at: location)
+            return grads.count == 1 ? grads[0] : .tuple(grads)
+        }
+    }
+
+    /// Each subscript of `x[...]` as a closure giving a `TensorIndex`.
+    func compileSubscripts(_ subscripts: [Subscript]) throws -> (Frame) throws -> [TensorIndex] {
+        let parts = try subscripts.map { s -> (Frame) throws -> TensorIndex in
+            switch s {
+            case .index(let e):
+                let code = try compile(e)
+                let at = e.location
+                return { f in try Interpreter.tensorIndex(try code(f), at: at) }
+            case .slice(let start, let stop, let step):
+                let codes = try [start, stop, step].map { e in try e.map { (compiled: try compile($0), at: $0.location) } }
+                return { f in
+                    let bounds = try codes.map { c -> Int? in
+                        guard let c else { return nil }
+                        return try Interpreter.integer(try c.compiled(f), what: "a slice bound", at: c.at)
+                    }
+                    return .range(start: bounds[0], stop: bounds[1], step: bounds[2])
+                }
+            }
+        }
+        if parts.count == 1 {
+            let p = parts[0]
+            return { f in [try p(f)] }
+        }
+        return { f in try parts.map { try $0(f) } }
+    }
+}

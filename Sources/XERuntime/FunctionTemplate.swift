@@ -1,0 +1,33 @@
+import XESyntax
+
+/// A compiled function, lambda or loss body, shared by every closure made from it.
+final class FunctionTemplate {
+    let name: String
+    let parameters: [String]
+    /// The compiled default of each parameter, evaluated in the new frame at call time (so a
+    /// default may use earlier parameters: `f(x, n=len(x))`).
+    let defaults: [Code?]
+    let defaultTexts: [String?]
+    let slotCount: Int
+    let body: Code
+    let doc: String?
+    let location: SourceLocation
+
+    init(name: String, parameters: [String], defaults: [Code?], defaultTexts: [String?], slotCount: Int,
+         body: @escaping Code, doc: String?, location: SourceLocation) {
+        self.name = name
+        self.parameters = parameters
+        self.defaults = defaults
+        self.defaultTexts = defaultTexts
+        self.slotCount = slotCount
+        self.body = body
+        self.doc = doc
+        self.location = location
+    }
+
+    /// `f(x, k=2)`.
+    var signature: String {
+        let list = zip(parameters, defaultTexts).map { name, text in text.map { "\(name)=\($0)" } ?? name }
+        return "\(name)(" + list.joined(separator: ", ") + ")"
+    }
+}

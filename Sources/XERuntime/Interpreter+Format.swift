@@ -1,0 +1,62 @@
+import XESyntax
+import XETensor
+
+extension Interpreter {
+    /// A value as the REPL shows it: numbers in the shortest round-trip form, tensors as
+    /// pasteable literals, strings quoted.
+    public func format(_ value: Value) -> String {
+        switch value {
+        case .number(let x): return Tensor.format(x)
+        case .tensor(let t): return t.description
+        case .tracked(let n): return n.value.description
+        case .string(let s): return Interpreter.quoted(s)
+        case .function(let f):
+            if f is LossCallable { return "<loss \(f.signature)>" }
+            if f is Builtin { return "<built-in \(f.signature)>" }
+            return "<function \(f.signature)>"
+        case .tuple(let items): return "(" + items.map(format).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+        case .none: return ""
+        }
+    }
+
+    /// A value as `print` shows it: like `format`, but strings raw.
+    public func printed(_ value: Value) -> String {
+        if case .string(let s) = value { return s }
+        return format(value)
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The error as xe prints it: `file:line:col: error: message`, the source line and a caret
+    /// under the column; "error:" in red when `color` is set.
+    public func render(_ error: XEError, color: Bool = false) -> String {
+        let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        guard let location = error.location else {
+            return "\(label) \(error.message)"
+        }
+        var text = "\(location): \(label) \(error.message)"
+        if let lines = sources[location.file], location.line >= 1, location.line <= lines.count {
+            let line = lines[location.line - 1]
+            let shown = line.count > 200 ? String(line.prefix(200)) + " …" : String(line)
+            text += "\n" + shown
+            var caret = ""
+            for (i, c) in line.unicodeScalars.enumerated() where i < location.column - 1 && i < 200 {
+                caret.unicodeScalars.append(c == "\t" ? "\t" : " ")
+            }
+            text += "\n" + caret + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^")
+        }
+        return text
+    }
+}

@@ -1,0 +1,50 @@
+import XESyntax
+import XETensor
+
+extension Interpreter {
+    /// The help for a value or a name; the overview for nothing.
+    func helpText(for value: Value?, at location: SourceLocation) throws -> String {
+        switch value {
+        case nil:
+            return overview
+        case .function(let f)?:
+            return f.help
+        case .string(let name)?:
+            return try helpText(named: name, at: location)
+        case let v?:
+            return "\(format(v))\n  \(v.kindDescription)"
+        }
+    }
+
+    /// The help for a name: a built-in, a loss, a variable or a `:command`.
+    public func helpText(named name: String, at location: SourceLocation? = nil) throws -> String {
+        if let b = Builtins.table[name] { return b.help }
+        if let loss = losses.lookup(name) { return loss.help }
+        if let v = globals.value(of: name) {
+            if case .function(let f) = v { return f.help }
+            return "\(name) = \(format(v))\n  \(v.kindDescription)"
+        }
+        if let c = Builtins.constants[name] { return "\(name) = \(Tensor.format(c))\n  a constant" }
+        throw XEError(.unknownName(name, suggestion: Suggestions.closest(to: name, among: knownNames)), at: location)
+    }
+
+    /// The overview of every built-in and loss.
+    public var overview: String {
+        var lines = ["xe \(Interpreter.version) — losses and their gradients. help(name) or ?name for one function.", ""]
+        lines.append("losses:")
+        for entry in losses.entries {
+            lines.append("  " + pad(entry.loss.name, 14) + entry.loss.summary)
+        }
+        for (group, builtins) in Builtins.groups {
+            lines.append("\(group):")
+            for b in builtins { lines.append("  " + pad(b.name, 14) + b.summary) }
+        }
+        lines.append("special forms: grad(expr, x, ...)")
+        lines.append("constants: pi, e, inf, nan; true = 1, false = 0")
+        return lines.joined(separator: "\n")
+    }
+
+    func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}

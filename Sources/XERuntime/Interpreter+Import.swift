@@ -1,0 +1,65 @@
+import Glibc
+import XESyntax
+
+extension Interpreter {
+    /// `import "file.xe"` runs a script in this session (its losses and functions become
+    /// available); `import "lib.so"` loads a native plugin. Relative paths are found next to the
+    /// importing file first, then in the working directory.
+    func importFile(_ path: String, at location: SourceLocation) throws {
+        let candidates = importCandidates(path, from: location.file)
+        guard let found = candidates.first(where: FileSystem.exists) else {
+            throw XEError(.io("cannot find '\(path)'; looked in: " + candidates.joined(separator: ", ")), at: location)
+        }
+        if found.hasSuffix(".so") || found.hasSuffix(".dylib") {
+            try loadNativePlugin(found, at: location)
+            return
+        }
+        try runScriptFile(found, at: location)
+    }
+
+    func importCandidates(_ path: String, from file: String) -> [String] {
+        if path.hasPrefix("/") { return [path] }
+        var result: [String] = []
+        if !file.isEmpty { result.append(FileSystem.directory(of: file) + "/" + path) }
+        result.append(path)
+        return result.reduce(into: []) { list, p in if !list.contains(p) { list.append(p) } }
+    }
+
+    /// Runs a script file in this session (an import or a script plugin).
+    public func runScriptFile(_ path: String, at location: SourceLocation? = nil) throws {
+        guard !importStack.contains(path) else {
+            throw XEError(.other("'\(path)' imports itself (through \(importStack.joined(separator: " → ")))"), at: location)
+        }
+        guard importStack.count < 64 else {
+            throw XEError(.limit("imports are nested more than 64 deep"), at: location)
+        }
+        let text: String
+        do {
+            text = try FileSystem.readText(path)
+        } catch let e as XEError {
+            throw XEError(e.problem, at: location)
+        }
+        importStack.append(path)
+        defer { importStack.removeLast() }
+        let savedDepth = callDepth
+        defer { callDepth = savedDepth }
+        sources[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let statements = try Parser.parse(text, file: path)
+        let code = try Compiler(interpreter: self).compileProgram(statements)
+        _ = try code(root)
+    }
+
+    /// Loads a native plugin through the loader the command-line layer installed.
+    public func loadNativePlugin(_ path: String, at location: SourceLocation? = nil) throws {
+        guard let loader = nativePluginLoader else {
+            throw XEError(.plugin("cannot load '\(path)': native plugins are not available in this build"), at: location)
+        }
+        do {
+            let added = try loader(path, self)
+            loadedPlugins.append((path, added))
+            globals.clearFallbacks()
+        } catch let e as XEError {
+            throw e.location == nil ? XEError(e.problem, at: location) : e
+        }
+    }
+}

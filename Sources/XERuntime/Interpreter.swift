@@ -1,0 +1,192 @@
+import CXEShim
+import Glibc
+import XELosses
+import XESyntax
+import XETensor
+
+/// Runs xe programs: holds the global variables, the loss registry and the sources of
+/// everything run (for error messages). One interpreter is one session.
+public final class Interpreter: @unchecked Sendable {
+    public static let version = "0.1.0"
+    /// The deepest nesting of calls to xe functions.
+    public static let maxCallDepth = 3000
+
+    let globals = Globals()
+    /// The losses this session knows: the built-ins, script losses and plugins.
+    public let losses: LossRegistry
+    let root = Frame(count: 0, parent: nil)
+    var callDepth = 0
+    /// Where `print` and `help` write.
+    public var output: (String) -> Void = { text in
+        var text = text
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { _ = xe_write_out($0.baseAddress, $0.count) }
+        }
+    }
+    /// Source lines of every file and REPL entry run, for error messages.
+    var sources: [String: [Substring]] = [:]
+    var random = RandomSource(seed: 0x5EED)
+    /// Files being imported, for cycle detection, and the directory of the running file.
+    var importStack: [String] = []
+    /// Loads native plugins (`import "x.so"`, `:plugin`); set by the layer that has them.
+    public var nativePluginLoader: ((String, Interpreter) throws -> [String])?
+    /// What each loaded plugin added: its path and the losses it registered.
+    public var loadedPlugins: [(path: String, losses: [String])] = []
+
+    public init(arguments: [String] = []) {
+        losses = LossRegistry.withBuiltins()
+        globals.set("args", .tuple(arguments.map(Value.string)))
+    }
+
+    // MARK: Running
+
+    /// Parses and runs `source`; gives the value of its last statement when that is an
+    /// expression statement. `echo` receives the value of every top-level expression statement.
+    @discardableResult
+    public func run(_ source: String, file: String = "", echo: ((Value) -> Void)? = nil) throws(XEError) -> Value {
+        try onLargeStack { () throws(XEError) -> Value in try runHere(source, file: file, echo: echo) }
+    }
+
+    /// Whether this interpreter is already running code (on a large stack).
+    var isRunning = false
+
+    /// Runs `body` on a thread with a large stack (xe's recursion limits assume one), unless
+    /// already on it; callers' threads may have small stacks (test runners, plugin hosts).
+    func onLargeStack<T>(_ body: () throws(XEError) -> T) throws(XEError) -> T {
+        if isRunning { return try body() }
+        isRunning = true
+        defer { isRunning = false }
+        var result: Result<T, XEError>?
+        withoutActuallyEscaping(body) { body in
+            let job = StackJob { result = Result { () throws(XEError) -> T in try body() } }
+            let context = Unmanaged.passUnretained(job).toOpaque()
+            let rc = xe_run_on_big_stack(Interpreter.stackBytes, { context in
+                Unmanaged<StackJob>.fromOpaque(context!).takeUnretainedValue().work()
+            }, context)
+            if rc != 0 { job.work() }
+        }
+        return try result!.get()
+    }
+
+    /// The stack size of the interpreter's thread.
+    static let stackBytes = 1 << 30
+
+    func runHere(_ source: String, file: String, echo: ((Value) -> Void)?) throws(XEError) -> Value {
+        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        do {
+            let statements = try Parser.parse(source, file: file)
+            let compiler = Compiler(interpreter: self)
+            compiler.echo = echo
+            let code = try compiler.compileProgram(statements)
+            callDepth = 0
+            return try code(root)
+        } catch {
+            throw XEError.wrap(error, at: nil)
+        }
+    }
+
+    /// Whether `source` is an unfinished program that more lines could complete.
+    public static func isIncomplete(_ source: String) -> Bool {
+        do {
+            _ = try Parser.parse(source)
+            return false
+        } catch {
+            return error.isIncompleteInput
+        }
+    }
+
+    /// Sets a global variable.
+    public func setGlobal(_ name: String, _ value: Value) {
+        globals.set(name, value)
+    }
+
+    /// A global variable's value.
+    public func global(_ name: String) -> Value? {
+        globals.value(of: name)
+    }
+
+    /// The names of the global variables that hold a value.
+    public var variableNames: [String] { globals.definedNames }
+
+    /// Removes every variable (`:reset`).
+    public func reset() {
+        globals.reset()
+    }
+
+    /// Every name the language knows right now: variables, built-ins, losses, constants.
+    public var knownNames: [String] {
+        variableNames + Builtins.table.keys.sorted() + losses.names + Builtins.constants.keys.sorted()
+    }
+
+    // MARK: Names
+
+    /// The value of a global name that no variable holds: a built-in, a loss, a constant.
+    func fallback(slot: Int, at location: SourceLocation) throws -> Value {
+        let name = globals.names[slot]
+        var value: Value?
+        if let builtin = Builtins.table[name] {
+            value = .function(builtin)
+        } else if let loss = losses.lookup(name) {
+            value = .function(LossCallable(loss))
+        } else if let constant = Builtins.constants[name] {
+            value = .number(constant)
+        }
+        guard let value else {
+            throw XEError(.unknownName(name, suggestion: Suggestions.closest(to: name, among: knownNames)), at: location)
+        }
+        globals.fallback[slot] = value
+        return value
+    }
+
+    // MARK: Calls
+
+    /// Calls a function value.
+    func call(_ function: Value, _ arguments: Arguments, at location: SourceLocation) throws -> Value {
+        guard case .function(let f) = function else {
+            throw XEError.type("\(function.kindDescription) is not a function and cannot be called", at: location)
+        }
+        do {
+            return try f.call(arguments, in: self, at: location)
+        } catch let e as XEError {
+            throw e.location == nil ? XEError(e.problem, at: location) : e
+        } catch let flow as ControlFlow {
+            throw flow
+        } catch {
+            throw XEError.wrap(error, at: location)
+        }
+    }
+
+    /// Registers a loss defined with `loss name(...) = ...`. Defining it again from the same
+    /// file (or the REPL) replaces it; a clash with a loss from elsewhere is an error.
+    func registerScriptLoss(_ function: UserFunction, at location: SourceLocation) throws {
+        let loss = ScriptLoss(function: function, interpreter: self)
+        let origin = location.file.isEmpty ? "the REPL" : location.file
+        let replace = losses.entry(loss.name)?.origin == origin
+        do {
+            try losses.register(loss, origin: origin, replace: replace)
+        } catch {
+            throw XEError(.plugin(error.message), at: location)
+        }
+        globals.clearFallbacks()
+    }
+
+    // MARK: Gradients
+
+    /// The gradients of a scalar result with respect to leaves, as values.
+    func gradients(of result: Value, withRespectTo leaves: [Node], at location: SourceLocation) throws -> [Value] {
+        guard let out = result.dtensor else {
+            throw XEError.type("grad needs a numeric expression, but it gave \(result.kindDescription)", at: location)
+        }
+        guard out.value.count == 1 else {
+            throw XEError.type("grad needs a scalar expression, but it gave a tensor of shape \(Tensor.describe(shape: out.value.shape)); reduce it first, e.g. grad(sum(...), x) or grad(mean(...), x)", at: location)
+        }
+        guard let node = out.node else {
+            return leaves.map { Value(Tensor(shape: $0.value.shape, storage: [Double](repeating: 0, count: $0.value.count))) }
+        }
+        do {
+            return try node.gradients(withRespectTo: leaves).map { Value($0) }
+        } catch {
+            throw XEError.wrap(error, at: location)
+        }
+    }
+}

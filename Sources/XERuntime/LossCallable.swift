@@ -1,0 +1,61 @@
+import XELosses
+import XESyntax
+import XETensor
+
+/// A registered loss as a callable value: binds the arguments to the loss's parameters and
+/// evaluates it (differentiably when an argument is tracked).
+final class LossCallable: Callable, @unchecked Sendable {
+    let loss: any Loss
+
+    init(_ loss: any Loss) {
+        self.loss = loss
+    }
+
+    var name: String { loss.name }
+    var signature: String { loss.signature }
+    var help: String { loss.help }
+
+    /// The call's arguments bound by parameter name.
+    func bind(_ arguments: Arguments) throws -> LossArguments {
+        let specs = loss.parameters.map { p in
+            ParameterSpec(p.name, default: p.defaultValue.map(LossCallable.value), required: p.required)
+        }
+        let (bound, _) = try arguments.bind(to: specs, function: loss.name, signature: loss.signature)
+        var values: [String: LossValue] = [:]
+        for (p, v) in zip(loss.parameters, bound) {
+            guard let v else { continue }
+            values[p.name] = try LossCallable.lossValue(v, parameter: p.name, loss: loss.name)
+        }
+        return LossArguments(lossName: loss.name, values: values)
+    }
+
+    func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
+        let bound = try bind(arguments)
+        do {
+            return Value(try loss.evaluate(bound))
+        } catch let e as XEError {
+            throw e
+        } catch let e as ControlFlow {
+            throw e
+        } catch let e as TensorError {
+            throw XEError.wrap(e, at: location)
+        } catch {
+            throw XEError(.plugin("\(loss.name): \(error)"), at: location)
+        }
+    }
+
+    static func value(_ v: LossValue) -> Value {
+        switch v {
+        case .tensor(let t): return Value(t)
+        case .string(let s): return .string(s)
+        }
+    }
+
+    static func lossValue(_ v: Value, parameter: String, loss: String) throws -> LossValue {
+        if case .string(let s) = v { return .string(s) }
+        guard let t = v.dtensor else {
+            throw XEError.type("\(loss): '\(parameter)' must be a number, a tensor or a string, not \(v.kindDescription)")
+        }
+        return .tensor(t)
+    }
+}

@@ -1,0 +1,77 @@
+import XESyntax
+import XETensor
+
+/// An error in an xe program: what went wrong and where. Prints as
+/// `file:line:col: error: message`.
+public struct XEError: Error, Sendable {
+    /// What went wrong.
+    public enum Problem: Sendable {
+        case syntax(SyntaxError)
+        /// A name with no value; the closest known name, if one is close.
+        case unknownName(String, suggestion: String?)
+        case tensor(TensorError)
+        /// A value of the wrong kind (a string where a tensor was needed, ...).
+        case type(String)
+        /// Arguments that do not fit a function's parameters.
+        case argument(String)
+        /// A limit reached: recursion depth, tensor size, iteration count.
+        case limit(String)
+        /// A file that could not be read or written.
+        case io(String)
+        /// A plugin that could not be loaded or that failed.
+        case plugin(String)
+        /// Ctrl-C.
+        case interrupted
+        /// Anything else, described in full.
+        case other(String)
+    }
+
+    public var problem: Problem
+    public var location: SourceLocation?
+
+    public init(_ problem: Problem, at location: SourceLocation? = nil) {
+        self.problem = problem
+        self.location = location
+    }
+
+    /// The message without location.
+    public var message: String {
+        switch problem {
+        case .syntax(let e): return e.message
+        case .unknownName(let name, let suggestion):
+            if let suggestion { return "unknown name '\(name)'; did you mean '\(suggestion)'?" }
+            return "unknown name '\(name)'"
+        case .tensor(let e): return e.message
+        case .type(let m), .argument(let m), .limit(let m), .io(let m), .plugin(let m), .other(let m): return m
+        case .interrupted: return "interrupted"
+        }
+    }
+
+    /// Whether more input could complete the program (for the REPL).
+    public var isIncompleteInput: Bool {
+        if case .syntax(let e) = problem { return e.isIncompleteInput }
+        return false
+    }
+
+    static func type(_ message: String, at location: SourceLocation? = nil) -> XEError {
+        XEError(.type(message), at: location)
+    }
+
+    static func argument(_ message: String, at location: SourceLocation? = nil) -> XEError {
+        XEError(.argument(message), at: location)
+    }
+
+    /// Wraps any error as an XEError, keeping an existing location or adding `location`.
+    static func wrap(_ error: any Error, at location: SourceLocation?) -> XEError {
+        if var e = error as? XEError {
+            if e.location == nil { e.location = location }
+            return e
+        }
+        if let e = error as? TensorError {
+            if case .interrupted = e { return XEError(.interrupted, at: location) }
+            return XEError(.tensor(e), at: location)
+        }
+        if let e = error as? SyntaxError { return XEError(.syntax(e), at: e.location) }
+        return XEError(.other("\(error)"), at: location)
+    }
+}

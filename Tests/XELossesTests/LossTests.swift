@@ -1,0 +1,145 @@
+import Testing
+import XETensor
+@testable import XELosses
+
+/// The built-in losses: fused kernels against their op-by-op formulas, their own gradients
+/// against differentiating the formulas and against central finite differences.
+struct LossTests {
+    let registry = LossRegistry.withBuiltins()
+
+    func arguments(_ loss: any Loss, _ values: [String: LossValue]) -> LossArguments {
+        var all: [String: LossValue] = [:]
+        for p in loss.parameters { if let d = p.defaultValue { all[p.name] = d } }
+        for (k, v) in values { all[k] = v }
+        return LossArguments(lossName: loss.name, values: all)
+    }
+
+    func t(_ shape: [Int], _ values: [Double]) -> LossValue { .tensor(DTensor(Tensor(shape: shape, storage: values))) }
+
+    /// Every case: a loss and arguments (predictions under the loss's second parameter name).
+    var cases: [(String, [String: LossValue])] {
+        let y = t([2, 3], [1, 0, 1, 0, 0.3, 1])
+        let p = t([2, 3], [0.9, 0.2, 0.7, 0.05, 0.5, 0.99])
+        let z = t([2, 3], [2.5, -1, 0.3, -4, 0.1, 7])
+        let labels = t([2], [2, 0])
+        let onehot = t([2, 3], [0, 0, 1, 1, 0, 0])
+        let soft = t([2, 3], [0.2, 0.3, 0.5, 0.6, 0.1, 0.3])
+        let probs = t([2, 3], [0.2, 0.5, 0.3, 0.7, 0.2, 0.1])
+        let w = t([3], [0.5, 2, 1])
+        var list: [(String, [String: LossValue])] = []
+        for reduction in ["mean", "sum", "none"] {
+            let r = LossValue.string(reduction)
+            list.append(("bce", ["y": y, "p": p, "reduction": r]))
+            list.append(("bce", ["y": y, "p": p, "reduction": r, "weight": w, "eps": .number(0.03)]))
+            list.append(("bce_logits", ["y": y, "z": z, "reduction": r]))
+            list.append(("bce_logits", ["y": y, "z": z, "reduction": r, "pos_weight": w, "weight": t([2, 1], [1, 3])]))
+            for target in [labels, onehot, soft] {
+                list.append(("cce", ["y": target, "p": probs, "reduction": r]))
+                list.append(("cce", ["y": target, "p": probs, "reduction": r, "weight": w, "label_smoothing": .number(0.1)]))
+                list.append(("cce_logits", ["y": target, "z": z, "reduction": r]))
+                list.append(("cce_logits", ["y": target, "z": z, "reduction": r, "weight": w, "label_smoothing": .number(0.2)]))
+            }
+        }
+        return list
+    }
+
+    @Test func fusedValuesMatchTheFormulas() throws {
+        for (name, values) in cases {
+            let loss = registry.lookup(name)!
+            let args = arguments(loss, values)
+            let fused = try loss.value(args)
+            let formula = try loss.forward(args).value
+            #expect(fused.shape == formula.shape, "\(name) \(values.keys.sorted())")
+            for (a, b) in zip(fused.storage, formula.storage) {
+                #expect(abs(a - b) <= 1e-13 * max(1, abs(b)), "\(name): fused \(a) vs formula \(b)")
+            }
+        }
+    }
+
+    @Test func ownGradientsMatchTheFormulasAndFiniteDifferences() throws {
+        for (name, values) in cases {
+            let loss = registry.lookup(name)!
+            let predictions = loss.parameters[1].name
+            guard case .tensor(let x) = values[predictions]! else { continue }
+            func scalar(_ out: DTensor) throws -> DTensor {
+                out.value.count == 1 ? try out.sum() : try (out * DTensor(Tensor(shape: out.shape, storage: (0..<out.value.count).map { 1 + Double($0) }))).sum()
+            }
+            // The loss's own gradient, through `evaluate`.
+            let leaf = Node(leaf: x.value)
+            var tracked = values
+            tracked[predictions] = .tensor(DTensor(leaf))
+            let own = try scalar(try loss.evaluate(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf])[0]
+            // The formula differentiated op by op.
+            let leaf2 = Node(leaf: x.value)
+            tracked[predictions] = .tensor(DTensor(leaf2))
+            let opByOp = try scalar(try loss.forward(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0]
+            for i in 0..<x.value.count {
+                #expect(abs(own.storage[i] - opByOp.storage[i]) <= 1e-12 * max(1, abs(opByOp.storage[i])), "\(name) [\(i)]: own \(own.storage[i]) vs op-by-op \(opByOp.storage[i])")
+                var plus = x.value, minus = x.value
+                plus.storage[i] += 1e-6
+                minus.storage[i] -= 1e-6
+                var vp = values, vm = values
+                vp[predictions] = .tensor(DTensor(plus))
+                vm[predictions] = .tensor(DTensor(minus))
+                let fp = try scalar(DTensor(try loss.value(arguments(loss, vp)))).value.storage[0]
+                let fm = try scalar(DTensor(try loss.value(arguments(loss, vm)))).value.storage[0]
+                let numeric = (fp - fm) / 2e-6
+                #expect(abs(own.storage[i] - numeric) <= 1e-5 * max(1, abs(numeric)), "\(name) [\(i)]: own \(own.storage[i]) vs numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test func workedValues() throws {
+        let bce = registry.lookup("bce")!
+        let v = try bce.evaluate(arguments(bce, ["y": t([4], [1, 0, 1, 0]), "p": t([4], [0.9, 0.1, 0.8, 0.2])]))
+        #expect(v.value.storage[0] == 0.164252033486018)
+        let cce = registry.lookup("cce")!
+        let p = t([3, 3], [0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.3, 0.5])
+        let a = try cce.evaluate(arguments(cce, ["y": t([3], [0, 1, 2]), "p": p])).value.storage[0]
+        let b = try cce.evaluate(arguments(cce, ["y": t([3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]), "p": p])).value.storage[0]
+        #expect(abs(a - 0.4243218919376292) < 1e-15 && a == b)
+    }
+
+    @Test func weightedMeanIsTheSameForIndicesAndOneHot() throws {
+        let cce = registry.lookup("cce_logits")!
+        let z = t([2, 3], [2.5, -1, 0.3, -4, 0.1, 7])
+        let w = t([3], [0.5, 2, 1])
+        let a = try cce.evaluate(arguments(cce, ["y": t([2], [2, 0]), "z": z, "weight": w])).value.storage[0]
+        let b = try cce.evaluate(arguments(cce, ["y": t([2, 3], [0, 0, 1, 1, 0, 0]), "z": z, "weight": w])).value.storage[0]
+        #expect(abs(a - b) < 1e-15)
+    }
+
+    @Test func extremeLogitsStayFinite() throws {
+        let bce = registry.lookup("bce_logits")!
+        let v = try bce.evaluate(arguments(bce, ["y": t([4], [1, 0, 0, 1]), "z": t([4], [1000, -1000, 1000, -1000])]))
+        #expect(v.value.storage[0] == 500)
+        let cce = registry.lookup("cce_logits")!
+        let c = try cce.evaluate(arguments(cce, ["y": t([2], [0, 1]), "z": t([2, 2], [1000, -1000, 1000, -1000])]))
+        #expect(c.value.storage[0] == 1000)
+    }
+
+    @Test func badInputsAreErrors() {
+        let bad: [(String, [String: LossValue])] = [
+            ("bce", ["y": t([2], [1, 0]), "p": t([2], [0.5, 1.2])]),
+            ("bce", ["y": t([2], [2, 0]), "p": t([2], [0.5, 0.5])]),
+            ("bce", ["y": t([2], [1, 0]), "p": t([3], [0.5, 0.5, 0.5])]),
+            ("bce", ["y": t([1], [1]), "p": t([1], [0.5]), "reduction": .string("avg")]),
+            ("cce", ["y": t([2], [0, 3]), "p": t([2, 3], [0.2, 0.5, 0.3, 0.7, 0.2, 0.1])]),
+            ("cce", ["y": t([2], [0, 1.5]), "p": t([2, 3], [0.2, 0.5, 0.3, 0.7, 0.2, 0.1])]),
+            ("cce", ["y": t([2], [0, 1]), "p": t([2, 3], [2, -1, 0.3, 0.7, 0.2, 0.1])]),
+            ("cce", ["y": t([3], [0, 1, 1]), "p": t([2, 3], [0.2, 0.5, 0.3, 0.7, 0.2, 0.1])]),
+            ("cce_logits", ["y": t([2], [0, 1]), "z": t([2, 3], [1, 2, 3, 4, 5, 6]), "weight": t([2], [1, 1])]),
+        ]
+        for (name, values) in bad {
+            let loss = registry.lookup(name)!
+            #expect(throws: (any Error).self, "\(name)") { try loss.evaluate(arguments(loss, values)) }
+        }
+    }
+
+    @Test func registryRefusesDuplicates() throws {
+        let registry = LossRegistry.withBuiltins()
+        #expect(throws: RegistryError.self) { try registry.register(BinaryCrossEntropy(), origin: "test") }
+        try registry.register(BinaryCrossEntropy(), origin: "test", replace: true)
+        #expect(registry.entry("bce")?.origin == "test")
+    }
+}

@@ -1,0 +1,120 @@
+import Testing
+@testable import XERuntime
+
+struct LanguageTests {
+    @Test func arithmeticAndPrecedence() throws {
+        let s = Session()
+        #expect(try s.eval("-2^2") == "-4")
+        #expect(try s.eval("2^3^2") == "512")
+        #expect(try s.eval("1/0") == "inf")
+        #expect(try s.eval("log(0)") == "-inf")
+        #expect(try s.eval("log(-1)") == "nan")
+        #expect(try s.eval("0.1 + 0.2") == "0.30000000000000004")
+        #expect(try s.eval("true + true") == "2")
+        #expect(try s.eval("[1, 2] == [1, 3]") == "[1, 0]")
+        #expect(try s.eval("not [0, 2]") == "[1, 0]")
+        #expect(try s.eval("1 < 2 and 3 < 2") == "0")
+        #expect(try s.eval("[1, 0] or [0, 0]") == "[1, 0]")
+        #expect(try s.eval("\"a\" + \"b\"") == "\"ab\"")
+    }
+
+    @Test func functionsClosuresAndDefaults() throws {
+        let s = Session()
+        try s.eval("f(x, k=2) = x * k; adder(n) = x -> x + n; add3 = adder(3)")
+        #expect(try s.eval("f(5)") == "10")
+        #expect(try s.eval("f(5, k=3)") == "15")
+        #expect(try s.eval("f(k=4, x=1)") == "4")
+        #expect(try s.eval("add3(4)") == "7")
+        #expect(try s.eval("g(x, n=len(x)) = sum(x) / n; g([1, 2, 3])") == "2")
+        #expect(try s.eval("fact(n) = if n <= 1 { 1 } else { n * fact(n - 1) }; fact(10)") == "3628800")
+        #expect(try s.eval("h(x) = { if x > 0 { return 1 }; -1 }; [h(5), h(-5)]") == "[1, -1]")
+        #expect(try s.eval("(() -> 42)()") == "42")
+    }
+
+    @Test func controlFlow() throws {
+        let s = Session()
+        #expect(try s.eval("s = 0; for i in range(10) { if i == 5 { break }; s += i }; s") == "10")
+        #expect(try s.eval("s = 0; for i in range(10) { if i < 5 { continue }; s += i }; s") == "35")
+        #expect(try s.eval("k = 0; while k < 100 { k = k + 7 }; k") == "105")
+        #expect(try s.eval("t = 0; for row in [[1, 2], [3, 4]] { t = t + row[1] }; t") == "6")
+        #expect(try s.eval("if 0 { 1 } else if 1 { 2 } else { 3 }") == "2")
+        #expect(try s.eval("n = 0; for i in range(10, 0, -3) { n = n + 1 }; n") == "4")
+    }
+
+    @Test func indexingAndAssignment() throws {
+        let s = Session()
+        try s.eval("X = [[1, 2, 3], [4, 5, 6]]; x = [10, 20, 30, 40]")
+        #expect(try s.eval("X[1, 2]") == "6")
+        #expect(try s.eval("X[:, 0]") == "[1, 4]")
+        #expect(try s.eval("X[-1]") == "[4, 5, 6]")
+        #expect(try s.eval("X[:, 0:2]") == "[[1, 2],\n [4, 5]]")
+        #expect(try s.eval("x[::-1]") == "[40, 30, 20, 10]")
+        #expect(try s.eval("x[[0, 3]]") == "[10, 40]")
+        try s.eval("x[2] = 0.7; X[:, 1] = [0, 0]; X[0] = 9")
+        #expect(try s.eval("x") == "[10, 20, 0.7, 40]")
+        #expect(try s.eval("X") == "[[9, 9, 9],\n [4, 0, 6]]")
+        try s.eval("a, b = (1, [2, 3])")
+        #expect(try s.eval("b") == "[2, 3]")
+    }
+
+    @Test func outputFormat() throws {
+        let s = Session()
+        #expect(try s.eval("[0.9, 0.1]") == "[0.9, 0.1]")
+        #expect(try s.eval("1e-15") == "1e-15")
+        #expect(try s.eval("(1, [2, 3])") == "(1, [2, 3])")
+        #expect(try s.eval("range(2000)") == "[0, 1, 2, ..., 1997, 1998, 1999]")
+        try s.eval("print(\"loss:\", 0.5, [1, 2])")
+        #expect(s.printed == "loss: 0.5 [1, 2]\n")
+    }
+
+    @Test func builtins() throws {
+        let s = Session()
+        #expect(try s.eval("shape(zeros([2, 3]))") == "[2, 3]")
+        #expect(try s.eval("reshape(range(6), [-1, 2])") == "[[0, 1],\n [2, 3],\n [4, 5]]")
+        #expect(try s.eval("transpose([[1, 2], [3, 4]])") == "[[1, 3],\n [2, 4]]")
+        #expect(try s.eval("onehot([2, 0], 3)") == "[[0, 0, 1],\n [1, 0, 0]]")
+        #expect(try s.eval("linspace(0, 1, 5)") == "[0, 0.25, 0.5, 0.75, 1]")
+        #expect(try s.eval("eye(2)") == "[[1, 0],\n [0, 1]]")
+        #expect(try s.eval("sum([[1, 2], [3, 4]], axis=-1)") == "[3, 7]")
+        #expect(try s.eval("argmax([0.1, 0.7, 0.2])") == "1")
+        #expect(try s.eval("entropy([0.5, 0.5], base=2)") == "1")
+        #expect(try s.eval("entropy([1, 0])") == "0")
+        #expect(try s.eval("kl_div([0.5, 0.5], [0.5, 0.5])") == "0")
+        #expect(try s.eval("logsumexp([1000, 1000])") == "1000.6931471805599")
+        #expect(try s.eval("seed(3); a = rand(4); seed(3); all(rand(4) == a)") == "1")
+        #expect(try s.eval("timeit(() -> 1 + 1, n=3) >= 0") == "1")
+        try s.eval("help(bce)")
+        #expect(s.printed.contains("bce(y, p, eps=1e-15"))
+    }
+
+    @Test func errorsCarryLocationsAndSuggestions() {
+        let s = Session()
+        let unknown = s.error("x = 1\nprint(bcee([1], [0.5]))")!
+        #expect(unknown.location?.line == 2 && unknown.location?.column == 7)
+        #expect(unknown.message.contains("did you mean 'bce'"))
+        #expect(s.interpreter.render(unknown) == "t.xe:2:7: error: unknown name 'bcee'; did you mean 'bce'?\nprint(bcee([1], [0.5]))\n      ^")
+        #expect(s.error("[1, 2] + [1, 2, 3]")!.message.contains("(2,) and (3,)"))
+        #expect(s.error("f(x, k=2) = x; f(1, kk=3)")!.message.contains("did you mean 'k'"))
+        #expect(s.error("bce([1], [0.5], reductio=\"sum\")")!.message.contains("reduction"))
+        #expect(s.error("[[1, 2], [3]]")!.message.contains("ragged"))
+        #expect(s.error("f(n) = f(n + 1); f(0)")!.message.contains("recursion"))
+        #expect(s.error("zeros([1e10, 1e10])")!.message.contains("too large"))
+        #expect(s.error("zeros(nan)") != nil)
+        #expect(s.error("range(1e300)") != nil)
+        #expect(s.error("x = [1, 2]; x[1e300]") != nil)
+        #expect(s.error("onehot([inf], 3)") != nil)
+        #expect(s.error("seed(nan)") != nil)
+        #expect(s.error("linspace(0, 1, -5)") != nil)
+        #expect(s.error("return 1") != nil)
+        #expect(s.error("break") != nil)
+        #expect(s.error("a, b = (1, 2, 3)") != nil)
+        #expect(s.error("if [1, 2] { 1 }") != nil)
+    }
+
+    @Test func variablesSurviveErrors() throws {
+        let s = Session()
+        try s.eval("w = 5")
+        #expect(s.error("w = undefined_thing") != nil)
+        #expect(try s.eval("w") == "5")
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+@testable import XESyntax
+
+struct LexerTests {
+    func tokens(_ s: String) throws -> [Token] {
+        try Lexer.tokenize(s).map(\.token)
+    }
+
+    @Test func numbersStringsAndNames() throws {
+        #expect(try tokens("3 0.25 1e-15 .5 x_1 \"a\\n\\\"b\"") == [
+            .number(3), .number(0.25), .number(1e-15), .number(0.5), .identifier("x_1"), .string("a\n\"b"), .end,
+        ])
+    }
+
+    @Test func operatorsAndKeywords() throws {
+        #expect(try tokens("a -> b == c != d <= e >= f ** 2 and not g") == [
+            .identifier("a"), .op(.arrow), .identifier("b"), .op(.equal), .identifier("c"), .op(.notEqual),
+            .identifier("d"), .op(.lessEqual), .identifier("e"), .op(.greaterEqual), .identifier("f"), .op(.caret),
+            .number(2), .keyword(.and), .keyword(.not), .identifier("g"), .end,
+        ])
+    }
+
+    @Test func newlinesIgnoredInsideParenthesesAndBrackets() throws {
+        #expect(try tokens("f(1,\n2)\n[3,\n4]") == [
+            .identifier("f"), .op(.leftParen), .number(1), .op(.comma), .number(2), .op(.rightParen), .newline,
+            .op(.leftBracket), .number(3), .op(.comma), .number(4), .op(.rightBracket), .end,
+        ])
+    }
+
+    @Test func newlinesSeparateInsideBraces() throws {
+        #expect(try tokens("(1 + {\na\nb})").contains(.newline))
+    }
+
+    @Test func commentsAreSkippedAndRecorded() throws {
+        var lexer = Lexer("# doc line\nx = 1 # trailing\n")
+        let t = try lexer.tokenize().map(\.token)
+        #expect(t == [.identifier("x"), .op(.assign), .number(1), .newline, .end])
+        #expect(lexer.comments == [1: " doc line"])
+    }
+
+    @Test func locationsAreOneBased() throws {
+        let t = try Lexer.tokenize("a\n  bc", file: "f.xe")
+        #expect(t[2].location == SourceLocation(file: "f.xe", line: 2, column: 3))
+    }
+
+    @Test func unterminatedStringIsIncomplete() {
+        #expect(throws: SyntaxError.self) { try Lexer.tokenize("\"abc") }
+        do {
+            _ = try Lexer.tokenize("\"abc")
+        } catch {
+            #expect(error.isIncompleteInput)
+        }
+    }
+
+    @Test func badInputIsAnErrorNotACrash() {
+        for bad in ["1e999", "3x", "\"\\q\"", "$", "a ! b", ")", "(]", "1..2"] {
+            #expect(throws: SyntaxError.self, "\(bad)") { try Lexer.tokenize(bad) }
+        }
+    }
+}
