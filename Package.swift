@@ -20,7 +20,7 @@ let package = Package(
             name: "CXEShim",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
         ),
-        .systemLibrary(name: "CLineEdit", path: "Sources/CLineEdit"),
+        .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "XESyntax"),
         .target(name: "XETensor", dependencies: ["CXEShim"]),
         .target(name: "XELosses", dependencies: ["XETensor"]),
@@ -30,7 +30,8 @@ let package = Package(
         .testTarget(name: "XETensorTests", dependencies: ["XETensor"]),
         .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
         .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
-        .testTarget(name: "XECLITests", dependencies: ["xe"], resources: [.copy("Fixtures")]),
+        .target(name: "CPTY", path: "Tests/Support/CPTY", linkerSettings: [.linkedLibrary("util")]),
+        .testTarget(name: "XECLITests", dependencies: ["xe", "CPTY"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

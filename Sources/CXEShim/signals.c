@@ -1,6 +1,7 @@
 #include "CXEShim.h"
 #include <signal.h>
 #include <string.h>
+#include <pthread.h>
 
 static volatile sig_atomic_t interrupted = 0;
 
@@ -14,6 +15,11 @@ void xe_clear_interrupt(void) { interrupted = 0; }
 void xe_set_interrupt(void) { interrupted = 1; }
 
 void xe_install_sigint_handler(void) {
+    /* A parent may hand us SIGINT blocked (signal masks survive exec): unblock it. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_sigint;
@@ -24,3 +30,10 @@ void xe_install_sigint_handler(void) {
 
 void xe_default_sigint(void) { signal(SIGINT, SIG_DFL); }
 void xe_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+void xe_unblock_sigint(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}

@@ -1,5 +1,6 @@
 #include "CXEShim.h"
 #include <pthread.h>
+#include <signal.h>
 
 struct xe_thread_job {
     void (*body)(void *);
@@ -22,5 +23,12 @@ int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context)
     if (rc == 0) rc = pthread_create(&thread, &attr, xe_thread_main, &job);
     pthread_attr_destroy(&attr);
     if (rc != 0) return rc;
-    return pthread_join(thread, NULL);
+    /* While waiting, leave SIGINT to the new thread, so Ctrl-C interrupts its reads. */
+    sigset_t block, previous;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &previous);
+    rc = pthread_join(thread, NULL);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return rc;
 }

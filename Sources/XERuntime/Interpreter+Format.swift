@@ -43,6 +43,7 @@ extension Interpreter {
     /// under the column; "error:" in red when `color` is set.
     public func render(_ error: XEError, color: Bool = false) -> String {
         let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        if case .interrupted = error.problem { return "interrupted" }
         guard let location = error.location else {
             return "\(label) \(error.message)"
         }

@@ -4,6 +4,7 @@ enum Suggestions {
     /// the one listed first (callers list the user's own names first).
     static func closest(to name: String, among candidates: [String]) -> String? {
         let target = Array(name.lowercased().utf8)
+        guard target.count > 1 else { return nil }  // a one-letter name is rarely a typo of another
         var best: (String, Int)?
         for candidate in candidates where candidate != name {
             let d = distance(target, Array(candidate.lowercased().utf8))

@@ -51,7 +51,11 @@ final class App {
             runFile(path, interpreter)
             if status == 2 { return }
             status = 0
-            REPL(interpreter: interpreter).run()
+            if Console.stdinIsTerminal {
+                REPL(interpreter: interpreter).run()
+            } else {
+                runSource(readStandardInput(), file: "<stdin>", interpreter)
+            }
         case .automatic:
             let interpreter = makeInterpreter()
             loadPlugins(interpreter)

@@ -10,6 +10,7 @@ do {
 }
 
 xe_ignore_sigpipe()
+xe_unblock_sigint()
 let app = App(options: options)
 app.runOnLargeStack()
 exit(app.status)

@@ -13,6 +13,8 @@ void xe_set_interrupt(void);
 void xe_install_sigint_handler(void);
 /// Restores the default SIGINT action.
 void xe_default_sigint(void);
+/// Unblocks SIGINT in the calling thread (threads created after inherit it).
+void xe_unblock_sigint(void);
 /// Ignores SIGPIPE so that writes to a closed pipe fail with EPIPE instead of killing xe.
 void xe_ignore_sigpipe(void);
 

@@ -1,0 +1,75 @@
+import CLineEdit
+import Glibc
+
+/// The REPL's history file: `$XDG_STATE_HOME/xe/history`, else `~/.xe_history`, in libedit's
+/// own format. A file that is unreadable or not a history file is left alone with a warning.
+struct History {
+    static let capacity = 1000
+    /// libedit's first line.
+    static let signature = "_HiStOrY_V2_"
+
+    let path: String?
+
+    init() {
+        if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), !state.isEmpty {
+            mkdir(state, 0o755)
+            mkdir(state + "/xe", 0o700)
+            path = state + "/xe/history"
+        } else if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty {
+            path = home + "/.xe_history"
+        } else {
+            path = nil
+        }
+    }
+
+    /// Whether the history may be written: false when loading found a file that is not ours.
+    private static nonisolated(unsafe) var writable = true
+    private static nonisolated(unsafe) var warnedWrite = false
+
+    /// Loads the history; warnings for a file that could not be used.
+    func load() -> [String] {
+        guard let path else { return ["no HOME or XDG_STATE_HOME; history is not kept"] }
+        guard access(path, F_OK) == 0 else { return [] }
+        guard let file = fopen(path, "r") else {
+            History.writable = false
+            return ["cannot read the history file \(path): \(String(cString: strerror(errno))); history is not kept this session"]
+        }
+        var header = [CChar](repeating: 0, count: 64)
+        let got = fgets(&header, 64, file)
+        var size = stat()
+        let known = stat(path, &size) == 0
+        fclose(file)
+        let first = got == nil ? "" : String(decoding: header.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingTrailingNewline
+        if known && size.st_size == 0 { return [] }
+        guard first == History.signature else {
+            History.writable = false
+            return ["\(path) is not an xe history file; leaving it alone (history is not kept this session)"]
+        }
+        if size.st_size > 16 << 20 {
+            return ["the history file \(path) is larger than 16 MiB; not loaded"]
+        }
+        if xe_le_read_history(path) != 0 {
+            return ["cannot load the history file \(path)"]
+        }
+        return []
+    }
+
+    /// Writes the history; a warning the first time it fails (a full disk, a read-only file).
+    func save() -> String? {
+        guard let path, History.writable else { return nil }
+        if xe_le_write_history(path) != 0 {
+            if History.warnedWrite { return nil }
+            History.warnedWrite = true
+            return "cannot write the history file \(path): \(String(cString: strerror(errno)))"
+        }
+        return nil
+    }
+}
+
+extension String {
+    var trimmingTrailingNewline: String {
+        var s = self
+        while s.hasSuffix("\n") || s.hasSuffix("\r") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,14 @@
+/// Reads the lines a person types.
+protocol LineReader {
+    /// The next line, `.interrupted` for Ctrl-C, `.end` for Ctrl-D on an empty line.
+    func read(prompt: String) -> LineInput
+    /// Records a line in the history.
+    func remember(_ line: String)
+}
+
+/// What one read gave.
+enum LineInput {
+    case line(String)
+    case interrupted
+    case end
+}
