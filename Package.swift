@@ -6,7 +6,8 @@ import PackageDescription
 /// Layers, bottom up:
 /// - `XESyntax`: tokens, lexer, parser, AST.
 /// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff.
-/// - `XELosses`: the loss plugin protocol, the registry and the built-in losses.
+/// - `XELosses`: the loss plugin protocol, the registry, the built-in losses and the loader of
+///   native plugins (`CXEPlugin` is their C ABI; `XEPlugin` the library plugin authors use).
 /// - `XERuntime`: values, the compiler to closures, the interpreter and built-ins.
 /// - `xe`: the command-line tool and the REPL.
 let package = Package(
@@ -14,6 +15,10 @@ let package = Package(
     products: [
         .executable(name: "xe", targets: ["xe"]),
         .library(name: "XERuntime", targets: ["XERuntime"]),
+        // What native plugin authors depend on: the C ABI header and Swift helpers.
+        .library(name: "XEPlugin", targets: ["XEPlugin"]),
+        // The example native plugin, built as a shared library xe loads with dlopen.
+        .library(name: "XEFocalLoss", type: .dynamic, targets: ["FocalLoss"]),
     ],
     targets: [
         .target(
@@ -23,7 +28,10 @@ let package = Package(
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "XESyntax"),
         .target(name: "XETensor", dependencies: ["CXEShim"]),
-        .target(name: "XELosses", dependencies: ["XETensor"]),
+        .target(name: "CXEPlugin"),
+        .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
+        .target(name: "FocalLoss", dependencies: ["XEPlugin"], path: "Plugins/FocalLoss"),
+        .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin"]),
         .target(name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "CXEShim"]),
         .executableTarget(name: "xe", dependencies: ["XERuntime", "CLineEdit", "CXEShim"]),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),

@@ -56,9 +56,9 @@ enum FileSystem {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// The entries of a directory, sorted; empty when it cannot be read.
-    static func list(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
+    /// The entries of a directory, sorted; nil when it cannot be read.
+    static func list(_ directory: String) -> [String]? {
+        guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -11,7 +11,7 @@ extension Interpreter {
             throw XEError(.io("cannot find '\(path)'; looked in: " + candidates.joined(separator: ", ")), at: location)
         }
         if found.hasSuffix(".so") || found.hasSuffix(".dylib") {
-            try loadNativePlugin(found, at: location)
+            _ = try loadPlugin(found, at: location)
             return
         }
         try runScriptFile(found, at: location)
@@ -47,19 +47,5 @@ extension Interpreter {
         let statements = try Parser.parse(text, file: path)
         let code = try Compiler(interpreter: self).compileProgram(statements)
         _ = try code(root)
-    }
-
-    /// Loads a native plugin through the loader the command-line layer installed.
-    public func loadNativePlugin(_ path: String, at location: SourceLocation? = nil) throws {
-        guard let loader = nativePluginLoader else {
-            throw XEError(.plugin("cannot load '\(path)': native plugins are not available in this build"), at: location)
-        }
-        do {
-            let added = try loader(path, self)
-            loadedPlugins.append((path, added))
-            globals.clearFallbacks()
-        } catch let e as XEError {
-            throw e.location == nil ? XEError(e.problem, at: location) : e
-        }
     }
 }

@@ -28,8 +28,6 @@ public final class Interpreter: @unchecked Sendable {
     var random = RandomSource(seed: 0x5EED)
     /// Files being imported, for cycle detection, and the directory of the running file.
     var importStack: [String] = []
-    /// Loads native plugins (`import "x.so"`, `:plugin`); set by the layer that has them.
-    public var nativePluginLoader: ((String, Interpreter) throws -> [String])?
     /// What each loaded plugin added: its path and the losses it registered.
     public var loadedPlugins: [(path: String, losses: [String])] = []
 

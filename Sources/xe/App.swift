@@ -116,15 +116,13 @@ final class App {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Loads the plugins named with --plugin; a failure is reported and the run goes on.
+    /// Loads the plugins of the plugin folders, then those named with --plugin; a failure is
+    /// reported and the run goes on.
     func loadPlugins(_ interpreter: Interpreter) {
+        interpreter.autoloadPlugins { Console.error("xe: warning: \($0)") }
         for path in options.plugins {
             do {
-                if path.hasSuffix(".xe") {
-                    try interpreter.runScriptFile(path)
-                } else {
-                    try interpreter.loadNativePlugin(path)
-                }
+                try interpreter.loadPlugin(path)
             } catch let error as XEError {
                 report(error, interpreter)
             } catch {

@@ -125,16 +125,8 @@ final class REPL {
         case ":plugin":
             guard !argument.isEmpty else { return usage(":plugin PATH") }
             do {
-                if argument.hasSuffix(".xe") {
-                    let before = Set(interpreter.losses.names)
-                    try interpreter.runScriptFile(argument)
-                    let added = interpreter.losses.names.filter { !before.contains($0) }
-                    interpreter.loadedPlugins.append((argument, added))
-                    Console.write("loaded \(argument): \(added.isEmpty ? "no new losses" : added.joined(separator: ", "))\n")
-                } else {
-                    try interpreter.loadNativePlugin(argument)
-                    Console.write("loaded \(argument): \(interpreter.loadedPlugins.last?.losses.joined(separator: ", ") ?? "")\n")
-                }
+                let added = try interpreter.loadPlugin(argument)
+                Console.write("loaded \(interpreter.loadedPlugins.last?.path ?? argument): \(added.isEmpty ? "no new losses" : added.joined(separator: ", "))\n")
             } catch let error as XEError {
                 report(error)
             } catch {

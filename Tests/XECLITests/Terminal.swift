@@ -13,6 +13,8 @@ final class Terminal {
         env["TERM"] = "xterm"
         env["SWIFT_BACKTRACE"] = "enable=no"
         env.removeValue(forKey: "NO_COLOR")
+        env.removeValue(forKey: "XE_PLUGIN_PATH")
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("xe-no-config").path
         for (k, v) in environment { env[k] = v }
         let path = XE.binary.path
         let argv = ([path] + arguments).map { strdup($0) } + [nil]

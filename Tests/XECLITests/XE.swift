@@ -31,6 +31,9 @@ enum XE {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["SWIFT_BACKTRACE"] = "enable=no"
+        // No plugins from the machine's own plugin folders.
+        env.removeValue(forKey: "XE_PLUGIN_PATH")
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("xe-no-config").path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }

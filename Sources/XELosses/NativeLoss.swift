@@ -1,0 +1,95 @@
+import CXEPlugin
+import XETensor
+
+/// A loss registered by a native plugin through the C table of `xe_plugin.h`.
+///
+/// Its parameters are `y`, `p`, the plugin's numeric parameters, then `reduction` and `weight`,
+/// which xe applies itself: `weight` multiplies each per-element (or per-row) loss, and a mean
+/// divides by their count, as `bce` does. Its per-sample losses are one recorded operation whose
+/// backward calls the plugin's gradient; a loss without one is refused by `grad` up front.
+struct NativeLoss: Loss, @unchecked Sendable {
+    let name: String
+    let summary: String
+    let pluginHelp: String
+    let origin: String
+    let rowwise: Bool
+    let numeric: [(name: String, defaultValue: Double, summary: String)]
+    let forwardFunction: xe_loss_fn
+    let gradientFunction: xe_loss_fn?
+    let context: UnsafeMutableRawPointer?
+
+    var hasGradient: Bool { false }
+
+    var parameters: [LossParameter] {
+        [LossParameter("y", required: true, summary: "targets"),
+         LossParameter("p", required: true, summary: "predictions")]
+            + numeric.map { LossParameter($0.name, default: .number($0.defaultValue), summary: $0.summary) }
+            + [LossSupport.reductionParameter,
+               LossSupport.weightParameter(rowwise ? "multiplies each row's loss" : "multiplies each element's loss (broadcast)")]
+    }
+
+    var help: String {
+        var text = signature + "\n"
+        for line in pluginHelp.split(separator: "\n", omittingEmptySubsequences: false) { text += "  \(line)\n" }
+        text += "  native plugin loss from \(origin); one loss per \(rowwise ? "row (sample)" : "element")\n"
+        text += gradientFunction == nil
+            ? "  no gradient: grad cannot differentiate it (its computation is native code)"
+            : "  gradient: supplied by the plugin"
+        return text
+    }
+
+    func forward(_ arguments: LossArguments) throws -> DTensor {
+        let y = try arguments.tensor("y")
+        var p = try arguments.tensor("p")
+        if y.isTracked {
+            throw TensorError.invalid("grad cannot differentiate \(name) with respect to its targets y: the plugin gives only ∂/∂p")
+        }
+        if p.isTracked && gradientFunction == nil {
+            throw TensorError.invalid("grad cannot differentiate \(name): it comes from the native plugin \(origin), which supplies no gradient (add one to the plugin, or write the loss as a script plugin)")
+        }
+        let shape = try Tensor.broadcastShape(y.value.shape, p.value.shape, operation: name)
+        if p.value.shape != shape { p = try p + DTensor(Tensor(shape: shape, repeating: 0)) }
+        let targets = y.value.shape == shape ? y.value : try y.value.broadcast(to: shape)
+        let values = try numeric.map { try arguments.number($0.name) }
+        let predictions = p.value
+        let cols = rowwise ? (shape.last ?? 1) : 1
+        let count = predictions.count
+        let rows = cols == 0 ? 0 : count / cols
+        let outShape = rowwise ? Array(shape.dropLast()) : shape
+        let losses = try call(forwardFunction, targets, predictions, rows: rows, cols: cols, values, outputCount: rowwise ? rows : count)
+        let perSample = DTensor.record(Tensor(shape: outShape, storage: losses), [p]) { (g) throws(TensorError) -> [Tensor?] in
+            guard let gradientFunction else { throw .invalid("\(name) has no gradient") }
+            var d = try call(gradientFunction, targets, predictions, rows: rows, cols: cols, values, outputCount: count)
+            for i in 0..<count { d[i] *= g.storage[rowwise ? i / max(cols, 1) : i] }
+            return [Tensor(shape: shape, storage: d)]
+        }
+        var result = perSample
+        if let w = try arguments.optionalTensor("weight") { result = try result * w }
+        return try LossSupport.reduce(result, try arguments.string("reduction", choices: LossSupport.reductions))
+    }
+
+    /// Calls a plugin function on flat buffers; a failure becomes an error naming the loss.
+    func call(_ function: xe_loss_fn, _ y: Tensor, _ p: Tensor, rows: Int, cols: Int, _ values: [Double], outputCount: Int) throws(TensorError) -> [Double] {
+        var out = [Double](repeating: 0, count: outputCount)
+        guard rows > 0 && cols > 0 else { return out }
+        var message = [CChar](repeating: 0, count: 1024)
+        let status = y.storage.withUnsafeBufferPointer { yb in
+            p.storage.withUnsafeBufferPointer { pb in
+                values.withUnsafeBufferPointer { vb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        var call = xe_loss_call(
+                            y: yb.baseAddress, p: pb.baseAddress, rows: Int64(rows), cols: Int64(cols),
+                            parameters: vb.baseAddress, parameter_count: Int32(values.count), context: context)
+                        return function(&call, ob.baseAddress, &message, message.count)
+                    }
+                }
+            }
+        }
+        if status != 0 {
+            message[message.count - 1] = 0
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .invalid("\(name) (plugin \(origin)) failed: \(text.isEmpty ? "error \(status)" : text)")
+        }
+        return out
+    }
+}

@@ -1,0 +1,50 @@
+import CXEPlugin
+import Glibc
+
+/// Loads native plugins with `dlopen`: checks `xe_plugin_abi_version` before anything else,
+/// then calls `xe_plugin_init` with a host table whose `register_loss` collects the plugin's
+/// losses. They are registered only if all of them are valid, so a failing plugin adds nothing.
+/// Libraries are never closed: their code stays referenced by the registered losses.
+public enum NativePluginLoader {
+    /// The ABI version of this xe.
+    public static var abiVersion: UInt32 { xe_plugin_header_abi_version() }
+
+    /// Loads the plugin at `path` into `registry`; gives the names of the losses it added.
+    public static func load(_ path: String, into registry: LossRegistry) throws -> [String] {
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "unknown error"
+            throw PluginLoadError.notLoadable(path: path, reason: reason)
+        }
+        guard let versionSymbol = dlsym(handle, "xe_plugin_abi_version") else {
+            throw PluginLoadError.missingEntryPoint(path: path, symbol: "xe_plugin_abi_version")
+        }
+        let version = unsafeBitCast(versionSymbol, to: xe_plugin_abi_version_fn.self)()
+        guard version == abiVersion else {
+            throw PluginLoadError.abiMismatch(path: path, plugin: version, host: abiVersion)
+        }
+        guard let initSymbol = dlsym(handle, "xe_plugin_init") else {
+            throw PluginLoadError.missingEntryPoint(path: path, symbol: "xe_plugin_init")
+        }
+        let collector = PluginCollector(path: path, registry: registry)
+        let context = Unmanaged.passRetained(collector).toOpaque()
+        defer { Unmanaged<PluginCollector>.fromOpaque(context).release() }
+        var host = xe_host(
+            abi_version: abiVersion, struct_size: UInt32(MemoryLayout<xe_host>.size), host_context: context,
+            register_loss: { context, definition, error, size in
+                guard let context else { return 1 }
+                let collector = Unmanaged<PluginCollector>.fromOpaque(context).takeUnretainedValue()
+                return collector.add(definition, error: error, size: size)
+            })
+        var message = [CChar](repeating: 0, count: 1024)
+        let status = unsafeBitCast(initSymbol, to: xe_plugin_init_fn.self)(&host, &message, message.count)
+        if status != 0 {
+            message[message.count - 1] = 0
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw PluginLoadError.initFailed(path: path, message: text.isEmpty ? "it returned \(status)" : text)
+        }
+        for loss in collector.losses {
+            try registry.register(loss, origin: path, replace: registry.entry(loss.name)?.origin == path)
+        }
+        return collector.losses.map(\.name)
+    }
+}

@@ -1,0 +1,77 @@
+import CXEPlugin
+import Glibc
+
+/// Receives the losses a native plugin registers during `xe_plugin_init` and checks each one.
+final class PluginCollector {
+    let path: String
+    let registry: LossRegistry
+    private(set) var losses: [NativeLoss] = []
+
+    init(path: String, registry: LossRegistry) {
+        self.path = path
+        self.registry = registry
+    }
+
+    /// Checks and keeps one definition; 0, or 1 with a message for the plugin.
+    func add(_ definition: UnsafePointer<xe_loss_definition>?, error: UnsafeMutablePointer<CChar>?, size: Int) -> Int32 {
+        do {
+            losses.append(try makeLoss(definition))
+            return 0
+        } catch let problem as PluginDefinitionError {
+            if let error, size > 0 {
+                let bytes = Array(problem.message.utf8.prefix(size - 1))
+                for (i, b) in bytes.enumerated() { error[i] = CChar(bitPattern: b) }
+                error[bytes.count] = 0
+            }
+            return 1
+        } catch {
+            return 1
+        }
+    }
+
+    func makeLoss(_ pointer: UnsafePointer<xe_loss_definition>?) throws -> NativeLoss {
+        guard let d = pointer?.pointee else { throw PluginDefinitionError("register_loss was given no definition") }
+        guard d.struct_size >= UInt32(MemoryLayout<xe_loss_definition>.size) else {
+            throw PluginDefinitionError("the loss definition is \(d.struct_size) bytes, expected \(MemoryLayout<xe_loss_definition>.size)")
+        }
+        let name = d.name.map { String(cString: $0) } ?? ""
+        guard Self.isIdentifier(name) else {
+            throw PluginDefinitionError("'\(name)' is not a valid loss name (letters, digits and underscores, not starting with a digit)")
+        }
+        guard let forward = d.forward else { throw PluginDefinitionError("loss '\(name)' has no forward function") }
+        guard d.kind == XE_LOSS_ELEMENTWISE || d.kind == XE_LOSS_ROWWISE else {
+            throw PluginDefinitionError("loss '\(name)' has an unknown kind \(d.kind)")
+        }
+        if let existing = registry.entry(name), existing.origin != path {
+            throw PluginDefinitionError(RegistryError.duplicate(name: name, existingOrigin: existing.origin).message)
+        }
+        guard !losses.contains(where: { $0.name == name }) else {
+            throw PluginDefinitionError("the plugin registers '\(name)' twice")
+        }
+        guard d.parameter_count >= 0, d.parameter_count <= 64, d.parameter_count == 0 || d.parameters != nil else {
+            throw PluginDefinitionError("loss '\(name)' declares \(d.parameter_count) parameters")
+        }
+        var numeric: [(name: String, defaultValue: Double, summary: String)] = []
+        let reserved: Set<String> = ["y", "p", "reduction", "weight"]
+        for i in 0..<Int(d.parameter_count) {
+            let parameter = d.parameters[i]
+            let parameterName = parameter.name.map { String(cString: $0) } ?? ""
+            guard Self.isIdentifier(parameterName), !reserved.contains(parameterName),
+                  !numeric.contains(where: { $0.name == parameterName }) else {
+                throw PluginDefinitionError("loss '\(name)' has an invalid or repeated parameter name '\(parameterName)'")
+            }
+            numeric.append((parameterName, parameter.default_value, parameter.summary.map { String(cString: $0) } ?? ""))
+        }
+        return NativeLoss(
+            name: name,
+            summary: d.summary.map { String(cString: $0) } ?? name,
+            pluginHelp: d.help.map { String(cString: $0) } ?? "",
+            origin: path, rowwise: d.kind == XE_LOSS_ROWWISE, numeric: numeric,
+            forwardFunction: forward, gradientFunction: d.gradient, context: d.context)
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+}

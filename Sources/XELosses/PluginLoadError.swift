@@ -1,0 +1,24 @@
+/// Why a native plugin could not be loaded.
+public enum PluginLoadError: Error, Sendable, Equatable {
+    /// dlopen refused the file.
+    case notLoadable(path: String, reason: String)
+    /// The library lacks one of the two entry points.
+    case missingEntryPoint(path: String, symbol: String)
+    /// The plugin was built for another ABI version.
+    case abiMismatch(path: String, plugin: UInt32, host: UInt32)
+    /// `xe_plugin_init` reported failure.
+    case initFailed(path: String, message: String)
+
+    public var message: String {
+        switch self {
+        case .notLoadable(let path, let reason):
+            return "cannot load plugin '\(path)': it is not a loadable shared library (\(reason))"
+        case .missingEntryPoint(let path, let symbol):
+            return "'\(path)' is not an xe plugin: it has no entry point '\(symbol)' (export it with @_cdecl(\"\(symbol)\"); see the README)"
+        case .abiMismatch(let path, let plugin, let host):
+            return "plugin '\(path)' was built for xe plugin ABI version \(plugin), but this xe has version \(host); rebuild the plugin against this xe"
+        case .initFailed(let path, let message):
+            return "plugin '\(path)' failed to initialise: \(message)"
+        }
+    }
+}

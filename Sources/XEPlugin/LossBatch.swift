@@ -1,0 +1,32 @@
+/// The inputs of one call of a plugin loss: targets and predictions of one shape, flattened
+/// row-major into `rows` rows of `cols` values (`cols` is 1 for an elementwise loss).
+public struct LossBatch {
+    /// The targets.
+    public let y: UnsafeBufferPointer<Double>
+    /// The predictions.
+    public let p: UnsafeBufferPointer<Double>
+    public let rows: Int
+    public let cols: Int
+    /// The numeric parameters in declared order.
+    public let parameters: UnsafeBufferPointer<Double>
+    let names: [String]
+
+    init(_ call: xe_loss_call, names: [String]) {
+        let count = Int(call.rows * call.cols)
+        y = UnsafeBufferPointer(start: call.y, count: count)
+        p = UnsafeBufferPointer(start: call.p, count: count)
+        rows = Int(call.rows)
+        cols = Int(call.cols)
+        parameters = UnsafeBufferPointer(start: call.parameters, count: Int(call.parameter_count))
+        self.names = names
+    }
+
+    /// The number of elements.
+    public var count: Int { rows * cols }
+
+    /// The value of the parameter called `name`.
+    public subscript(_ name: String) -> Double {
+        guard let i = names.firstIndex(of: name), i < parameters.count else { return .nan }
+        return parameters[i]
+    }
+}

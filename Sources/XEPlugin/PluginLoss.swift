@@ -1,0 +1,41 @@
+@_exported import CXEPlugin
+
+/// A loss written in Swift for a native xe plugin.
+///
+/// xe broadcasts the targets `y` and predictions `p` to one shape and calls `forward` with
+/// them as flat float64 buffers; it applies `weight=` and `reduction=` itself. A loss that
+/// also implements `gradient` (and says so with `hasGradient`) can be differentiated by `grad`;
+/// one that does not is opaque native code, and `grad` refuses it with a clear error.
+public protocol PluginLoss: Sendable {
+    /// The name xe calls it by: letters, digits and underscores, not starting with a digit.
+    var name: String { get }
+    /// One line for `:losses`.
+    var summary: String { get }
+    /// The help text `help(name)` prints under the signature: formula, options, example.
+    var help: String { get }
+    /// Numeric parameters after `y` and `p`, with their defaults.
+    var parameters: [PluginParameter] { get }
+    /// One loss per element (the default) or one per row of the last axis.
+    var kind: PluginLossKind { get }
+    /// Whether `gradient` is implemented.
+    var hasGradient: Bool { get }
+
+    /// Writes the loss of every element (`.elementwise`: `rows * cols` values) or of every
+    /// row (`.rowwise`: `rows` values) into `out`.
+    func forward(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws
+    /// Writes `∂ loss / ∂ p[i]` for every element `i` (`rows * cols` values), where the loss is
+    /// the one `forward` gives for the element (or row) that holds `i`.
+    func gradient(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws
+}
+
+extension PluginLoss {
+    public var summary: String { name }
+    public var help: String { summary }
+    public var parameters: [PluginParameter] { [] }
+    public var kind: PluginLossKind { .elementwise }
+    public var hasGradient: Bool { false }
+
+    public func gradient(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws {
+        throw PluginError("\(name) has no gradient")
+    }
+}

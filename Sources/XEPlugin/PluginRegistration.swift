@@ -1,0 +1,71 @@
+import CXEPlugin
+import Glibc
+
+/// Hands a plugin's losses to xe across the C boundary. A plugin's two entry points are:
+///
+/// ```swift
+/// @_cdecl("xe_plugin_abi_version")
+/// public func abiVersion() -> UInt32 { PluginRegistration.abiVersion }
+///
+/// @_cdecl("xe_plugin_init")
+/// public func initialize(_ host: UnsafePointer<xe_host>?, _ error: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int32 {
+///     PluginRegistration.register([MyLoss()], host: host, error: error, errorSize: size)
+/// }
+/// ```
+public enum PluginRegistration {
+    /// The ABI version this library was built with; xe refuses a plugin whose version differs.
+    public static var abiVersion: UInt32 { xe_plugin_header_abi_version() }
+
+    /// Registers `losses` with the host; 0 on success, else non-zero with a message in `error`.
+    public static func register(
+        _ losses: [any PluginLoss], host: UnsafePointer<xe_host>?,
+        error: UnsafeMutablePointer<CChar>?, errorSize: Int
+    ) -> Int32 {
+        guard let host, host.pointee.abi_version == abiVersion, let registerLoss = host.pointee.register_loss else {
+            write("this plugin was built for xe plugin ABI \(abiVersion)", to: error, size: errorSize)
+            return 1
+        }
+        for loss in losses {
+            let definition = makeDefinition(loss)
+            let status = registerLoss(host.pointee.host_context, definition, error, errorSize)
+            if status != 0 { return status }
+        }
+        return 0
+    }
+
+    /// A definition that lives as long as the process (plugins are never unloaded).
+    static func makeDefinition(_ loss: any PluginLoss) -> UnsafeMutablePointer<xe_loss_definition> {
+        let parameters = loss.parameters
+        let table = UnsafeMutablePointer<xe_loss_parameter>.allocate(capacity: max(parameters.count, 1))
+        for (i, parameter) in parameters.enumerated() {
+            table[i] = xe_loss_parameter(
+                name: strdup(parameter.name), default_value: parameter.defaultValue, summary: strdup(parameter.summary))
+        }
+        let box = LossBox(loss: loss, names: parameters.map(\.name))
+        let definition = UnsafeMutablePointer<xe_loss_definition>.allocate(capacity: 1)
+        definition.initialize(to: xe_loss_definition(
+            struct_size: UInt32(MemoryLayout<xe_loss_definition>.size),
+            kind: loss.kind.code,
+            name: strdup(loss.name),
+            summary: strdup(loss.summary),
+            help: strdup(loss.help),
+            parameters: table,
+            parameter_count: Int32(parameters.count),
+            forward: { call, out, error, size in
+                LossBox.run(call, out, error, size, elementwiseOutput: false) { box, batch, buffer in try box.loss.forward(batch, into: buffer) }
+            },
+            gradient: loss.hasGradient ? { call, out, error, size in
+                LossBox.run(call, out, error, size, elementwiseOutput: true) { box, batch, buffer in try box.loss.gradient(batch, into: buffer) }
+            } : nil,
+            context: Unmanaged.passRetained(box).toOpaque()))
+        return definition
+    }
+
+    /// Copies `message` into a C buffer of `size` bytes, NUL-terminated.
+    static func write(_ message: String, to buffer: UnsafeMutablePointer<CChar>?, size: Int) {
+        guard let buffer, size > 0 else { return }
+        let bytes = Array(message.utf8.prefix(size - 1))
+        for (i, b) in bytes.enumerated() { buffer[i] = CChar(bitPattern: b) }
+        buffer[bytes.count] = 0
+    }
+}

@@ -1,0 +1,49 @@
+/* Test plugins written in C against xe_plugin.h, each broken in one way chosen by MODE:
+ *   1  exports no entry points at all
+ *   2  reports another ABI version
+ *   3  has xe_plugin_abi_version but no xe_plugin_init
+ *   4  xe_plugin_init fails with a message
+ *   5  registers a loss named "bce", which collides with the built-in
+ *   6  works: "sq" (elementwise (p-y)^2, no gradient) and "rowsq" (row-wise Σ(p-y)^2, with gradient)
+ *   7  its forward function reports an error
+ */
+#include <stdio.h>
+#include "xe_plugin.h"
+
+#if MODE != 1
+uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : XE_PLUGIN_ABI_VERSION; }
+#endif
+
+static int32_t square(const xe_loss_call *c, double *out, char *error, size_t size) {
+    if (MODE == 7) { snprintf(error, size, "the forward function is broken on purpose"); return 1; }
+    for (int64_t i = 0; i < c->rows * c->cols; i++) { double d = c->p[i] - c->y[i]; out[i] = c->parameters[0] * d * d; }
+    return 0;
+}
+
+static int32_t rowsquare(const xe_loss_call *c, double *out, char *error, size_t size) {
+    for (int64_t r = 0; r < c->rows; r++) {
+        double s = 0;
+        for (int64_t k = 0; k < c->cols; k++) { double d = c->p[r * c->cols + k] - c->y[r * c->cols + k]; s += d * d; }
+        out[r] = s;
+    }
+    return 0;
+}
+
+static int32_t rowsquare_gradient(const xe_loss_call *c, double *out, char *error, size_t size) {
+    for (int64_t i = 0; i < c->rows * c->cols; i++) out[i] = 2 * (c->p[i] - c->y[i]);
+    return 0;
+}
+
+#if MODE != 1 && MODE != 3
+int32_t xe_plugin_init(const xe_host *host, char *error, size_t size) {
+    if (MODE == 4) { snprintf(error, size, "no licence key found"); return 3; }
+    static const xe_loss_parameter scale = {"scale", 1.0, "multiplies the loss"};
+    xe_loss_definition sq = {sizeof(xe_loss_definition), XE_LOSS_ELEMENTWISE, MODE == 5 ? "bce" : "sq",
+        "squared error, no gradient", "(p - y)^2 times scale", &scale, 1, square, NULL, NULL};
+    int32_t status = host->register_loss(host->host_context, &sq, error, size);
+    if (status != 0) return status;
+    xe_loss_definition rowsq = {sizeof(xe_loss_definition), XE_LOSS_ROWWISE, "rowsq",
+        "row-wise squared error", "sum over the last axis of (p - y)^2", NULL, 0, rowsquare, rowsquare_gradient, NULL};
+    return host->register_loss(host->host_context, &rowsq, error, size);
+}
+#endif
