@@ -18,6 +18,8 @@ public protocol Loss: Sendable {
     var parameters: [LossParameter] { get }
     /// Whether `gradient` is implemented.
     var hasGradient: Bool { get }
+    /// `name(y, p, eps=1e-15, ...)` (default: from `parameters`).
+    var signature: String { get }
 
     /// The loss from its arguments through differentiable operations.
     func forward(_ arguments: LossArguments) throws -> DTensor
@@ -28,6 +30,9 @@ public protocol Loss: Sendable {
     func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor
     /// Checks the arguments before anything is computed (ranges, shapes).
     func validate(_ arguments: LossArguments) throws
+    /// The calculation step by step, for `explain` (default: the per-sample losses and the
+    /// reduction, or just the result for a loss without a `reduction` option).
+    func explain(_ arguments: LossArguments) throws -> LossExplanation
 }
 
 extension Loss {

@@ -17,11 +17,14 @@ public struct ParameterSpec: Sendable {
     /// The default, or nil when the parameter is required or optional-without-value.
     public var defaultValue: Value?
     public var required: Bool
+    /// Set only by keyword (after the variadic arguments of `plot`).
+    public var keywordOnly: Bool
 
-    public init(_ name: String, default defaultValue: Value? = nil, required: Bool = false) {
+    public init(_ name: String, default defaultValue: Value? = nil, required: Bool = false, keywordOnly: Bool = false) {
         self.name = name
         self.defaultValue = defaultValue
         self.required = required
+        self.keywordOnly = keywordOnly
     }
 }
 
@@ -32,14 +35,16 @@ extension Arguments {
         var bound = [Value?](repeating: nil, count: parameters.count)
         var given = [Bool](repeating: false, count: parameters.count)
         var rest: [Value] = []
-        for (i, value) in positional.enumerated() {
-            if i < parameters.count {
+        let slots = parameters.indices.filter { !parameters[$0].keywordOnly }
+        for (k, value) in positional.enumerated() {
+            if k < slots.count {
+                let i = slots[k]
                 bound[i] = value
                 given[i] = true
             } else if variadic {
                 rest.append(value)
             } else {
-                throw XEError.argument("\(function)() takes at most \(parameters.count) positional argument\(parameters.count == 1 ? "" : "s") but \(positional.count) were given; its parameters: \(signature)")
+                throw XEError.argument("\(function)() takes at most \(slots.count) positional argument\(slots.count == 1 ? "" : "s") but \(positional.count) were given; its parameters: \(signature)")
             }
         }
         for (name, value) in keywords {

@@ -24,15 +24,19 @@ final class Builtin: Callable, @unchecked Sendable {
     }
 
     var signature: String {
-        var list = parameters.map { p -> String in
-            if p.required { return p.name }
-            guard let d = p.defaultValue else { return "\(p.name)=none" }
-            if case .string(let s) = d { return "\(p.name)=\"\(s)\"" }
-            if case .number(let x) = d { return "\(p.name)=\(Tensor.format(x))" }
-            return p.name
-        }
+        var list = parameters.filter { !$0.keywordOnly }.map(Builtin.display)
         if variadic { list.append("...") }
+        list += parameters.filter(\.keywordOnly).map(Builtin.display)
         return "\(name)(" + list.joined(separator: ", ") + ")"
+    }
+
+    /// `x`, `axis=none`, `reduction="mean"`.
+    static func display(_ p: ParameterSpec) -> String {
+        if p.required { return p.name }
+        guard let d = p.defaultValue else { return "\(p.name)=none" }
+        if case .string(let s) = d { return "\(p.name)=\"\(s)\"" }
+        if case .number(let x) = d { return "\(p.name)=\(Tensor.format(x))" }
+        return p.name
     }
 
     var help: String {

@@ -29,6 +29,17 @@ extension Builtins {
             let median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
             return .number(median)
         },
+        Builtin("explain", [ParameterSpec("call", required: true)],
+                summary: "explain(bce(y, p)): prints a loss's calculation step by step (takes the call itself, like grad)",
+                details: """
+                For every built-in loss: each sample's target, prediction, the active term and its value,
+                the weights and smoothing if any, then the reduction and the result. Long inputs show the
+                first and last five samples. Other losses show their per-sample values and the reduction.
+                In the REPL: :explain bce(y, p).
+                Example: explain(bce([1, 0], [0.9, 0.2]))
+                """) { call in
+            throw XEError.argument("explain needs the call of a loss written inside it, such as explain(bce(y, p))", at: call.location)
+        },
         Builtin("grad", [ParameterSpec("f", required: true), ParameterSpec("argnum", default: .number(0))],
                 summary: "grad(expr, x, ...): the gradient of a scalar expression; grad(f): the gradient function of f",
                 details: """

@@ -6,7 +6,7 @@ enum Builtins {
 
     static let table: [String: Builtin] = {
         var table: [String: Builtin] = [:]
-        for b in math + reductions + shapes + construction + information {
+        for b in math + reductions + shapes + construction + information + files + plots {
             table[b.name] = b
         }
         return table
@@ -15,7 +15,7 @@ enum Builtins {
     /// The built-ins grouped for `:help`.
     static var groups: [(String, [Builtin])] {
         [("elementwise", math), ("reductions and softmax", reductions), ("shapes", shapes),
-         ("construction", construction), ("information, input and output", information)]
+         ("construction", construction), ("information", information), ("files and plots", files + plots)]
     }
 
     static func x(_ name: String = "x") -> ParameterSpec { ParameterSpec(name, required: true) }

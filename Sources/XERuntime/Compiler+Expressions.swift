@@ -113,6 +113,13 @@ extension Compiler {
                 let globals = interpreter.globals
                 return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
             }
+            if name == "explain", arguments.count == 1, arguments[0].label == nil,
+               case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
+                let special = try compileExplain(lossExpr, lossArguments, at: at)
+                let normal = try compileOrdinaryCall(callee, arguments, at: location)
+                let globals = interpreter.globals
+                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
+            }
         }
         return try compileOrdinaryCall(callee, arguments, at: location)
     }
@@ -176,6 +183,36 @@ extension Compiler {
             let result = try expression(f)
             let grads = try interpreter.gradients(of: result, withRespectTo: leaves, at: location)
             return grads.count == 1 ? grads[0] : .tuple(grads)
+        }
+    }
+
+    /// `explain(loss(args...))`: evaluates the loss's arguments, checks them as the loss would,
+    /// and prints the calculation step by step instead of only its result.
+    func compileExplain(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
+        let interpreter = self.interpreter
+        let function = try compile(callee)
+        let codes = try arguments.map { (label: $0.label, code: try compile($0.value)) }
+        return { f in
+            guard case .function(let fn) = try function(f), let loss = fn as? LossCallable else {
+                throw XEError.type("explain works on a call of a loss, such as explain(bce(y, p)); this call is not of a loss (see :losses)", at: location)
+            }
+            var positional: [Value] = []
+            var keywords: [(name: String, value: Value)] = []
+            for (label, code) in codes {
+                if let label { keywords.append((label, try code(f))) } else { positional.append(try code(f)) }
+            }
+            let bound = try loss.bind(Arguments(positional, keywords: keywords))
+            do {
+                try loss.loss.validate(bound)
+                interpreter.output(try loss.loss.explain(bound).text + "\n")
+            } catch let e as XEError {
+                throw e
+            } catch let e as TensorError {
+                throw XEError.wrap(e, at: location)
+            } catch {
+                throw XEError(.plugin("\(loss.name): \(error)"), at: location)
+            }
+            return .none
         }
     }
 

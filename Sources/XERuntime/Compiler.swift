@@ -324,7 +324,12 @@ final class Compiler {
             slotCount: scope!.count,
             body: body,
             doc: decl.doc,
-            location: location)
+            location: location,
+            display: decl.name ?? {
+                let names = decl.parameters.map(\.name)
+                let head = names.count == 1 ? names[0] : "(" + names.joined(separator: ", ") + ")"
+                return head + " -> " + ExprPrinter.text(decl.body)
+            }())
     }
 
     static func truth(_ value: Value, at location: SourceLocation) throws -> Bool {

@@ -12,9 +12,11 @@ final class FunctionTemplate {
     let body: Code
     let doc: String?
     let location: SourceLocation
+    /// How the function reads in a legend: its name, or a lambda's source `p -> bce(1, p)`.
+    let display: String
 
     init(name: String, parameters: [String], defaults: [Code?], defaultTexts: [String?], slotCount: Int,
-         body: @escaping Code, doc: String?, location: SourceLocation) {
+         body: @escaping Code, doc: String?, location: SourceLocation, display: String) {
         self.name = name
         self.parameters = parameters
         self.defaults = defaults
@@ -23,6 +25,7 @@ final class FunctionTemplate {
         self.body = body
         self.doc = doc
         self.location = location
+        self.display = display
     }
 
     /// `f(x, k=2)`.

@@ -28,11 +28,22 @@ struct ScriptLoss: Loss, @unchecked Sendable {
     var parameters: [LossParameter] {
         let t = function.template
         return t.parameters.enumerated().map { i, name in
-            LossParameter(name, required: t.defaults[i] == nil, summary: t.defaultTexts[i].map { "default \($0)" } ?? "")
+            LossParameter(name, default: t.defaultTexts[i].flatMap(ScriptLoss.literal),
+                          required: t.defaults[i] == nil, summary: t.defaultTexts[i].map { "default \($0)" } ?? "")
         }
     }
 
     var signature: String { function.template.signature }
+
+    /// The value of a default written as a literal (`"mean"`, `2`, `1e-7`), so that `explain`
+    /// and `help` know it; other defaults are evaluated by the function at each call.
+    static func literal(_ text: String) -> LossValue? {
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\""), !text.dropFirst().dropLast().contains("\"") {
+            return .string(String(text.dropFirst().dropLast()))
+        }
+        if let x = Double(text), x.isFinite { return .number(x) }
+        return nil
+    }
 
     func forward(_ arguments: LossArguments) throws -> DTensor {
         let keywords = function.template.parameters.compactMap { name -> (name: String, value: Value)? in

@@ -92,6 +92,8 @@ struct REPLTests {
         #expect(t.after(":vars").contains("(2,)"))
         t.enter(":time sum(range(1000))")
         #expect(t.after(":time").contains("time:"))
+        t.enter(":explain bce([1, 0], [0.9, 0.2])")
+        #expect(t.after(":explain").contains("-log(1 - 0.2)") && t.after(":explain").contains("= 0.164252033486018"))
         t.enter(":reset")
         t.enter("v")
         #expect(t.after(":reset").contains("unknown name 'v'"))

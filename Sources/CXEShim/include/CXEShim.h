@@ -26,6 +26,8 @@ int xe_write_out(const char *text, size_t n);
 int xe_write_err(const char *text, size_t n);
 /// Flushes standard output; 0 on success.
 int xe_flush_out(void);
+/// The width of the terminal on fd, or 0 when it is not a terminal.
+int xe_terminal_columns(int fd);
 /// Whether file descriptor fd is a terminal.
 int xe_isatty(int fd);
 /// Runs body(context) on a new thread with a stack of stack_bytes, and waits for it.

@@ -1,0 +1,138 @@
+import XETensor
+
+/// A loss worked step by step, the way a teacher writes it on a board: a title, the formula,
+/// a table with one row per sample (the first and last few of a long input), then the
+/// reduction and the result.
+public struct LossExplanation: Sendable {
+    /// The first lines: what is computed, the formula, notes on the options.
+    public var header: [String]
+    /// The table's column titles.
+    public var columns: [String]
+    /// The number of samples (table rows).
+    public var count: Int
+    /// The cells of row `i`.
+    public var row: @Sendable (Int) -> [String]
+    /// The lines after the table: the reduction and the result.
+    public var footer: [String]
+
+    /// Rows shown from each end of a long table.
+    public static let edgeRows = 5
+
+    public init(header: [String], columns: [String], count: Int, row: @escaping @Sendable (Int) -> [String], footer: [String]) {
+        self.header = header
+        self.columns = columns
+        self.count = count
+        self.row = row
+        self.footer = footer
+    }
+
+    /// The rows shown: all of a short table, else the first and last `edgeRows`.
+    var shownRows: [Int?] {
+        if count <= 2 * Self.edgeRows + 1 { return Array(0..<count) }
+        return Array(0..<Self.edgeRows) + [nil] + Array((count - Self.edgeRows)..<count)
+    }
+
+    /// The explanation as text, the table's columns aligned.
+    public var text: String {
+        var lines = header
+        if !columns.isEmpty && count > 0 {
+            let shown = shownRows
+            let cells = shown.map { $0.map(row) }
+            var widths = columns.map(\.count)
+            for case let r? in cells {
+                for (j, cell) in r.enumerated() where j < widths.count { widths[j] = Swift.max(widths[j], cell.count) }
+            }
+            func line(_ r: [String]) -> String {
+                "    " + r.enumerated().map { j, c in j == r.count - 1 ? c : c.padding(widths[j]) }.joined(separator: "  ")
+            }
+            lines.append("")
+            lines.append(line(columns))
+            for r in cells {
+                if let r {
+                    lines.append(line(r))
+                } else {
+                    lines.append("    … \(count - 2 * Self.edgeRows) samples skipped …")
+                }
+            }
+            lines.append("")
+        }
+        lines += footer
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Helpers for writing explanations
+
+    /// A number to 6 significant digits, as a teacher would write it.
+    public static func short(_ x: Double) -> String {
+        guard x.isFinite, x != 0 else { return Tensor.format(x) }
+        let digits = 5 - Int((Swift.abs(x)).log10Floor)
+        let rounded: Double
+        if digits >= 0 && digits <= 22 {
+            let scale = Double.pow10(digits)
+            rounded = (x * scale).rounded() / scale
+        } else if digits < 0 && digits >= -22 {
+            let scale = Double.pow10(-digits)
+            rounded = (x / scale).rounded() * scale
+        } else {
+            rounded = x
+        }
+        return Tensor.format(rounded.isFinite ? rounded : x)
+    }
+
+    /// The label of sample `i`: `3`, or `[1, 2]` in a matrix.
+    public static func index(_ i: Int, in shape: [Int]) -> String {
+        shape.count <= 1 ? "\(i)" : LossSupport.position(i, in: shape)
+    }
+
+    /// A vector of numbers, long ones shortened: `[0.7, 0.2, 0.1]`, `[1, 2, 3, …, 9]`.
+    public static func vector(_ values: ArraySlice<Double>) -> String {
+        let items = values.count <= 6
+            ? values.map(short)
+            : values.prefix(3).map(short) + ["…"] + values.suffix(2).map(short)
+        return "[" + items.joined(separator: ", ") + "]"
+    }
+
+    /// The lines saying how the per-sample values `losses` reduce to `result`.
+    public static func reduction(_ reduction: String, losses: [Double], result: Tensor, denominator: Double? = nil, what: String = "l_i") -> [String] {
+        let n = losses.count
+        var sum = 0.0
+        for l in losses { sum += l }
+        let terms = n <= 8 ? losses.map(short).joined(separator: " + ") : "Σ \(what) over \(n) samples"
+        switch reduction {
+        case "none":
+            return ["reduction \"none\": one loss per sample, the \(what) column", "= \(result.description)"]
+        case "sum":
+            return ["reduction \"sum\": \(terms)" + (n <= 8 ? "" : " = \(short(sum))"), "= \(result.description)"]
+        default:
+            if let denominator {
+                return ["reduction \"mean\", weighted: (\(terms)) / Σ_i w_(target of i) = \(short(sum)) / \(short(denominator))",
+                        "= \(result.description)"]
+            }
+            return ["reduction \"mean\": (\(terms)) / \(n)" + (n <= 8 ? "" : " = \(short(sum)) / \(n)"), "= \(result.description)"]
+        }
+    }
+}
+
+extension Double {
+    /// ⌊log10 |x|⌋ for finite non-zero x.
+    fileprivate var log10Floor: Double {
+        var e = 0.0, v = self
+        while v >= 10 { v /= 10; e += 1 }
+        while v < 1 { v *= 10; e -= 1 }
+        return e
+    }
+
+    /// 10^k for 0 ≤ k ≤ 22, exact.
+    fileprivate static func pow10(_ k: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<k { r *= 10 }
+        return r
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width` characters.
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,225 @@
+import XETensor
+
+/// NumPy's `.npy` format: the magic `\x93NUMPY`, a version (1.0, 2.0 or 3.0), a header length
+/// (2 bytes in 1.0, 4 in 2.0 and 3.0, little-endian), a Python dict literal
+/// `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces to a
+/// multiple of 64 bytes and ending in a newline, then the raw data.
+///
+/// Read: float64, float32, int64/32/16/8, uint64/32/16/8 and bool, little- or big-endian, C or
+/// Fortran order. Refused with an error: object arrays (pickles), strings, complex, float16,
+/// structured dtypes, and any header or length that does not add up.
+enum NPYFormat {
+    static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
+    /// The element type of an array: its kind (`f`, `i`, `u`, `b`), size and byte order.
+    struct DType {
+        var kind: Character
+        var size: Int
+        var bigEndian: Bool
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(DataFileError) -> Tensor {
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+            throw .invalid("'\(path)' is not a .npy file (it does not start with \\x93NUMPY)")
+        }
+        let major = bytes[6], minor = bytes[7]
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard bytes.count >= 12 else { throw .invalid("'\(path)' is truncated inside its header") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        default:
+            throw .invalid("'\(path)' is .npy format version \(major).\(minor); xe reads versions 1.0, 2.0 and 3.0")
+        }
+        guard headerStart + headerLength <= bytes.count else {
+            throw .invalid("'\(path)' is truncated: its header says \(headerLength) bytes, but the file ends first")
+        }
+        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        let (dtype, fortran, shape) = try parseHeader(header, path: path)
+        let count: Int
+        do {
+            count = try Tensor.elementCount(shape)
+        } catch {
+            throw .invalid("'\(path)': the array of shape \(Tensor.describe(shape: shape)) is too large (\(error.message))")
+        }
+        let dataStart = headerStart + headerLength
+        let available = bytes.count - dataStart
+        let (needed, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+        guard !overflow, needed <= available else {
+            throw .invalid("'\(path)' is truncated: shape \(Tensor.describe(shape: shape)) needs \(count * dtype.size) bytes of data, the file has \(available)")
+        }
+        guard needed == available else {
+            throw .invalid("'\(path)' has \(available - needed) unexpected bytes after its data")
+        }
+        var values = [Double](repeating: 0, count: count)
+        try bytes.withUnsafeBufferPointer { (raw) throws(DataFileError) in
+            for i in 0..<count {
+                values[i] = try element(raw, at: dataStart + i * dtype.size, dtype, path: path)
+            }
+        }
+        if fortran && shape.count > 1 { values = fromFortranOrder(values, shape: shape) }
+        return Tensor(shape: shape, storage: values)
+    }
+
+    /// One element as a Double.
+    static func element(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int, _ dtype: DType, path: String) throws(DataFileError) -> Double {
+        var bits: UInt64 = 0
+        for k in 0..<dtype.size {
+            let byte = UInt64(raw[offset + (dtype.bigEndian ? k : dtype.size - 1 - k)])
+            bits = bits << 8 | byte
+        }
+        switch (dtype.kind, dtype.size) {
+        case ("f", 8): return Double(bitPattern: bits)
+        case ("f", 4): return Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+        case ("i", _):
+            let shift = UInt64(64 - 8 * dtype.size)
+            return Double(Int64(bitPattern: bits << shift) >> Int64(shift))
+        case ("u", _): return Double(bits)
+        case ("b", _):
+            guard bits <= 1 else { throw .invalid("'\(path)': a bool element holds \(bits), not 0 or 1") }
+            return Double(bits)
+        default: return .nan
+        }
+    }
+
+    /// Reorders column-major data to row-major.
+    static func fromFortranOrder(_ values: [Double], shape: [Int]) -> [Double] {
+        var result = [Double](repeating: 0, count: values.count)
+        var index = [Int](repeating: 0, count: shape.count)
+        for i in 0..<values.count {
+            var f = 0, stride = 1
+            for axis in 0..<shape.count {
+                f += index[axis] * stride
+                stride *= shape[axis]
+            }
+            result[i] = values[f]
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < shape[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
+    }
+
+    /// Reads the dict literal of the header.
+    static func parseHeader(_ header: String, path: String) throws(DataFileError) -> (DType, Bool, [Int]) {
+        let text = header.trimmingSpaces
+        guard text.hasPrefix("{"), text.hasSuffix("}") else {
+            throw .invalid("'\(path)' has a malformed header: \(text.prefix(80))")
+        }
+        guard let descr = value(of: "descr", in: text), let order = value(of: "fortran_order", in: text),
+              let shapeText = value(of: "shape", in: text) else {
+            throw .invalid("'\(path)' has a header without 'descr', 'fortran_order' or 'shape': \(text.prefix(120))")
+        }
+        let dtype = try parseDType(descr, path: path)
+        let fortran: Bool
+        switch order {
+        case "False": fortran = false
+        case "True": fortran = true
+        default: throw .invalid("'\(path)': fortran_order is \(order), not True or False")
+        }
+        guard shapeText.hasPrefix("("), shapeText.hasSuffix(")") else {
+            throw .invalid("'\(path)': the shape \(shapeText) is not a tuple")
+        }
+        var shape: [Int] = []
+        for part in shapeText.dropFirst().dropLast().split(separator: ",") {
+            let item = String(part).trimmingSpaces.replacingL
+            guard !item.isEmpty, item.count <= 15, item.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(item) else {
+                throw .invalid("'\(path)': the shape \(shapeText) holds '\(item)', not a size")
+            }
+            shape.append(n)
+        }
+        guard shape.count <= 32 else { throw .invalid("'\(path)': \(shape.count) dimensions are too many") }
+        return (dtype, fortran, shape)
+    }
+
+    static func parseDType(_ descr: String, path: String) throws(DataFileError) -> DType {
+        guard descr.count >= 2, descr.hasPrefix("'") || descr.hasPrefix("\""), descr.hasSuffix("'") || descr.hasSuffix("\"") else {
+            if descr.hasPrefix("[") {
+                throw .invalid("'\(path)' holds a structured array (\(descr.prefix(60))); xe reads plain numeric arrays")
+            }
+            throw .invalid("'\(path)': the dtype \(descr) is not understood")
+        }
+        let code = Array(descr.dropFirst().dropLast())
+        guard code.count >= 2 else { throw .invalid("'\(path)': the dtype '\(String(code))' is not understood") }
+        let order = code[0], kind = code[1]
+        let size = Int(String(code.dropFirst(2))) ?? -1
+        if kind == "O" { throw .invalid("'\(path)' holds an object array (a pickle); xe never loads pickles; save a numeric array instead") }
+        guard "<>|=".contains(order) else { throw .invalid("'\(path)': the dtype '\(String(code))' has no byte order") }
+        let supported: Bool
+        switch kind {
+        case "f": supported = size == 4 || size == 8
+        case "i", "u": supported = [1, 2, 4, 8].contains(size)
+        case "b": supported = size == 1
+        default: supported = false
+        }
+        guard supported else {
+            throw .invalid("'\(path)' has dtype '\(String(code))', which xe does not read; it reads float64, float32, signed and unsigned integers and bool (convert with arr.astype('float64'))")
+        }
+        return DType(kind: kind, size: size, bigEndian: order == ">")
+    }
+
+    /// The text of `'key': value` in a flat dict literal (a tuple value kept whole).
+    static func value(of key: String, in dict: String) -> String? {
+        for quote in ["'", "\""] {
+            let needle = Array(quote + key + quote)
+            let chars = Array(dict)
+            guard chars.count >= needle.count,
+                  let start = (0...(chars.count - needle.count)).first(where: { Array(chars[$0..<($0 + needle.count)]) == needle }) else { continue }
+            var rest = String(chars[(start + needle.count)...])[...].drop { $0 == " " }
+            guard rest.first == ":" else { return nil }
+            rest = rest.dropFirst().drop { $0 == " " }
+            if rest.first == "(" {
+                guard let close = rest.firstIndex(of: ")") else { return nil }
+                return String(rest[...close])
+            }
+            if let q = rest.first, q == "'" || q == "\"" {
+                guard let close = rest.dropFirst().firstIndex(of: q) else { return nil }
+                return String(rest[...close])
+            }
+            if rest.first == "[" { return String(rest.prefix(80)) }
+            let end = rest.firstIndex { $0 == "," || $0 == "}" } ?? rest.endIndex
+            return String(rest[..<end]).trimmingSpaces
+        }
+        return nil
+    }
+
+    /// A float64, little-endian, C-order `.npy` file (version 1.0, or 2.0 for a huge header).
+    static func encode(_ t: Tensor) -> [UInt8] {
+        let dims = t.shape.map(String.init)
+        let shape = "(" + dims.joined(separator: ", ") + (dims.count == 1 ? ",)" : ")")
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
+        let prefix = header.utf8.count + 1 + 10 > 65535 ? 12 : 10
+        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
+        header += String(repeating: " ", count: padding) + "\n"
+        var bytes = magic + [prefix == 10 ? 1 : 2, 0]
+        let length = header.utf8.count
+        bytes += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF)]
+        if prefix == 12 { bytes += [UInt8(length >> 16 & 0xFF), UInt8(length >> 24 & 0xFF)] }
+        bytes += Array(header.utf8)
+        bytes.reserveCapacity(bytes.count + 8 * t.count)
+        for v in t.storage {
+            let bits = v.bitPattern
+            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k)))) }
+        }
+        return bytes
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines.
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+
+    /// Without a Python 2 long suffix: `3L` → `3`.
+    fileprivate var replacingL: String { hasSuffix("L") ? String(dropLast()) : self }
+}
