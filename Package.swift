@@ -25,14 +25,25 @@ let package = Package(
             name: "CXEShim",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
         ),
+        // The fused loss kernels: vectorised through libmvec, so math flags that keep inf/NaN.
+        .target(
+            name: "CXEKernels",
+            cSettings: [.unsafeFlags([
+                "-O3", "-fno-math-errno", "-fno-trapping-math", "-fveclib=libmvec",
+            ])],
+            linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("pthread")]
+        ),
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "XESyntax"),
-        .target(name: "XETensor", dependencies: ["CXEShim"]),
+        .target(name: "XETensor", dependencies: ["CXEShim", "CXEKernels"]),
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
         .target(name: "FocalLoss", dependencies: ["XEPlugin"], path: "Plugins/FocalLoss"),
-        .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin"]),
-        .target(name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "CXEShim"]),
+        .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels"]),
+        .target(
+            name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "CXEShim"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
         .executableTarget(name: "xe", dependencies: ["XERuntime", "CLineEdit", "CXEShim"]),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
         .testTarget(name: "XETensorTests", dependencies: ["XETensor"]),

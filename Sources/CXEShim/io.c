@@ -25,3 +25,25 @@ int xe_terminal_columns(int fd) {
     if (ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
     return 0;
 }
+
+#include <sys/mman.h>
+
+void xe_advise_huge_pages(void *start, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = 2u << 20;
+    uintptr_t lo = ((uintptr_t)start + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)start + bytes) & ~(huge - 1);
+    if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)start;
+    (void)bytes;
+#endif
+}
+
+#include <malloc.h>
+
+void xe_tune_allocator(void) {
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}

@@ -3,16 +3,15 @@
 #include <string.h>
 #include <pthread.h>
 
-static volatile sig_atomic_t interrupted = 0;
+volatile sig_atomic_t xe_interrupt_flag = 0;
 
 static void on_sigint(int signo) {
     (void)signo;
-    interrupted = 1;
+    xe_interrupt_flag = 1;
 }
 
-int xe_interrupted(void) { return interrupted != 0; }
-void xe_clear_interrupt(void) { interrupted = 0; }
-void xe_set_interrupt(void) { interrupted = 1; }
+void xe_clear_interrupt(void) { xe_interrupt_flag = 0; }
+void xe_set_interrupt(void) { xe_interrupt_flag = 1; }
 
 void xe_install_sigint_handler(void) {
     /* A parent may hand us SIGINT blocked (signal masks survive exec): unblock it. */

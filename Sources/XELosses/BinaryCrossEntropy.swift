@@ -46,6 +46,10 @@ struct BinaryCrossEntropy: Loss {
     }
 
     func value(_ arguments: LossArguments) throws -> Tensor {
+        if let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") {
+            let sum = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: nil).sum
+            return Tensor(scalar: mean ? sum / Double(p.count) : sum)
+        }
         let y = try arguments.tensor("y").value, p = try arguments.tensor("p").value
         let eps = try arguments.number("eps")
         let hi = 1 - eps
@@ -57,6 +61,13 @@ struct BinaryCrossEntropy: Loss {
         }
         if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
         return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
+    }
+
+    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
+        guard let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") else { return nil }
+        let n = Double(p.count)
+        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: mean ? 1 / n : 1)
+        return (Tensor(scalar: mean ? sum / n : sum), Tensor(shape: p.shape, storage: g!))
     }
 
     func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {

@@ -47,7 +47,17 @@ struct BinaryCrossEntropyWithLogits: Loss {
         return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
     }
 
+    /// The fused kernels cover pos_weight = 1.
+    func plain(_ arguments: LossArguments) throws -> (y: Tensor, p: Tensor, mean: Bool)? {
+        guard try arguments.tensor("pos_weight").value.storage == [1] else { return nil }
+        return FusedKernels.plain(arguments, predictions: "z")
+    }
+
     func value(_ arguments: LossArguments) throws -> Tensor {
+        if let (y, z, mean) = try plain(arguments) {
+            let sum = FusedKernels.bceLogits(y, z, gradientScale: nil).sum
+            return Tensor(scalar: mean ? sum / Double(z.count) : sum)
+        }
         let y = try arguments.tensor("y").value, z = try arguments.tensor("z").value
         let pw = try arguments.tensor("pos_weight").value
         var losses: Tensor
@@ -66,6 +76,13 @@ struct BinaryCrossEntropyWithLogits: Loss {
         }
         if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
         return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
+    }
+
+    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
+        guard let (y, z, mean) = try plain(arguments) else { return nil }
+        let n = Double(z.count)
+        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: mean ? 1 / n : 1)
+        return (Tensor(scalar: mean ? sum / n : sum), Tensor(shape: z.shape, storage: g!))
     }
 
     func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {

@@ -26,7 +26,7 @@ struct CategoricalCrossEntropyWithLogits: Loss {
     }
 
     func validate(_ arguments: LossArguments) throws {
-        _ = try CategoricalTargets(arguments.tensor("y"), predictions: arguments.tensor("z").shape, loss: name)
+        _ = try CategoricalTargets.check(arguments.tensor("y"), predictions: arguments.tensor("z").shape, loss: name)
         let s = try arguments.number("label_smoothing")
         guard s >= 0, s <= 1 else { throw TensorError.invalid("cce_logits: label_smoothing must be in [0, 1], not \(Tensor.format(s))") }
     }
@@ -36,9 +36,33 @@ struct CategoricalCrossEntropyWithLogits: Loss {
         return try CategoricalSupport.forward(arguments, logProbabilities: DTensor.logSoftmax(z, axis: -1), shape: z.shape)
     }
 
+    /// The fused kernel covers no weights, no label smoothing, logits with a class axis.
+    func plain(_ arguments: LossArguments) throws -> (z: Tensor, labels: Tensor?, y: Tensor?, reduction: String)? {
+        guard arguments.values["weight"] == nil, try arguments.number("label_smoothing") == 0,
+              case .string(let reduction)? = arguments.values["reduction"] else { return nil }
+        let z = try arguments.tensor("z").value, y = try arguments.tensor("y")
+        guard z.rank >= 1, z.count > 0 else { return nil }
+        let indices = try CategoricalTargets.check(y, predictions: z.shape, loss: name)
+        return (z, indices ? y.value : nil, indices ? nil : y.value, reduction)
+    }
+
     func value(_ arguments: LossArguments) throws -> Tensor {
+        if let (z, labels, y, reduction) = try plain(arguments) {
+            let r = FusedKernels.cceLogits(z, labels: labels, y: y, perSample: reduction == "none", gradientScale: nil)
+            if let losses = r.losses { return Tensor(shape: Array(z.shape.dropLast()), storage: losses) }
+            let rows = Double(z.count / z.shape[z.rank - 1])
+            return Tensor(scalar: reduction == "mean" ? r.sum / rows : r.sum)
+        }
         let z = try arguments.tensor("z").value
         return try CategoricalSupport.value(arguments, logProbabilities: z.logSoftmax(axis: -1))
+    }
+
+    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
+        guard let (z, labels, y, reduction) = try plain(arguments), reduction != "none" else { return nil }
+        let rows = Double(z.count / z.shape[z.rank - 1])
+        let scale = reduction == "mean" ? 1 / rows : 1
+        let r = FusedKernels.cceLogits(z, labels: labels, y: y, perSample: false, gradientScale: scale)
+        return (Tensor(scalar: reduction == "mean" ? r.sum / rows : r.sum), Tensor(shape: z.shape, storage: r.gradient!))
     }
 
     func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {

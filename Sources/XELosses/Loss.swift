@@ -30,6 +30,9 @@ public protocol Loss: Sendable {
     func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor
     /// Checks the arguments before anything is computed (ranges, shapes).
     func validate(_ arguments: LossArguments) throws
+    /// The value and the gradient with respect to the predictions (for an upstream gradient of
+    /// 1) in one pass, when a fused kernel covers these arguments; nil otherwise.
+    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)?
     /// The calculation step by step, for `explain` (default: the per-sample losses and the
     /// reduction, or just the result for a loss without a `reduction` option).
     func explain(_ arguments: LossArguments) throws -> LossExplanation
@@ -47,6 +50,8 @@ extension Loss {
     }
 
     public func validate(_ arguments: LossArguments) throws {}
+
+    public func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? { nil }
 
     /// `name(y, p, eps=1e-15, ...)`.
     public var signature: String {
@@ -67,6 +72,21 @@ extension Loss {
             return try forward(arguments)
         }
         let constants = arguments.constants
+        if let (result, fused) = try valueAndGradient(constants) {
+            return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
+                guard g.count == 1 else {
+                    do {
+                        return [try gradient(constants, upstream: g)]
+                    } catch let error as TensorError {
+                        throw error
+                    } catch {
+                        throw .invalid("\(name): \(error)")
+                    }
+                }
+                let k = g.storage[0]
+                return [k == 1 ? fused : fused.map { $0 * k }]
+            }
+        }
         let result = try value(constants)
         return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
             do {

@@ -1,3 +1,4 @@
+import CXEKernels
 import XETensor
 
 /// Pieces every built-in loss shares: option parameters, input checks, reductions.
@@ -26,7 +27,9 @@ enum LossSupport {
 
     /// Refuses the first element outside [lo, hi] (NaN included), naming its index and value.
     static func checkRange(_ t: Tensor, lo: Double = 0, hi: Double = 1, loss: String, name: String, role: String, hint: String) throws(TensorError) {
-        for (i, v) in t.storage.enumerated() where !(v >= lo && v <= hi) {
+        let first = t.storage.withUnsafeBufferPointer { xe_first_outside($0.baseAddress, Int64(t.count), lo, hi) }
+        if first >= 0 {
+            let i = Int(first), v = t.storage[i]
             throw .invalid("\(loss): \(role) \(name)\(position(i, in: t.shape)) = \(Tensor.format(v)) is outside [\(Tensor.format(lo)), \(Tensor.format(hi))]; \(hint)")
         }
     }

@@ -93,8 +93,10 @@ final class Compiler {
     }
 
     func compileStatements(_ statements: [Stmt]) throws -> Code {
+        // One statement: its own closure, not one taken out of an array (which would add
+        // reabstraction thunks to every call of a loop body).
+        if statements.count == 1 { return try compile(statements[0]) }
         let codes = try statements.map(compile)
-        if codes.count == 1 { return codes[0] }
         let lastIsExpression: Bool
         if case .expression? = statements.last { lastIsExpression = true } else { lastIsExpression = false }
         return { f in
@@ -122,6 +124,23 @@ final class Compiler {
                     }
                     for (store, item) in zip(stores, items) { try store(f, item) }
                     return .none
+                }
+            }
+            if case .name(let name, _) = target {
+                switch resolve(name) {
+                case .local(0, let slot):
+                    return { f in
+                        f.slots[slot] = try v(f)
+                        return .none
+                    }
+                case .global(let g):
+                    let globals = interpreter.globals
+                    return { f in
+                        globals.values[g] = try v(f)
+                        return .none
+                    }
+                default:
+                    break
                 }
             }
             let store = try compileStore(target)
@@ -197,6 +216,8 @@ final class Compiler {
     /// `for name in iterable { body }`; `range(...)` is counted without building the vector.
     func compileFor(_ name: String, _ iterable: Expr, _ body: Expr, at location: SourceLocation) throws -> Code {
         let store = self.store(name)
+        let slot: Int?
+        if case .local(0, let s) = resolve(name) { slot = s } else { slot = nil }
         loopDepth += 1
         let b = try compile(body)
         loopDepth -= 1
@@ -229,6 +250,21 @@ final class Compiler {
                 }
                 let (start, stop, step) = try Builtins.rangeBounds(values, at: callLocation)
                 var i = start
+                if let slot {
+                    // The common case, with the body's call inlined: a local counter.
+                    while step > 0 ? i < stop : i > stop {
+                        f.slots[slot] = .number(Double(i))
+                        if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
+                        do {
+                            _ = try b(f)
+                        } catch ControlFlow.breaking {
+                            break
+                        } catch ControlFlow.continuing {
+                        }
+                        i += step
+                    }
+                    return .none
+                }
                 while step > 0 ? i < stop : i > stop {
                     store(f, .number(Double(i)))
                     if try !runBody(f) { break }

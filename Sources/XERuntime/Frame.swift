@@ -1,12 +1,21 @@
 /// The local variables of one function call, and the frame of the function it was defined in
-/// (for closures).
+/// (for closures). The slots are a fixed block of memory (their number is known when the
+/// function is compiled), so reading and writing one is a plain load and store.
 final class Frame {
-    var slots: [Value?]
+    let slots: UnsafeMutablePointer<Value?>
+    let count: Int
     let parent: Frame?
 
     init(count: Int, parent: Frame?) {
-        self.slots = [Value?](repeating: nil, count: count)
+        self.count = count
+        slots = UnsafeMutablePointer<Value?>.allocate(capacity: Swift.max(count, 1))
+        slots.initialize(repeating: nil, count: Swift.max(count, 1))
         self.parent = parent
+    }
+
+    deinit {
+        slots.deinitialize(count: Swift.max(count, 1))
+        slots.deallocate()
     }
 
     /// The frame `depth` levels out.

@@ -36,13 +36,12 @@ extension Tensor {
     public static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ op: (Double, Double) -> Double) throws(TensorError) -> Tensor {
         if a.shape == b.shape {
             let n = a.count
-            let storage = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+            let storage = uninitialized(n) { out in
                 a.storage.withUnsafeBufferPointer { pa in
                     b.storage.withUnsafeBufferPointer { pb in
                         for i in 0..<n { out[i] = op(pa[i], pb[i]) }
                     }
                 }
-                initialized = n
             }
             return Tensor(shape: a.shape, storage: storage)
         }
@@ -50,15 +49,15 @@ extension Tensor {
         let n = try elementCount(shape)
         if b.count == 1 && shape == a.shape {
             let s = b.storage[0]
-            return Tensor(shape: shape, storage: a.storage.map { op($0, s) })
+            return Tensor(shape: shape, storage: a.map { op($0, s) }.storage)
         }
         if a.count == 1 && shape == b.shape {
             let s = a.storage[0]
-            return Tensor(shape: shape, storage: b.storage.map { op(s, $0) })
+            return Tensor(shape: shape, storage: b.map { op(s, $0) }.storage)
         }
         let sa = broadcastStrides(a.shape, to: shape)
         let sb = broadcastStrides(b.shape, to: shape)
-        let storage = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+        let storage = uninitialized(n) { out in
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
                     forEachRow(shape: shape, strides: [sa, sb]) { o, offsets, inner in
@@ -68,7 +67,6 @@ extension Tensor {
                     }
                 }
             }
-            initialized = n
         }
         return Tensor(shape: shape, storage: storage)
     }
@@ -105,9 +103,14 @@ extension Tensor {
     }
 
     /// Applies `f` to every element.
-    @inlinable
     public func map(_ f: (Double) -> Double) -> Tensor {
-        Tensor(shape: shape, storage: storage.map(f))
+        let n = count
+        let out = Tensor.uninitialized(n) { o in
+            storage.withUnsafeBufferPointer { p in
+                for i in 0..<n { o[i] = f(p[i]) }
+            }
+        }
+        return Tensor(shape: shape, storage: out)
     }
 
     /// This tensor broadcast to `target` (copied out in full).

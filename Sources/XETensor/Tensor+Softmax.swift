@@ -1,3 +1,4 @@
+import CXEKernels
 import Glibc
 
 extension Tensor {
@@ -46,6 +47,13 @@ extension Tensor {
     public func softmax(axis: Int) throws(TensorError) -> Tensor {
         if rank == 0 { return Tensor(scalar: storage[0].isNaN ? .nan : 1) }
         let a = try Tensor.normalize(axis: axis, rank: rank)
+        if a == rank - 1, let classes = shape.last, classes > 0 {
+            // Rows are contiguous: the fused, vectorised, multi-core kernel.
+            let out = Tensor.uninitialized(count) { o in
+                storage.withUnsafeBufferPointer { xe_softmax_rows($0.baseAddress, Int64(count / classes), Int64(classes), o) }
+            }
+            return Tensor(shape: shape, storage: out)
+        }
         var out = storage
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { po in

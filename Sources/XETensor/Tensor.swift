@@ -31,7 +31,7 @@ public struct Tensor: Sendable, Equatable {
     public init(shape: [Int], repeating value: Double) throws(TensorError) {
         let count = try Tensor.elementCount(shape)
         self.shape = shape
-        self.storage = [Double](repeating: value, count: count)
+        self.storage = Tensor.filled(count, with: value)
     }
 
     public var count: Int { storage.count }

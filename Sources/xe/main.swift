@@ -9,6 +9,7 @@ do {
     exit(2)
 }
 
+xe_tune_allocator()
 xe_ignore_sigpipe()
 xe_unblock_sigint()
 let app = App(options: options)

@@ -53,7 +53,7 @@ struct REPLTests {
         t.type("bce_lo\t")
         t.drain(0.3)
         t.enter("([1, 0], [3, -3])")
-        #expect(t.after("[3, -3])").contains("0.04858735157374206"))
+        #expect(t.after("[3, -3])").contains("0.0485873515737420"))
         t.type(":los\t")
         t.drain(0.3)
         t.enter("")

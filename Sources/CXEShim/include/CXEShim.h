@@ -3,8 +3,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Interrupt flag set by the SIGINT handler; polled by long computations.
-int xe_interrupted(void);
+#include <signal.h>
+
+/// The flag the SIGINT handler sets.
+extern volatile sig_atomic_t xe_interrupt_flag;
+/// Interrupt flag set by the SIGINT handler; polled by long computations (inline: loops poll
+/// it every iteration).
+static inline int xe_interrupted(void) { return xe_interrupt_flag != 0; }
 /// Clears the interrupt flag.
 void xe_clear_interrupt(void);
 /// Sets the interrupt flag (as the SIGINT handler does).
@@ -26,6 +31,14 @@ int xe_write_out(const char *text, size_t n);
 int xe_write_err(const char *text, size_t n);
 /// Flushes standard output; 0 on success.
 int xe_flush_out(void);
+/// Makes glibc's malloc keep and reuse freed memory: large tensors come from the heap instead of
+/// fresh mmap regions (which the kernel must fault in and zero again for every new array), one
+/// arena for all threads, and up to 1 GiB of free memory kept before it is given back. Called
+/// once at start by the xe tool.
+void xe_tune_allocator(void);
+/// Asks for transparent huge pages on the 2 MiB-aligned inside of a large, untouched buffer (as
+/// NumPy does): far fewer page faults when it is first written.
+void xe_advise_huge_pages(void *start, size_t bytes);
 /// The width of the terminal on fd, or 0 when it is not a terminal.
 int xe_terminal_columns(int fd);
 /// Whether file descriptor fd is a terminal.

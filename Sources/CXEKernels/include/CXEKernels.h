@@ -1,0 +1,36 @@
+#ifndef CXEKERNELS_H
+#define CXEKERNELS_H
+/*
+ * Fused single-pass kernels for the losses and their gradients: one read of the inputs, one
+ * write of the outputs, SIMD through libmvec's vector log/exp, and the work split over the
+ * machine's cores for large inputs. Sums are taken per block of 512 elements and the block sums
+ * added with Kahan compensation, so they are as accurate as NumPy's pairwise sums.
+ */
+#include <stdint.h>
+
+/// Binary cross-entropy on probabilities: returns Σ_i -[y_i log ĉ_i + (1-y_i) log(1-ĉ_i)],
+/// ĉ = clip(p, eps, 1-eps). With grad non-null also writes
+/// grad_i = scale · -(y_i/ĉ_i - (1-y_i)/(1-ĉ_i)) where eps ≤ p_i ≤ 1-eps, else 0.
+/// Hard labels (0 or 1) need one log and one division per element.
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale);
+
+/// Binary cross-entropy from logits: returns Σ_i max(z_i,0) - z_i y_i + log1p(exp(-|z_i|)).
+/// With grad non-null also writes grad_i = scale · (σ(z_i) - y_i).
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale);
+
+/// Categorical cross-entropy from logits z (rows × classes), targets given either as class
+/// indices (labels, one per row, already checked) or as dense rows y. Returns Σ_i l_i with
+/// l_i = logsumexp(z_i) - Σ_c y_ic z_ic; writes l_i into losses when non-null; with grad
+/// non-null writes grad_ic = scale · ((Σ_k y_ik) softmax(z_i)_c - y_ic).
+double xe_cce_logits(const double *z, int64_t rows, int64_t classes, const double *labels, const double *y,
+                     double *losses, double *grad, double scale);
+
+/// Softmax over the last axis of rows × classes: out_ic = exp(z_ic - m_i) / Σ_k exp(z_ik - m_i).
+void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out);
+
+/// The index of the first element of x outside [lo, hi] (NaN included), or -1.
+int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi);
+
+/// The number of threads the kernels use for large inputs.
+int xe_kernel_threads(void);
+#endif

@@ -1,0 +1,354 @@
+#include "CXEKernels.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+/* AVX2 + FMA where the CPU has them (libmvec's 4-lane log/exp), SSE2 otherwise. */
+#define XE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define XE_CLONES
+#endif
+
+enum { BLOCK = 512, MIN_PARALLEL = 1 << 16, MAX_THREADS = 8 };
+
+/* ---- Compensated sum of block sums ---------------------------------------------------- */
+
+typedef struct { double sum, c; } kahan;
+
+static inline void kahan_add(kahan *k, double x) {
+    double y = x - k->c;
+    double t = k->sum + y;
+    k->c = (t - k->sum) - y;
+    k->sum = t;
+}
+
+/* The sum of n values with four explicit accumulators: vectorised without letting the
+ * compiler reassociate anything else. */
+static inline double sum_block(const double *b, int64_t n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += b[i];
+        s1 += b[i + 1];
+        s2 += b[i + 2];
+        s3 += b[i + 3];
+    }
+    for (; i < n; i++) s0 += b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* ---- Threads ---------------------------------------------------------------------------- */
+
+typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
+
+typedef struct {
+    range_fn fn;
+    void *ctx;
+    int64_t lo, hi;
+    kahan result;
+} job;
+
+static void *run_job(void *arg) {
+    job *j = arg;
+    j->fn(j->ctx, j->lo, j->hi, &j->result);
+    return NULL;
+}
+
+int xe_kernel_threads(void) {
+    static int threads = 0;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n < 1 ? 1 : (n > MAX_THREADS ? MAX_THREADS : (int)n);
+    }
+    return threads;
+}
+
+/* Runs fn over [0, n) split into one piece per core (pieces aligned to `align`), and adds
+ * the pieces' sums. A thread that cannot be created runs its piece here instead. */
+static double parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item) {
+    int threads = xe_kernel_threads();
+    if (n * work_per_item < MIN_PARALLEL || threads < 2) {
+        kahan k = {0, 0};
+        fn(ctx, 0, n, &k);
+        return k.sum;
+    }
+    job jobs[MAX_THREADS];
+    pthread_t ids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    int64_t piece = (n / threads + align - 1) / align * align;
+    for (int t = 0; t < threads; t++) {
+        int64_t lo = piece * t, hi = lo + piece;
+        if (lo > n) lo = n;
+        if (hi > n || t == threads - 1) hi = n;
+        jobs[t] = (job){fn, ctx, lo, hi, {0, 0}};
+    }
+    for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_job, &jobs[t]) == 0;
+    run_job(&jobs[0]);
+    kahan total = jobs[0].result;
+    for (int t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(ids[t], NULL); else run_job(&jobs[t]);
+        kahan_add(&total, jobs[t].result.sum);
+        kahan_add(&total, -jobs[t].result.c);
+    }
+    return total.sum;
+}
+
+/* ---- bce -------------------------------------------------------------------------------- */
+
+typedef struct { const double *y, *p; double eps, scale; double *grad; } bce_ctx;
+
+XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
+    double hi = 1 - eps;
+    int soft = 0;
+    for (int64_t i = 0; i < n; i++) soft |= (y[i] != 0) & (y[i] != 1);
+    double l[BLOCK];
+    if (!soft) {
+        for (int64_t i = 0; i < n; i++) {
+            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            double t = y[i] == 1 ? c : 1 - c;
+            l[i] = log(t);
+        }
+        if (grad) {
+            for (int64_t i = 0; i < n; i++) {
+                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double t = y[i] == 1 ? c : 1 - c;
+                double g = (1 - 2 * y[i]) / t * scale;
+                grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
+            }
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
+        }
+        if (grad) {
+            for (int64_t i = 0; i < n; i++) {
+                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double g = -(y[i] / c - (1 - y[i]) / (1 - c)) * scale;
+                grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
+            }
+        }
+    }
+    return -sum_block(l, n);
+}
+
+static void bce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    bce_ctx *c = arg;
+    for (int64_t b = lo; b < hi; b += BLOCK) {
+        int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
+        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale));
+    }
+}
+
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
+    bce_ctx c = {y, p, eps, scale, grad};
+    return parallel(bce_range, &c, n, BLOCK, 1);
+}
+
+/* ---- bce_logits ------------------------------------------------------------------------- */
+
+typedef struct { const double *y, *z; double scale; double *grad; } logits_ctx;
+
+XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale) {
+    double l[BLOCK], e[BLOCK];
+    for (int64_t i = 0; i < n; i++) e[i] = exp(-fabs(z[i]));
+    for (int64_t i = 0; i < n; i++) {
+        double x = z[i];
+        double u = 1 + e[i];
+        /* log1p(e) to a few ulp: log(u)·e/(u-1) corrects the rounding of 1 + e (Goldberg). */
+        double softplus = u == 1 ? e[i] : log(u) * (e[i] / (u - 1));
+        l[i] = ((x > 0 ? x : 0) - x * y[i]) + softplus;
+    }
+    if (grad) {
+        for (int64_t i = 0; i < n; i++) {
+            double sigma = z[i] >= 0 ? 1 / (1 + e[i]) : e[i] / (1 + e[i]);
+            grad[i] = (sigma - y[i]) * scale;
+        }
+    }
+    return sum_block(l, n);
+}
+
+static void bce_logits_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    logits_ctx *c = arg;
+    for (int64_t b = lo; b < hi; b += BLOCK) {
+        int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
+        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale));
+    }
+}
+
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale) {
+    logits_ctx c = {y, z, scale, grad};
+    return parallel(bce_logits_range, &c, n, BLOCK, 1);
+}
+
+/* ---- cce_logits and softmax -------------------------------------------------------------- */
+
+typedef struct {
+    const double *z, *labels, *y;
+    int64_t classes;
+    double *losses, *grad, *out;
+    double scale;
+} rows_ctx;
+
+/* exp(z_c - m) into e, returns the sum. */
+XE_CLONES static double exp_row(const double *z, int64_t C, double m, double *e) {
+    for (int64_t c = 0; c < C; c++) e[c] = exp(z[c] - m);
+    return sum_block(e, C);
+}
+
+XE_CLONES static double row_max(const double *z, int64_t C) {
+    double m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;
+    int64_t c = 0;
+    for (; c + 4 <= C; c += 4) {
+        m0 = z[c] > m0 ? z[c] : m0;
+        m1 = z[c + 1] > m1 ? z[c + 1] : m1;
+        m2 = z[c + 2] > m2 ? z[c + 2] : m2;
+        m3 = z[c + 3] > m3 ? z[c + 3] : m3;
+    }
+    for (; c < C; c++) m0 = z[c] > m0 ? z[c] : m0;
+    m0 = m1 > m0 ? m1 : m0;
+    m2 = m3 > m2 ? m3 : m2;
+    return m2 > m0 ? m2 : m0;
+}
+
+XE_CLONES static void scale_row(double *e, int64_t C, double k) {
+    for (int64_t c = 0; c < C; c++) e[c] *= k;
+}
+
+XE_CLONES static void divide_row(double *e, int64_t C, double s) {
+    for (int64_t c = 0; c < C; c++) e[c] /= s;
+}
+
+static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    rows_ctx *r = arg;
+    int64_t C = r->classes;
+    double local[1024];
+    for (int64_t i = lo; i < hi; i++) {
+        const double *z = r->z + i * C;
+        double m = row_max(z, C);
+        if (isinf(m)) m = 0;
+        double *e = r->grad ? r->grad + i * C : (C <= 1024 ? local : NULL);
+        double s;
+        if (e) {
+            s = exp_row(z, C, m, e);
+        } else {
+            s = 0;
+            for (int64_t c = 0; c < C; c += 1024) {
+                int64_t k = C - c < 1024 ? C - c : 1024;
+                s += exp_row(z + c, k, m, local);
+            }
+        }
+        double lse = m + log(s);
+        double l, weight = 1;
+        if (r->labels) {
+            int64_t k = (int64_t)r->labels[i];
+            l = lse - z[k];
+        } else {
+            const double *y = r->y + i * C;
+            double dot = 0, total = 0;
+            for (int64_t c = 0; c < C; c++) {
+                dot += y[c] * z[c];
+                total += y[c];
+            }
+            l = total * lse - dot;
+            weight = total;
+        }
+        if (r->losses) r->losses[i] = l;
+        kahan_add(out, l);
+        if (r->grad) {
+            scale_row(e, C, weight * r->scale / s);
+            if (r->labels) {
+                e[(int64_t)r->labels[i]] -= r->scale;
+            } else {
+                const double *y = r->y + i * C;
+                for (int64_t c = 0; c < C; c++) e[c] -= y[c] * r->scale;
+            }
+        }
+    }
+}
+
+double xe_cce_logits(const double *z, int64_t rows, int64_t classes, const double *labels, const double *y,
+                     double *losses, double *grad, double scale) {
+    rows_ctx r = {z, labels, y, classes, losses, grad, NULL, scale};
+    return parallel(cce_range, &r, rows, 1, classes);
+}
+
+static void softmax_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    rows_ctx *r = arg;
+    int64_t C = r->classes;
+    (void)out;
+    for (int64_t i = lo; i < hi; i++) {
+        const double *z = r->z + i * C;
+        double *e = r->out + i * C;
+        double m = row_max(z, C);
+        if (isinf(m)) m = 0;
+        double s = exp_row(z, C, m, e);
+        divide_row(e, C, s);
+    }
+}
+
+void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out) {
+    rows_ctx r = {z, NULL, NULL, classes, NULL, NULL, out, 0};
+    parallel(softmax_range, &r, rows, 1, classes);
+}
+
+/* ---- Range checks ---------------------------------------------------------------------- */
+
+typedef struct { const double *x; double lo, hi; } range_ctx;
+
+XE_CLONES static int block_outside(const double *x, int64_t n, double lo, double hi) {
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) bad |= !(x[i] >= lo && x[i] <= hi);
+    return bad;
+}
+
+/* Finds the first element outside [lo, hi] in the piece; its index goes into out->c
+ * (out->sum counts pieces that found one). */
+static void outside_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    range_ctx *r = arg;
+    out->sum = 0;
+    out->c = -1;
+    for (int64_t b = lo; b < hi; b += BLOCK) {
+        int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
+        if (block_outside(r->x + b, m, r->lo, r->hi)) {
+            for (int64_t i = b; i < b + m; i++) {
+                if (!(r->x[i] >= r->lo && r->x[i] <= r->hi)) {
+                    out->sum = 1;
+                    out->c = (double)i;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi) {
+    range_ctx r = {x, lo, hi};
+    int threads = xe_kernel_threads();
+    if (n < MIN_PARALLEL || threads < 2) {
+        kahan k;
+        outside_range(&r, 0, n, &k);
+        return k.sum > 0 ? (int64_t)k.c : -1;
+    }
+    job jobs[MAX_THREADS];
+    pthread_t ids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    int64_t piece = (n / threads + BLOCK - 1) / BLOCK * BLOCK;
+    for (int t = 0; t < threads; t++) {
+        int64_t a = piece * t, b = a + piece;
+        if (a > n) a = n;
+        if (b > n || t == threads - 1) b = n;
+        jobs[t] = (job){outside_range, &r, a, b, {0, 0}};
+    }
+    for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_job, &jobs[t]) == 0;
+    run_job(&jobs[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(ids[t], NULL); else run_job(&jobs[t]);
+    }
+    for (int t = 0; t < threads; t++) {
+        if (jobs[t].result.sum > 0) return (int64_t)jobs[t].result.c;
+    }
+    return -1;
+}

@@ -1,0 +1,75 @@
+import CXEKernels
+import XETensor
+
+/// Calls into the fused C kernels for the common case they cover: targets and predictions of
+/// one shape, no `weight`, a `mean` or `sum` reduction. Anything else takes the general path.
+enum FusedKernels {
+    /// The targets and predictions, with the reduction, when the kernels apply.
+    static func plain(_ a: LossArguments, predictions: String) -> (y: Tensor, p: Tensor, mean: Bool)? {
+        guard a.values["weight"] == nil, case .string(let reduction)? = a.values["reduction"], reduction == "mean" || reduction == "sum",
+              case .tensor(let y)? = a.values["y"], case .tensor(let p)? = a.values[predictions],
+              y.value.shape == p.value.shape, p.value.count > 0 else { return nil }
+        return (y.value, p.value, reduction == "mean")
+    }
+
+    /// bce's sum (and gradient scaled by `scale` when asked) in one pass.
+    static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?) -> (sum: Double, gradient: [Double]?) {
+        y.storage.withUnsafeBufferPointer { yb in
+            p.storage.withUnsafeBufferPointer { pb in
+                guard let scale = gradientScale else {
+                    return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0), nil)
+                }
+                var sum = 0.0
+                let g = Tensor.uninitialized(p.count) { out in
+                    sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale)
+                }
+                return (sum, g)
+            }
+        }
+    }
+
+    /// bce_logits's sum (and gradient) in one pass.
+    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?) -> (sum: Double, gradient: [Double]?) {
+        y.storage.withUnsafeBufferPointer { yb in
+            z.storage.withUnsafeBufferPointer { zb in
+                guard let scale = gradientScale else {
+                    return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0), nil)
+                }
+                var sum = 0.0
+                let g = Tensor.uninitialized(z.count) { out in
+                    sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale)
+                }
+                return (sum, g)
+            }
+        }
+    }
+
+    /// cce_logits per sample (or summed), with the gradient when asked: `labels` are checked
+    /// class indices, or nil for dense target rows `y`.
+    static func cceLogits(_ z: Tensor, labels: Tensor?, y: Tensor?, perSample: Bool, gradientScale: Double?)
+        -> (sum: Double, losses: [Double]?, gradient: [Double]?) {
+        let classes = z.shape.last ?? 1
+        let rows = classes == 0 ? 0 : z.count / classes
+        var sum = 0.0
+        var losses: [Double]?
+        var gradient: [Double]?
+        z.storage.withUnsafeBufferPointer { zb in
+            (labels ?? y)!.storage.withUnsafeBufferPointer { tb in
+                let lb = labels == nil ? nil : tb.baseAddress, yb = labels == nil ? tb.baseAddress : nil
+                func run(_ l: UnsafeMutablePointer<Double>?, _ g: UnsafeMutablePointer<Double>?) {
+                    sum = xe_cce_logits(zb.baseAddress, Int64(rows), Int64(classes), lb, yb, l, g, gradientScale ?? 0)
+                }
+                switch (perSample, gradientScale != nil) {
+                case (true, true):
+                    var g: [Double] = []
+                    losses = Tensor.uninitialized(rows) { l in g = Tensor.uninitialized(z.count) { run(l, $0) } }
+                    gradient = g
+                case (true, false): losses = Tensor.uninitialized(rows) { run($0, nil) }
+                case (false, true): gradient = Tensor.uninitialized(z.count) { run(nil, $0) }
+                case (false, false): run(nil, nil)
+                }
+            }
+        }
+        return (sum, losses, gradient)
+    }
+}
