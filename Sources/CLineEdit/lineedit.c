@@ -1,4 +1,7 @@
 #include "CLineEdit.h"
+#include <sys/stat.h>
+#include <limits.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -50,6 +53,52 @@ void xe_le_add_history(const char *line) { add_history(line); }
 
 int xe_le_read_history(const char *path) { return read_history(path); }
 
-int xe_le_write_history(const char *path) { return write_history(path); }
+/* Written by xe itself rather than libedit's write_history, which does not report a failed
+ * write (a full disk): libedit's format (_HiStOrY_V2_, then one entry per line with spaces,
+ * tabs, newlines and backslashes as octal escapes, which libedit's strunvis reads back), into
+ * a private temporary file that replaces the old one only once it is complete. A history file
+ * that is a device (or a symbolic link to one) is written in place. */
+int xe_le_write_history(const char *path) {
+    char target[PATH_MAX];
+    const char *real = realpath(path, target) ? target : path;
+    struct stat info;
+    int regular = stat(real, &info) != 0 || S_ISREG(info.st_mode);
+    char temporary[PATH_MAX + 32];
+    const char *out = real;
+    if (regular) {
+        snprintf(temporary, sizeof temporary, "%s.%ld.tmp", real, (long)getpid());
+        out = temporary;
+    }
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
+    fputs("_HiStOrY_V2_\n", f);
+    for (int i = 0; i < history_length; i++) {
+        HIST_ENTRY *entry = history_get(history_base + i);
+        if (!entry || !entry->line) continue;
+        for (const unsigned char *c = (const unsigned char *)entry->line; *c; c++) {
+            if (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\\') fprintf(f, "\\%03o", *c);
+            else fputc(*c, f);
+        }
+        fputc('\n', f);
+    }
+    int failed = ferror(f) || fflush(f) != 0;
+    int saved = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed && regular && rename(temporary, real) != 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed && regular) unlink(temporary);
+    errno = saved;
+    return failed ? -1 : 0;
+}
 
 void xe_le_free(void *p) { free(p); }

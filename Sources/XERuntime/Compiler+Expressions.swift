@@ -16,9 +16,17 @@ extension Compiler {
         case .array(let items, let location):
             let codes = try items.map(compile)
             return { f in try interpreter.makeArray(try codes.map { try $0(f) }, at: location) }
-        case .tuple(let items, _):
+        case .tuple(let items, let location):
             let codes = try items.map(compile)
-            return { f in .tuple(try codes.map { try $0(f) }) }
+            return { f in
+                let values = try codes.map { try $0(f) }
+                // Tuples nest only so deep: freeing or printing a chain of millions would
+                // recurse through the native stack.
+                for v in values where v.tupleDepth(limit: Value.maxTupleDepth) >= Value.maxTupleDepth {
+                    throw XEError(.limit("tuples are nested more than \(Value.maxTupleDepth) deep"), at: location)
+                }
+                return .tuple(values)
+            }
         case .unary(let op, let operand, let location):
             let a = try compile(operand)
             if op == .negate, case .number(let x, _) = operand {

@@ -1,22 +1,38 @@
+import CXEShim
 import Glibc
 
 /// Whole-file reads and writes through the C library (xe does not load Foundation, to start
 /// fast).
 enum FileSystem {
-    /// The largest file xe reads, in bytes.
+    /// The largest data file (`load`) xe reads, in bytes.
     static let maxFileSize = 1 << 31
+    /// The largest program (a script, an import, a plugin) xe reads, in bytes.
+    static let maxSourceSize = 1 << 26
 
-    static func read(_ path: String) throws -> [UInt8] {
+    /// The whole file. Refused before reading: a device or folder (only regular files and pipes
+    /// are read, so `/dev/zero` cannot fill the memory), and a regular file over `limit` bytes.
+    static func read(_ path: String, limit: Int = maxFileSize) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw XEError(.io("cannot open '\(path)': \(String(cString: strerror(errno)))"))
         }
         defer { fclose(file) }
+        var info = stat()
+        if fstat(fileno(file), &info) == 0 {
+            let kind = info.st_mode & S_IFMT
+            guard kind == S_IFREG || kind == S_IFIFO else {
+                throw XEError(.io("cannot read '\(path)': it is \(kind == S_IFDIR ? "a folder" : "a device"), not a file"))
+            }
+            if kind == S_IFREG && Int(info.st_size) > limit {
+                throw XEError(.io("'\(path)' is \(info.st_size) bytes, more than the \(limit) xe reads"))
+            }
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
+            if xe_interrupted() != 0 { throw XEError(.interrupted) }
             let n = fread(&buffer, 1, buffer.count, file)
             if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if bytes.count > maxFileSize { throw XEError(.io("'\(path)' is larger than \(maxFileSize) bytes")) }
+            if bytes.count > limit { throw XEError(.io("'\(path)' is larger than the \(limit) bytes xe reads")) }
             if n < buffer.count {
                 if ferror(file) != 0 { throw XEError(.io("cannot read '\(path)': \(String(cString: strerror(errno)))")) }
                 break
@@ -25,8 +41,8 @@ enum FileSystem {
         return bytes
     }
 
-    static func readText(_ path: String) throws -> String {
-        let bytes = try read(path)
+    static func readText(_ path: String, limit: Int = maxFileSize) throws -> String {
+        let bytes = try read(path, limit: limit)
         return String(decoding: bytes, as: UTF8.self)
     }
 

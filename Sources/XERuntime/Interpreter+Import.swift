@@ -35,7 +35,7 @@ extension Interpreter {
         }
         let text: String
         do {
-            text = try FileSystem.readText(path)
+            text = try FileSystem.readText(path, limit: FileSystem.maxSourceSize)
         } catch let e as XEError {
             throw XEError(e.problem, at: location)
         }

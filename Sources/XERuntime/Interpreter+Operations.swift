@@ -107,8 +107,11 @@ extension Interpreter {
     }
 
     static func integer(_ x: Double, what: String, at location: SourceLocation) throws -> Int {
-        guard x.isFinite, x == x.rounded(), Swift.abs(x) <= 9.0e15 else {
+        guard x.isFinite, x == x.rounded() else {
             throw XEError.type("\(what) must be a whole number, not \(Tensor.format(x))", at: location)
+        }
+        guard Swift.abs(x) <= 9.0e15 else {
+            throw XEError.type("\(what) is \(Tensor.format(x)), too large (at most 9e15 in size)", at: location)
         }
         return Int(x)
     }

@@ -84,6 +84,24 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     /// Whether `source` is an unfinished program that more lines could complete.
+    /// Stops whatever runs after `milliseconds` as Ctrl-C would (0 cancels): a time budget
+    /// for fuzzing and tests.
+    public static func interrupt(afterMilliseconds milliseconds: Int) {
+        xe_interrupt_after(milliseconds)
+    }
+
+    /// The largest number of elements one tensor may hold (2^28 unless lowered, e.g. by the
+    /// fuzzer).
+    public static var maxTensorElements: Int {
+        get { TensorLimits.elements }
+        set { TensorLimits.elements = newValue }
+    }
+
+    /// Forgets a pending interrupt.
+    public static func clearInterrupt() {
+        xe_clear_interrupt()
+    }
+
     public static func isIncomplete(_ source: String) -> Bool {
         do {
             _ = try Parser.parse(source)

@@ -24,6 +24,12 @@ final class UserFunction: Callable, @unchecked Sendable {
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         let t = template
+        // Counted before the arguments are bound: a default may call the function again.
+        interpreter.callDepth += 1
+        defer { interpreter.callDepth -= 1 }
+        if interpreter.callDepth > Interpreter.maxCallDepth {
+            throw XEError(.limit("recursion is too deep (more than \(Interpreter.maxCallDepth) nested calls); is there a recursive function without a base case?"), at: location)
+        }
         let frame = Frame(count: t.slotCount, parent: captured)
         let n = t.parameters.count
         if arguments.keywords.isEmpty, arguments.positional.count == n {
@@ -49,11 +55,6 @@ final class UserFunction: Callable, @unchecked Sendable {
                 }
                 frame.slots[i] = try d(frame)
             }
-        }
-        interpreter.callDepth += 1
-        defer { interpreter.callDepth -= 1 }
-        if interpreter.callDepth > Interpreter.maxCallDepth {
-            throw XEError(.limit("recursion is too deep (more than \(Interpreter.maxCallDepth) nested calls); is there a recursive function without a base case?"), at: location)
         }
         if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
         do {

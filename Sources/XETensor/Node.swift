@@ -7,13 +7,31 @@ public final class Node: @unchecked Sendable {
     /// The value computed in the forward pass.
     public let value: Tensor
     /// The tracked inputs; `backward` returns one gradient for each (nil for none).
-    let inputs: [Node]
-    let backward: (Tensor) throws(TensorError) -> [Tensor?]
+    private(set) var inputs: [Node]
+    private(set) var backward: (Tensor) throws(TensorError) -> [Tensor?]
 
     init(value: Tensor, inputs: [Node], backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) {
         self.value = value
         self.inputs = inputs
         self.backward = backward
+    }
+
+    /// Frees the graph behind this node without recursion: a loop of ten million tracked
+    /// operations makes a chain that deep, and releasing it node by node through the native
+    /// stack would overflow it. Each node that only this graph holds is emptied (its inputs
+    /// moved to a work list first, then its backward closure, which holds the same inputs,
+    /// dropped), so every node is freed with nothing left to free after it.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        var pending = inputs
+        inputs = []
+        backward = { _ in [] }
+        while var node = pending.popLast() {
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending.append(contentsOf: node.inputs)
+            node.inputs = []
+            node.backward = { _ in [] }
+        }
     }
 
     /// A leaf: a variable that gradients are taken with respect to.

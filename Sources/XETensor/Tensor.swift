@@ -2,7 +2,7 @@
 public struct Tensor: Sendable, Equatable {
     /// The largest number of elements a tensor may hold (2 GiB of float64); larger requests
     /// are refused with an error before anything is allocated.
-    public static let maxElements = 1 << 28
+    public static var maxElements: Int { TensorLimits.elements }
 
     /// The length of each axis.
     public var shape: [Int]

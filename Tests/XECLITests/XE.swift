@@ -24,7 +24,9 @@ enum XE {
     }
 
     /// Runs xe with `arguments`, feeding `input` on standard input.
-    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+    /// A run still going after `timeout` seconds is killed and reported as crashed.
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:], directory: URL? = nil,
+                    timeout: Double = 60) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -48,13 +50,20 @@ enum XE {
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(2000) }
+        var hung = false
+        if process.isRunning {
+            hung = true
+            process.terminate()
+        }
         process.waitUntilExit()
         let outData = try Data(contentsOf: outURL)
         let errBytes = try Data(contentsOf: errURL)
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errBytes, as: UTF8.self),
-                      crashed: process.terminationReason == .uncaughtSignal)
+                      crashed: hung || process.terminationReason == .uncaughtSignal)
     }
 
     /// Runs a program given on standard input.

@@ -16,6 +16,9 @@ void xe_clear_interrupt(void);
 void xe_set_interrupt(void);
 /// Installs a SIGINT handler that only sets the flag (no SA_RESTART, so a blocking read returns).
 void xe_install_sigint_handler(void);
+/// Sets the interrupt flag after `milliseconds` (0 cancels), as Ctrl-C would: a time budget
+/// for the fuzzer and the tests.
+void xe_interrupt_after(long milliseconds);
 /// Restores the default SIGINT action.
 void xe_default_sigint(void);
 /// Unblocks SIGINT in the calling thread (threads created after inherit it).
