@@ -74,28 +74,25 @@ extension Loss {
         let constants = arguments.constants
         if let (result, fused) = try valueAndGradient(constants) {
             return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
-                guard g.count == 1 else {
-                    do {
-                        return [try gradient(constants, upstream: g)]
-                    } catch let error as TensorError {
-                        throw error
-                    } catch {
-                        throw .invalid("\(name): \(error)")
-                    }
-                }
+                guard g.count == 1 else { return [try ownGradient(constants, upstream: g)] }
                 let k = g.storage[0]
                 return [k == 1 ? fused : fused.map { $0 * k }]
             }
         }
         let result = try value(constants)
         return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
-            do {
-                return [try gradient(constants, upstream: g)]
-            } catch let error as TensorError {
-                throw error
-            } catch {
-                throw .invalid("\(name): \(error)")
-            }
+            [try ownGradient(constants, upstream: g)]
+        }
+    }
+
+    /// `gradient`, with any error it throws turned into a `TensorError` naming the loss.
+    private func ownGradient(_ constants: LossArguments, upstream g: Tensor) throws(TensorError) -> Tensor {
+        do {
+            return try gradient(constants, upstream: g)
+        } catch let error as TensorError {
+            throw error
+        } catch {
+            throw .invalid("\(name): \(error)")
         }
     }
 }

@@ -83,6 +83,12 @@ final class Compiler {
             }
             return code
         }
+        return sequence(codes, of: statements)
+    }
+
+    /// Runs `codes` in order; the result is the last one's value when the last statement is an
+    /// expression statement, `.none` otherwise.
+    private func sequence(_ codes: [Code], of statements: [Stmt]) -> Code {
         let lastIsExpression: Bool
         if case .expression? = statements.last { lastIsExpression = true } else { lastIsExpression = false }
         return { f in
@@ -97,13 +103,7 @@ final class Compiler {
         // reabstraction thunks to every call of a loop body).
         if statements.count == 1 { return try compile(statements[0]) }
         let codes = try statements.map(compile)
-        let lastIsExpression: Bool
-        if case .expression? = statements.last { lastIsExpression = true } else { lastIsExpression = false }
-        return { f in
-            var last = Value.none
-            for code in codes { last = try code(f) }
-            return lastIsExpression ? last : .none
-        }
+        return sequence(codes, of: statements)
     }
 
     func compile(_ statement: Stmt) throws -> Code {
