@@ -1,3 +1,6 @@
+import CXEKernels
+import CXEShim
+
 extension Tensor {
     /// The matrix product as NumPy's `@`: matrix·matrix, matrix·vector, vector·matrix and
     /// vector·vector (the dot product, a scalar).
@@ -17,6 +20,9 @@ extension Tensor {
         if a.rank == 2 { outShape.append(m) }
         if b.rank == 2 { outShape.append(n) }
         _ = try elementCount([m, n])
+        if Double(m) * Double(k) * Double(n) >= Self.kernelMatmulWork {
+            return try kernelMatmul(a, b, m: m, k: k, n: n, shape: outShape)
+        }
         var out = [Double](repeating: 0, count: m * n)
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
@@ -41,6 +47,25 @@ extension Tensor {
             }
         }
         return Tensor(shape: outShape, storage: out)
+    }
+
+    /// Products of at least this many multiply-adds go to the tiled, multi-core C kernel;
+    /// smaller ones stay in the plain loop above (same summation order, no thread start-up).
+    static let kernelMatmulWork = 65_536.0
+
+    /// `a @ b` through `xe_matmul`: tiled for the caches, SIMD, rows split over the cores, and
+    /// stopped by Ctrl-C between panels.
+    private static func kernelMatmul(_ a: Tensor, _ b: Tensor, m: Int, k: Int, n: Int, shape: [Int]) throws(TensorError) -> Tensor {
+        var out = [Double](repeating: 0, count: m * n)
+        let status = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    xe_matmul(pa.baseAddress, pb.baseAddress, po.baseAddress, Int64(m), Int64(k), Int64(n)) { xe_interrupted() }
+                }
+            }
+        }
+        guard status == 0 else { throw .interrupted }
+        return Tensor(shape: shape, storage: out)
     }
 
     /// The axes permuted; by default reversed (the transpose of a matrix).

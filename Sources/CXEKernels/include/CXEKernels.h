@@ -31,6 +31,12 @@ void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out
 /// The index of the first element of x outside [lo, hi] (NaN included), or -1.
 int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi);
 
+/// The matrix product c = a b of a (m × k) and b (k × n), row-major, c (m × n) overwritten:
+/// c_ij = Σ_p a_ip b_pj with p ascending. Rows are split over the cores; `stop`, when not
+/// null, is asked between panels and a non-zero answer ends the product early: returns -1
+/// then (c is incomplete), 0 when done.
+int xe_matmul(const double *a, const double *b, double *c, int64_t m, int64_t k, int64_t n, int (*stop)(void));
+
 /// The number of threads the kernels use for large inputs.
 int xe_kernel_threads(void);
 #endif
