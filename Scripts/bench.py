@@ -24,7 +24,9 @@ p = rng.uniform(0.001, 0.999, n)
 z = rng.standard_normal(n) * 3
 Z = rng.standard_normal((200_000, 100))
 labels = rng.integers(0, 100, 200_000).astype(np.float64)
-for name, array in [("y", y), ("p", p), ("z", z), ("Z", Z), ("labels", labels)]:
+w = rng.standard_normal(100)
+W = rng.standard_normal((100, 100))
+for name, array in [("y", y), ("p", p), ("z", z), ("Z", Z), ("labels", labels), ("w", w), ("W", W)]:
     np.save(os.path.join(work, name + ".npy"), array)
 
 eps = 1e-15
@@ -87,10 +89,13 @@ tasks = [
     ("cce_logits(labels, Z)  200000x100", "cce_logits(labels, Z)", np_cce_logits),
     ("grad(cce_logits(labels, Z), Z)", "grad(cce_logits(labels, Z), Z)", np_cce_logits_grad),
     ("softmax(Z)", "softmax(Z)", np_softmax),
+    ("exp(Z)", "exp(Z)", lambda: np.exp(Z)),
+    ("Z * w  (row broadcast)", "Z * w", lambda: Z * w),
+    ("Z @ W  200000x100 @ 100x100", "Z @ W", lambda: Z @ W),
     ("scalar loop 1e6 (vs CPython)", "{ s = 0; for i in range(1000000) { s = s + i * 0.5 }; s }", py_loop),
 ]
 
-script = ['y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy"); labels = load("labels.npy")']
+script = ['y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy"); labels = load("labels.npy"); w = load("w.npy"); W = load("W.npy")']
 for i, (_, expr, _) in enumerate(tasks):
     script.append(f"r{i} = {expr}")
     script.append(f'print("time", {i}, timeit(() -> {expr}, {runs}))')

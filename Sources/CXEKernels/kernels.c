@@ -356,8 +356,9 @@ int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi) {
 /* ---- Matrix product ------------------------------------------------------------------------ */
 
 /* Tiles: a 4 × 8 block of C stays in registers while p runs over a panel of KC rows of B;
- * a panel of KC × NC of B (256 KiB) stays in the L2 cache while every row of A passes over it. */
-enum { MR = 4, NR = 8, KC = 256, NC = 128 };
+ * a KC × NC panel of B (256 KiB) stays in the L2 cache while blocks of MC rows of A pass over
+ * it. */
+enum { MR = 4, NR = 8, KC = 256, NC = 128, MC = 64 };
 
 typedef struct {
     const double *a, *b;
@@ -367,38 +368,55 @@ typedef struct {
     volatile int stopped;
 } matmul_ctx;
 
+/* c[i][j] += Σ_{p in [p0, p1)} a[i][p] b[p][j] for rows [i, i+MR) and columns [j0, j0+W),
+ * with the MR × W block of C in registers. */
+#define MATMUL_BLOCK(W)                                                                        \
+    do {                                                                                       \
+        double acc[MR][W];                                                                     \
+        for (int r = 0; r < MR; r++)                                                           \
+            for (int j = 0; j < W; j++) acc[r][j] = x->c[(i + r) * n + j0 + j];                \
+        for (int64_t p = p0; p < p1; p++) {                                                    \
+            const double *bp = x->b + p * n + j0;                                              \
+            for (int r = 0; r < MR; r++) {                                                     \
+                double av = x->a[(i + r) * k + p];                                             \
+                for (int j = 0; j < W; j++) acc[r][j] += av * bp[j];                           \
+            }                                                                                  \
+        }                                                                                      \
+        for (int r = 0; r < MR; r++)                                                           \
+            for (int j = 0; j < W; j++) x->c[(i + r) * n + j0 + j] = acc[r][j];                \
+    } while (0)
+
 /* c[i][j] += Σ_{p in [p0, p1)} a[i][p] b[p][j] for rows [i0, i0+rows) and columns
- * [j0, j0+cols), p ascending for every element (the same order as the plain triple loop). */
+ * [j0, j0+cols), cols ≤ NR, p ascending for every element (the order of the plain loop):
+ * register blocks of MR rows and 8 or 4 columns, a plain loop for what is left. */
 XE_CLONES static void matmul_tile(const matmul_ctx *x, int64_t i0, int64_t rows, int64_t p0, int64_t p1,
                                   int64_t j0, int64_t cols) {
     const int64_t k = x->k, n = x->n;
     int64_t i = i0;
-    if (cols == NR) {
+    if (cols == NR || cols == NR / 2) {
         for (; i + MR <= i0 + rows; i += MR) {
-            double acc[MR][NR];
-            for (int r = 0; r < MR; r++)
-                for (int j = 0; j < NR; j++) acc[r][j] = x->c[(i + r) * n + j0 + j];
-            for (int64_t p = p0; p < p1; p++) {
-                const double *bp = x->b + p * n + j0;
-                for (int r = 0; r < MR; r++) {
-                    double av = x->a[(i + r) * k + p];
-                    for (int j = 0; j < NR; j++) acc[r][j] += av * bp[j];
-                }
-            }
-            for (int r = 0; r < MR; r++)
-                for (int j = 0; j < NR; j++) x->c[(i + r) * n + j0 + j] = acc[r][j];
+            if (cols == NR) MATMUL_BLOCK(NR); else MATMUL_BLOCK(NR / 2);
         }
+    } else if (cols > NR / 2) {
+        matmul_tile(x, i0, rows, p0, p1, j0, NR / 2);
+        matmul_tile(x, i0, rows, p0, p1, j0 + NR / 2, cols - NR / 2);
+        return;
     }
     for (; i < i0 + rows; i++) {
+        double acc[NR];
         double *ci = x->c + i * n + j0;
+        for (int64_t j = 0; j < cols; j++) acc[j] = ci[j];
         for (int64_t p = p0; p < p1; p++) {
             double av = x->a[i * k + p];
             const double *bp = x->b + p * n + j0;
-            for (int64_t j = 0; j < cols; j++) ci[j] += av * bp[j];
+            for (int64_t j = 0; j < cols; j++) acc[j] += av * bp[j];
         }
+        for (int64_t j = 0; j < cols; j++) ci[j] = acc[j];
     }
 }
 
+/* Rows [lo, hi) of the product, panel by panel: for each KC × NC panel of B, blocks of MC rows
+ * of A (MC × KC, 128 KiB, kept in L2) meet every 8-column strip of the panel. */
 static void matmul_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     (void)out;
     matmul_ctx *x = arg;
@@ -407,9 +425,12 @@ static void matmul_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
         for (int64_t pb = 0; pb < x->k; pb += KC) {
             if (x->stopped || (x->stop && x->stop())) { x->stopped = 1; return; }
             int64_t pend = pb + KC < x->k ? pb + KC : x->k;
-            for (int64_t j = jb; j < jend; j += NR) {
-                int64_t cols = jend - j < NR ? jend - j : NR;
-                matmul_tile(x, lo, hi - lo, pb, pend, j, cols);
+            for (int64_t ib = lo; ib < hi; ib += MC) {
+                int64_t rows = hi - ib < MC ? hi - ib : MC;
+                for (int64_t j = jb; j < jend; j += NR) {
+                    int64_t cols = jend - j < NR ? jend - j : NR;
+                    matmul_tile(x, ib, rows, pb, pend, j, cols);
+                }
             }
         }
     }
@@ -420,4 +441,57 @@ int xe_matmul(const double *a, const double *b, double *c, int64_t m, int64_t k,
     for (int64_t i = 0; i < m * n; i++) c[i] = 0;
     parallel(matmul_range, &x, m, MR, k * n);
     return x.stopped ? -1 : 0;
+}
+
+/* ---- Elementwise functions ------------------------------------------------------------------ */
+
+typedef struct { xe_function f; const double *x; double *y; } unary_ctx;
+
+/* y = f(x) over [lo, hi). log and exp become libmvec's vector functions; log1p and tanh, which
+ * have no vector form there, are built on them. */
+XE_CLONES static void unary_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    (void)out;
+    unary_ctx *c = arg;
+    const double *x = c->x;
+    double *y = c->y;
+    switch (c->f) {
+    case XE_FN_LOG: for (int64_t i = lo; i < hi; i++) y[i] = log(x[i]); break;
+    case XE_FN_EXP: for (int64_t i = lo; i < hi; i++) y[i] = exp(x[i]); break;
+    case XE_FN_SQRT: for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); break;
+    case XE_FN_ABS: for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); break;
+    case XE_FN_SIGMOID:
+        for (int64_t i = lo; i < hi; i++) {
+            double e = exp(-fabs(x[i]));
+            y[i] = (x[i] >= 0 ? 1 : e) / (1 + e);
+        }
+        break;
+    case XE_FN_LOG1P:
+        /* Kahan's log1p through the vector log: with u = 1 + x rounded, log(u) · x / (u - 1)
+         * cancels u's rounding error (a few ulp); x itself where u rounds to 1. */
+        for (int64_t i = lo; i < hi; i++) {
+            double u = 1 + x[i];
+            double r = log(u) * (x[i] / (u - 1));
+            y[i] = u == 1 ? x[i] : (x[i] == INFINITY ? x[i] : r);
+        }
+        break;
+    case XE_FN_TANH:
+        /* tanh|x| = 1 - 2 / (e^{2|x|} + 1) through the vector exp, where tanh|x| ≥ 0.55 so the
+         * subtraction loses nothing; the scalar tanh below that. */
+        for (int64_t i = lo; i < hi; i++) {
+            double t = 1 - 2 / (exp(2 * fabs(x[i])) + 1);
+            y[i] = copysign(t, x[i]);
+        }
+        for (int64_t i = lo; i < hi; i++) {
+            if (!(fabs(x[i]) >= 0.625)) y[i] = tanh(x[i]);
+        }
+        break;
+    case XE_FN_RELU:
+        for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
+        break;
+    }
+}
+
+void xe_unary(xe_function f, const double *x, double *y, int64_t n) {
+    unary_ctx c = {f, x, y};
+    parallel(unary_range, &c, n, BLOCK, 1);
 }

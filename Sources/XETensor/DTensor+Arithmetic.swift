@@ -50,7 +50,13 @@ extension Tensor {
                 if e == 1 { return try zip(a, b, operation: name) { x, _ in x } }
             }
             return try zip(a, b, operation: name) { Glibc.pow($0, $1) }
-        default: return try zip(a, b, operation: name) { op.apply($0, $1) }
+        case .equal: return try zip(a, b, operation: name) { $0 == $1 ? 1 : 0 }
+        case .notEqual: return try zip(a, b, operation: name) { $0 != $1 ? 1 : 0 }
+        case .less: return try zip(a, b, operation: name) { $0 < $1 ? 1 : 0 }
+        case .lessEqual: return try zip(a, b, operation: name) { $0 <= $1 ? 1 : 0 }
+        case .greater: return try zip(a, b, operation: name) { $0 > $1 ? 1 : 0 }
+        case .greaterEqual: return try zip(a, b, operation: name) { $0 >= $1 ? 1 : 0 }
+        case .and, .or: return try zip(a, b, operation: name) { op.apply($0, $1) }
         }
     }
 

@@ -47,7 +47,7 @@ extension DTensor {
     /// f(a) elementwise.
     public static func apply(_ f: UnaryFunction, _ a: DTensor) -> DTensor {
         let x = a.value
-        let y = x.map { f.apply($0) }
+        let y = x.applying(f)
         return record(y, [a]) { (g) throws(TensorError) -> [Tensor?] in
             var d = [Double](repeating: 0, count: x.count)
             for i in 0..<x.count { d[i] = g.storage[i] * f.derivative(x.storage[i], y.storage[i]) }

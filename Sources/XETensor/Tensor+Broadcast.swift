@@ -31,8 +31,9 @@ extension Tensor {
         return result
     }
 
-    /// Applies `op` elementwise to two tensors broadcast together.
-    @inlinable
+    /// Applies `op` elementwise to two tensors broadcast together. Always inlined, so that each
+    /// caller's `op` is compiled into the loops rather than called per element.
+    @inlinable @inline(__always)
     public static func zip(_ a: Tensor, _ b: Tensor, operation: String, _ op: (Double, Double) -> Double) throws(TensorError) -> Tensor {
         if a.shape == b.shape {
             let n = a.count
@@ -60,10 +61,27 @@ extension Tensor {
         let storage = uninitialized(n) { out in
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
-                    forEachRow(shape: shape, strides: [sa, sb]) { o, offsets, inner in
-                        let ia = offsets[0], ib = offsets[1]
-                        let ja = sa[shape.count - 1], jb = sb[shape.count - 1]
-                        for j in 0..<inner { out[o + j] = op(pa[ia + j * ja], pb[ib + j * jb]) }
+                    // shape has rank >= 1 and n > 0 here: a scalar only meets the cases above.
+                    let inner = shape[shape.count - 1]
+                    let ja = sa[shape.count - 1], jb = sb[shape.count - 1]
+                    var row = RowCursor(shape: shape, stridesA: sa, stridesB: sb)
+                    var o = 0
+                    while o < n {
+                        let ia = row.a, ib = row.b
+                        // The common rows get loops the compiler vectorises: both inputs
+                        // contiguous, or one of them a single value repeated along the row.
+                        switch (ja, jb) {
+                        case (1, 1): for j in 0..<inner { out[o + j] = op(pa[ia + j], pb[ib + j]) }
+                        case (0, 1):
+                            let x = pa[ia]
+                            for j in 0..<inner { out[o + j] = op(x, pb[ib + j]) }
+                        case (1, 0):
+                            let y = pb[ib]
+                            for j in 0..<inner { out[o + j] = op(pa[ia + j], y) }
+                        default: for j in 0..<inner { out[o + j] = op(pa[ia + j * ja], pb[ib + j * jb]) }
+                        }
+                        o += inner
+                        row.advance()
                     }
                 }
             }

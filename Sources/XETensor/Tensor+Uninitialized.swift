@@ -2,10 +2,11 @@ import CXEShim
 
 extension Tensor {
     /// Buffers from this size up are given transparent huge pages before they are written.
-    static let hugePageThreshold = 1 << 22
+    @usableFromInline static let hugePageThreshold = 1 << 22
 
     /// A storage array of `count` elements filled by `body` (which must write every element),
     /// without zeroing it first: kernels write their output in one pass.
+    @inlinable @inline(__always)
     public static func uninitialized(_ count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         guard count > 0 else { return [] }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in

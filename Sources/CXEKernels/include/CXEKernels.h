@@ -37,6 +37,16 @@ int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi);
 /// then (c is incomplete), 0 when done.
 int xe_matmul(const double *a, const double *b, double *c, int64_t m, int64_t k, int64_t n, int (*stop)(void));
 
+/// The elementwise functions of `xe_unary`.
+typedef enum {
+    XE_FN_LOG, XE_FN_EXP, XE_FN_SQRT, XE_FN_ABS, XE_FN_SIGMOID, XE_FN_LOG1P, XE_FN_TANH, XE_FN_RELU
+} xe_function;
+
+/// y_i = f(x_i) for i < n: log, exp, sqrt, |x|, σ(x) = 1/(1+e^-x) (as (x ≥ 0 ? 1 : e^-|x|) /
+/// (1 + e^-|x|), finite for every x), log1p, tanh, relu (NaN kept). SIMD where libmvec has the
+/// function, split over the cores for large n.
+void xe_unary(xe_function f, const double *x, double *y, int64_t n);
+
 /// The number of threads the kernels use for large inputs.
 int xe_kernel_threads(void);
 #endif
