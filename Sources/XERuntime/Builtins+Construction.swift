@@ -2,26 +2,62 @@ import XESyntax
 import XETensor
 
 extension Builtins {
-    /// The start, stop and step of `range(n)` or `range(a, b, step)`, checked.
-    static func rangeBounds(_ values: [Value], at location: SourceLocation) throws -> (Int, Int, Int) {
-        let ints = try values.map { try Interpreter.integer($0, what: "range(): an argument (use linspace for fractional steps)", at: location) }
-        let (start, stop, step): (Int, Int, Int)
-        switch ints.count {
-        case 1: (start, stop, step) = (0, ints[0], 1)
-        case 2: (start, stop, step) = (ints[0], ints[1], 1)
-        default: (start, stop, step) = (ints[0], ints[1], ints[2])
+    /// The start, stop and step of `range(n)` or `range(a, b, step)` when all three are whole
+    /// numbers (counted without a vector by `for i in range(...)`); nil when one has a fraction
+    /// or is beyond 9·10^15 (then `fractionalRange` computes it in floating point).
+    static func rangeBounds(_ values: [Value], at location: SourceLocation) throws -> (Int, Int, Int)? {
+        let numbers = try rangeArguments(values, at: location)
+        guard numbers.allSatisfy({ $0 == $0.rounded() && Swift.abs($0) <= 9.0e15 }) else { return nil }
+        let ints = try numbers.map { try Interpreter.integer($0, what: "range(): an argument", at: location) }
+        return (ints[0], ints[1], ints[2])
+    }
+
+    /// range's arguments as start, stop, step (range(n) is range(0, n, 1)): finite numbers, a
+    /// step that is not zero.
+    static func rangeArguments(_ values: [Value], at location: SourceLocation) throws -> [Double] {
+        let given = try values.map { value -> Double in
+            guard let t = value.tensorValue, t.count == 1 else {
+                throw XEError.type("range(): an argument must be a number, not \(value.kindDescription)", at: location)
+            }
+            guard t.storage[0].isFinite else {
+                throw XEError.argument("range(): an argument must be finite, not \(Tensor.format(t.storage[0]))", at: location)
+            }
+            return t.storage[0]
         }
-        guard step != 0 else { throw XEError.argument("range(): step cannot be zero", at: location) }
-        return (start, stop, step)
+        let numbers = given.count == 1 ? [0, given[0], 1] : (given.count == 2 ? given + [1] : given)
+        guard numbers[2] != 0 else { throw XEError.argument("range(): step cannot be zero", at: location) }
+        return numbers
+    }
+
+    /// `range` with a fractional start, stop or step, as NumPy's `arange`: n = ⌈(b - a)/step⌉
+    /// values a, a + step, then a + i·δ with δ = (a + step) - a.
+    static func fractionalRange(_ values: [Value], at location: SourceLocation) throws -> Tensor {
+        let numbers = try rangeArguments(values, at: location)
+        let (start, stop, step) = (numbers[0], numbers[1], numbers[2])
+        let length = ((stop - start) / step).rounded(.up)
+        guard length.isFinite, length <= Double(Tensor.maxElements) else {
+            throw XEError(.tensor(.tooLarge(elements: Tensor.format(length))), at: location)
+        }
+        let count = length > 0 ? Int(length) : 0
+        var out = [Double](repeating: 0, count: count)
+        let delta = (start + step) - start
+        for i in 0..<count { out[i] = i == 1 ? start + step : start + Double(i) * delta }
+        return Tensor(vector: out)
     }
 
     static let range = Builtin(
         "range", [ParameterSpec("a", required: true), ParameterSpec("b"), ParameterSpec("step")],
-        summary: "whole numbers from a (default 0) up to but not including b, by step",
-        details: "Forms: range(n) = [0, 1, ..., n-1]; range(a, b); range(a, b, step)\nExample: range(2, 10, 3)  →  [2, 5, 8]"
+        summary: "numbers from a (default 0) up to but not including b, by step (default 1)",
+        details: """
+            Forms: range(n) = [0, 1, ..., n-1]; range(a, b); range(a, b, step)
+            Fractions work as NumPy's arange: ⌈(b - a)/step⌉ values a + i·step.
+            Example: range(2, 10, 3)  →  [2, 5, 8];  range(0, 1, 0.25)  →  [0, 0.25, 0.5, 0.75]
+            """
     ) { call in
         let values = call.bound.compactMap { $0 }
-        let (start, stop, step) = try rangeBounds(values, at: call.location)
+        guard let (start, stop, step) = try rangeBounds(values, at: call.location) else {
+            return .tensor(try fractionalRange(values, at: call.location))
+        }
         let span = step > 0 ? stop - start : start - stop
         let count = span <= 0 ? 0 : (span - 1) / abs(step) + 1
         guard count <= Tensor.maxElements else { throw XEError(.tensor(.tooLarge(elements: "\(count)")), at: call.location) }

@@ -240,7 +240,9 @@ final class Compiler {
             return { f in
                 let fn = try rangeFunction(f)
                 let values = try argCodes.map { try $0(f) }
-                guard case .function(let builtin as Builtin) = fn, builtin === Builtins.range else {
+                guard case .function(let builtin as Builtin) = fn, builtin === Builtins.range,
+                      let (start, stop, step) = try Builtins.rangeBounds(values, at: callLocation) else {
+                    // Another function named range, or a fractional range: a real vector.
                     let sequence = try interpreter.call(fn, Arguments(values), at: callLocation)
                     for item in try interpreter.iterate(sequence, at: location) {
                         store(f, item)
@@ -248,7 +250,6 @@ final class Compiler {
                     }
                     return .none
                 }
-                let (start, stop, step) = try Builtins.rangeBounds(values, at: callLocation)
                 var i = start
                 if let slot {
                     // The common case, with the body's call inlined: a local counter.
