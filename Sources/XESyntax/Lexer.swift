@@ -11,7 +11,8 @@ public struct Lexer {
     private var index = 0
     private var line = 1
     private var column = 1
-    private var brackets: [Unicode.Scalar] = []
+    /// The open brackets, innermost last, with where each was opened.
+    private var brackets: [(scalar: Unicode.Scalar, at: SourceLocation)] = []
     private var lastTokenLine = 0
     /// The text of each line that holds only a comment, by line number (doc comments).
     public private(set) var comments: [Int: String] = [:]
@@ -48,12 +49,14 @@ public struct Lexer {
 
     private var newlinesSignificant: Bool {
         guard let top = brackets.last else { return true }
-        return top == "{"
+        return top.scalar == "{"
     }
+
+    /// The tokens scanned so far: after `tokenize` failed, those before the error.
+    public private(set) var scanned: [LexedToken] = []
 
     /// Scans the whole text.
     public mutating func tokenize() throws(SyntaxError) -> [LexedToken] {
-        var tokens: [LexedToken] = []
         while true {
             skipSpaceAndComments()
             guard let c = peek() else { break }
@@ -61,8 +64,8 @@ public struct Lexer {
             lastTokenLine = start.line
             if c == "\n" {
                 _ = advance()
-                if newlinesSignificant, let last = tokens.last, last.token != .newline {
-                    tokens.append(LexedToken(.newline, at: start))
+                if newlinesSignificant, let last = scanned.last, last.token != .newline {
+                    scanned.append(LexedToken(.newline, at: start))
                 }
                 continue
             }
@@ -72,25 +75,25 @@ public struct Lexer {
                 continue
             }
             if isDigit(c) || (c == "." && peek(1).map(isDigit) == true) {
-                tokens.append(LexedToken(.number(try number()), at: start))
+                scanned.append(LexedToken(.number(try number()), at: start))
             } else if isIdentifierStart(c) {
                 let name = identifier()
                 if let keyword = Keyword(rawValue: name) {
-                    tokens.append(LexedToken(.keyword(keyword), at: start))
+                    scanned.append(LexedToken(.keyword(keyword), at: start))
                 } else {
-                    tokens.append(LexedToken(.identifier(name), at: start))
+                    scanned.append(LexedToken(.identifier(name), at: start))
                 }
             } else if c == "\"" {
-                tokens.append(LexedToken(.string(try string()), at: start))
+                scanned.append(LexedToken(.string(try string()), at: start))
             } else {
-                tokens.append(LexedToken(.op(try punctuation()), at: start))
+                scanned.append(LexedToken(.op(try punctuation()), at: start))
             }
         }
         if let open = brackets.last {
-            throw .unexpectedEnd(expected: "'\(closing(open))' to close '\(open)'", at: here)
+            throw .unexpectedEnd(expected: "'\(closing(open.scalar))' to close this '\(open.scalar)'", at: open.at)
         }
-        tokens.append(LexedToken(.end, at: here))
-        return tokens
+        scanned.append(LexedToken(.end, at: here))
+        return scanned
     }
 
     private mutating func skipSpaceAndComments() {
@@ -167,7 +170,7 @@ public struct Lexer {
         var length = 0
         while true {
             guard let c = peek() else {
-                throw .unexpectedEnd(expected: "'\"' to close the string that starts at \(start.line):\(start.column)", at: here)
+                throw .unexpectedEnd(expected: "'\"' to close this string", at: start)
             }
             if c == "\"" {
                 _ = advance()
@@ -227,14 +230,14 @@ public struct Lexer {
         case ":": return .colon
         case ";": return .semicolon
         case "(", "[", "{":
-            brackets.append(c)
+            brackets.append((c, start))
             return c == "(" ? .leftParen : (c == "[" ? .leftBracket : .leftBrace)
         case ")", "]", "}":
             guard let open = brackets.last else {
                 throw .unexpected(found: "'\(Character(c))'", expected: "an expression (there is no open bracket to close)", at: start)
             }
-            guard closing(open) == c else {
-                throw .unexpected(found: "'\(Character(c))'", expected: "'\(Character(closing(open)))' to close '\(Character(open))'", at: start)
+            guard closing(open.scalar) == c else {
+                throw .unexpected(found: "'\(Character(c))'", expected: "'\(Character(closing(open.scalar)))' to close the '\(Character(open.scalar))' at \(open.at.line):\(open.at.column)", at: start)
             }
             brackets.removeLast()
             return c == ")" ? .rightParen : (c == "]" ? .rightBracket : .rightBrace)

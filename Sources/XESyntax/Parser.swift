@@ -20,12 +20,34 @@ public struct Parser {
         self.comments = comments
     }
 
-    /// Parses a whole program.
+    /// Parses a whole program, reporting the error that comes first in the text.
+    ///
+    /// When the lexer fails (a bad character, an unclosed bracket or string), the tokens before
+    /// the failure are parsed anyway: a syntax error among them is earlier in the text and is
+    /// the one reported; the lexer's error only when the parser got as far as it. So an
+    /// unclosed bracket at the end does not hide a mistake on the first line, and the REPL
+    /// only asks for another line when the input so far is a valid beginning.
     public static func parse(_ source: String, file: String = "") throws(SyntaxError) -> [Stmt] {
         var lexer = Lexer(source, file: file)
-        let tokens = try lexer.tokenize()
+        let tokens: [LexedToken]
+        var lexerError: SyntaxError?
+        do {
+            tokens = try lexer.tokenize()
+        } catch {
+            lexerError = error
+            tokens = lexer.scanned + [LexedToken(.end, at: error.location)]
+        }
         var parser = Parser(tokens: tokens, comments: lexer.comments)
-        return try parser.program()
+        let program: [Stmt]
+        do {
+            program = try parser.program()
+        } catch {
+            // An error before the truncated end is a real one, earlier than the lexer's.
+            guard let lexerError, error.isIncompleteInput else { throw error }
+            throw lexerError
+        }
+        if let lexerError { throw lexerError }
+        return program
     }
 
     // MARK: Token helpers

@@ -79,12 +79,31 @@ struct ParserTests {
                 #expect(error.isIncompleteInput, "\(source)")
             }
         }
-        for source in ["1 +)", "f(1, 2))", "x = = 1"] {
+        for source in ["1 +)", "f(1, 2))", "x = = 1", "x = (1 +* 2", "f(1, = 2", "[1, 2)"] {
             do {
                 _ = try Parser.parse(source)
                 Issue.record("parsed: \(source)")
             } catch {
                 #expect(!error.isIncompleteInput, "\(source)")
+            }
+        }
+    }
+
+    /// The error reported is the first in the text, whether the lexer or the parser finds it.
+    @Test func theFirstErrorInTheTextIsReported() {
+        let cases: [(String, Int, Int)] = [
+            ("x = 1 +* 2\nprint(x", 1, 8),        // not the unclosed '(' at the end
+            ("x = 1 +* 2\ny = $", 1, 8),          // not the bad character after it
+            ("x = $ + (1 +* 2", 1, 5),            // the bad character comes first
+            ("y = 2\nz = f(1,\n 2", 2, 6),        // an unclosed bracket points at itself
+            ("s = \"abc", 1, 5),                  // and so does an unclosed string
+        ]
+        for (source, line, column) in cases {
+            do {
+                _ = try Parser.parse(source)
+                Issue.record("parsed: \(source)")
+            } catch {
+                #expect(error.location.line == line && error.location.column == column, "\(source): \(error.location) \(error.message)")
             }
         }
     }
