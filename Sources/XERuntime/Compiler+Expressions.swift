@@ -148,6 +148,42 @@ extension Compiler {
         }
     }
 
+    /// `x = x op e` for a local `x` and op one of `+ - * /`, as one closure: on numbers the
+    /// result goes straight into the slot (the running sums and products of scalar loops).
+    /// `x` is read before `e` is evaluated, as the plain assignment would. Nil for other forms.
+    func compileLocalUpdate(slot: Int, _ value: Expr) throws -> Code? {
+        guard case .binary(let op, .name(let name, _), let right, let location) = value,
+              case .local(0, slot) = resolve(name) else { return nil }
+        switch op {
+        case .add: return try compileLocalUpdate(AddOperation.self, op, name, slot, right, at: location)
+        case .subtract: return try compileLocalUpdate(SubtractOperation.self, op, name, slot, right, at: location)
+        case .multiply: return try compileLocalUpdate(MultiplyOperation.self, op, name, slot, right, at: location)
+        case .divide: return try compileLocalUpdate(DivideOperation.self, op, name, slot, right, at: location)
+        default: return nil
+        }
+    }
+
+    private func compileLocalUpdate<O: ScalarOperation>(_: O.Type, _ op: BinaryOperator, _ name: String, _ slot: Int, _ right: Expr,
+                                                         at location: SourceLocation) throws -> Code {
+        let current = try compile(.name(name, location))
+        let b = try compile(right)
+        let interpreter = self.interpreter
+        return { f in
+            if case .number(let u)? = f.slots[slot] {
+                let y = try b(f)
+                if case .number(let v) = y {
+                    f.slots[slot] = .number(O.apply(u, v))
+                } else {
+                    f.slots[slot] = try interpreter.binary(op, .number(u), y, at: location)
+                }
+            } else {
+                let x = try current(f)
+                f.slots[slot] = try interpreter.binary(op, x, try b(f), at: location)
+            }
+            return .none
+        }
+    }
+
     /// How an operand can be read without a closure call.
     enum Operand {
         case constant(Double)

@@ -129,6 +129,7 @@ final class Compiler {
             if case .name(let name, _) = target {
                 switch resolve(name) {
                 case .local(0, let slot):
+                    if let update = try compileLocalUpdate(slot: slot, value) { return update }
                     return { f in
                         f.slots[slot] = try v(f)
                         return .none
