@@ -495,3 +495,44 @@ void xe_unary(xe_function f, const double *x, double *y, int64_t n) {
     unary_ctx c = {f, x, y};
     parallel(unary_range, &c, n, BLOCK, 1);
 }
+
+/* ---- logsumexp and log_softmax over rows ------------------------------------------------------ */
+
+typedef struct { const double *z; int64_t classes; double *lse, *out; } lse_ctx;
+
+/* m + log Σ exp(z - m) of one row: NaN if the row holds one, ±inf when the maximum is. */
+static double row_logsumexp(const double *z, int64_t C, double *scratch) {
+    if (C == 0) return -INFINITY;
+    double m = row_max(z, C);
+    if (isinf(m) || m != m) {
+        for (int64_t c = 0; c < C; c++) if (z[c] != z[c]) return z[c];
+        return m;
+    }
+    double s = 0;
+    for (int64_t c = 0; c < C; c += 1024) {
+        int64_t k = C - c < 1024 ? C - c : 1024;
+        s += exp_row(z + c, k, m, scratch);
+    }
+    return m + log(s);
+}
+
+XE_CLONES static void subtract_row(const double *z, int64_t C, double k, double *out) {
+    for (int64_t c = 0; c < C; c++) out[c] = z[c] - k;
+}
+
+static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    (void)out;
+    lse_ctx *r = arg;
+    int64_t C = r->classes;
+    double scratch[1024];
+    for (int64_t i = lo; i < hi; i++) {
+        double lse = row_logsumexp(r->z + i * C, C, scratch);
+        if (r->lse) r->lse[i] = lse;
+        if (r->out) subtract_row(r->z + i * C, C, lse, r->out + i * C);
+    }
+}
+
+void xe_logsumexp_rows(const double *z, int64_t rows, int64_t classes, double *lse, double *log_softmax) {
+    lse_ctx r = {z, classes, lse, log_softmax};
+    parallel(lse_range, &r, rows, 1, classes > 0 ? classes : 1);
+}

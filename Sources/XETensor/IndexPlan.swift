@@ -37,6 +37,8 @@ public struct IndexPlan: Sendable {
                 resultShape.append(p.count)
             }
         }
+        // A list of positions may repeat them: the selection can be far larger than the source.
+        _ = try Tensor.elementCount(resultShape)
         self.positions = positions
         self.resultShape = resultShape
         self.strides = Tensor.strides(of: shape)
@@ -88,14 +90,31 @@ public struct IndexPlan: Sendable {
 
     /// Calls `body` with the source offset of each selected element, in the result's order.
     public func forEachOffset(_ body: (Int) -> Void) {
+        forEachRow { base, last, stride in
+            for p in last { body(base + p * stride) }
+        }
+    }
+
+    /// Calls `body` once per row of the selection (every axis but the last fixed), in the
+    /// result's order, with the row's base offset in the source, the positions taken along the
+    /// last axis and that axis's stride.
+    public func forEachRow(_ body: (Int, [Int], Int) -> Void) {
+        let last = positions.count - 1
+        guard last >= 0 else { return }
         func visit(_ axis: Int, _ base: Int) {
-            if axis == positions.count {
-                body(base)
+            if axis == last {
+                body(base, positions[last], strides[last])
                 return
             }
             let stride = strides[axis]
             for p in positions[axis] { visit(axis + 1, base + p * stride) }
         }
         visit(0, 0)
+    }
+
+    /// Whether the positions taken along the last axis are consecutive (a plain slice).
+    public var lastAxisIsContiguous: Bool {
+        guard let last = positions.last, let first = last.first else { return true }
+        return last.last! - first == last.count - 1 && zip(last, last.dropFirst()).allSatisfy { $1 == $0 + 1 }
     }
 }

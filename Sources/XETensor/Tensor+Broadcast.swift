@@ -120,7 +120,8 @@ extension Tensor {
         }
     }
 
-    /// Applies `f` to every element.
+    /// Applies `f` to every element. Always inlined, so `f` is compiled into the loop.
+    @inlinable @inline(__always)
     public func map(_ f: (Double) -> Double) -> Tensor {
         let n = count
         let out = Tensor.uninitialized(n) { o in

@@ -1,10 +1,27 @@
 extension Tensor {
     /// The elements that `plan` selects.
+    /// `plan` has checked that its result is within the size limit. Rows of a plain slice
+    /// (consecutive positions along the last axis) are copied whole.
     public func gather(_ plan: IndexPlan) -> Tensor {
-        var out: [Double] = []
-        out.reserveCapacity(plan.resultShape.reduce(1, *))
-        storage.withUnsafeBufferPointer { p in
-            plan.forEachOffset { out.append(p[$0]) }
+        var n = 1
+        for d in plan.resultShape { n &*= d }
+        let contiguous = plan.lastAxisIsContiguous
+        let out = Tensor.uninitialized(n) { o in
+            var k = 0
+            storage.withUnsafeBufferPointer { p in
+                plan.forEachRow { base, last, stride in
+                    if contiguous, let first = last.first {
+                        (o + k).update(from: p.baseAddress! + base + first * stride, count: last.count)
+                        k += last.count
+                    } else {
+                        let row = o + k  // not k itself: the loop then keeps nothing in memory
+                        last.withUnsafeBufferPointer { positions in
+                            for j in 0..<positions.count { row[j] = p[base + positions[j] * stride] }
+                        }
+                        k += last.count
+                    }
+                }
+            }
         }
         return Tensor(shape: plan.resultShape, storage: out)
     }

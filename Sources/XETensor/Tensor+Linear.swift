@@ -68,6 +68,26 @@ extension Tensor {
         return Tensor(shape: shape, storage: out)
     }
 
+    /// The transpose of a matrix, in 32 × 32 tiles so that reads and writes both stay in cache.
+    private func transposedMatrix() -> Tensor {
+        let (m, n) = (shape[0], shape[1])
+        let tile = 32
+        let out = Tensor.uninitialized(count) { po in
+            storage.withUnsafeBufferPointer { p in
+                for ib in stride(from: 0, to: m, by: tile) {
+                    let iEnd = Swift.min(ib + tile, m)
+                    for jb in stride(from: 0, to: n, by: tile) {
+                        let jEnd = Swift.min(jb + tile, n)
+                        for i in ib..<iEnd {
+                            for j in jb..<jEnd { po[j * m + i] = p[i * n + j] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, m], storage: out)
+    }
+
     /// The axes permuted; by default reversed (the transpose of a matrix).
     public func transposed(_ axes: [Int]? = nil) throws(TensorError) -> Tensor {
         let order = axes ?? Array((0..<rank).reversed())
@@ -78,6 +98,7 @@ extension Tensor {
         for axis in order { normalized.append(try Tensor.normalize(axis: axis, rank: rank)) }
         guard Set(normalized).count == rank else { throw .invalid("transpose axes \(order) repeat an axis") }
         if rank < 2 { return self }
+        if rank == 2 && normalized == [1, 0] { return transposedMatrix() }
         let newShape = normalized.map { shape[$0] }
         let oldStrides = Tensor.strides(of: shape)
         let readStrides = normalized.map { oldStrides[$0] }

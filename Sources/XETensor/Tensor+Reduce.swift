@@ -80,13 +80,58 @@ extension Tensor {
                 }
             }
         } else {
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    result[o * inner + i] = try reduceRun(kind, count: length, start: o * length * inner + i, stride: inner)
+            guard length > 0 else { throw .invalid("\(kind.rawValue) of an empty tensor has no value") }
+            // Whole rows at a time, as for sums: a running best per element and where it was.
+            let wantMax = kind == .max || kind == .argmax
+            var positions = [Double](repeating: 0, count: outer * inner)
+            storage.withUnsafeBufferPointer { p in
+                result.withUnsafeMutableBufferPointer { out in
+                    positions.withUnsafeMutableBufferPointer { at in
+                        for o in 0..<outer {
+                            let row = o * inner
+                            for i in 0..<inner { out[row + i] = p[o * length * inner + i] }
+                            for k in 1..<length {
+                                let base = (o * length + k) * inner
+                                for i in 0..<inner {
+                                    let v = p[base + i], best = out[row + i]
+                                    // The first NaN wins and stays, as in NumPy.
+                                    if (wantMax ? v > best : v < best) || (v.isNaN && !best.isNaN) {
+                                        out[row + i] = v
+                                        at[row + i] = Double(k)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
+            if kind == .argmax || kind == .argmin { result = positions }
         }
         return Tensor(shape: outShape, storage: result)
+    }
+
+    /// The first element that is `better` than every earlier one, and its position, over `n`
+    /// elements from `start`, `stride` apart; the first NaN wins (NumPy's max and argmax).
+    @inline(__always)
+    static func extreme(_ p: UnsafeBufferPointer<Double>, _ start: Int, _ n: Int, _ stride: Int,
+                        _ better: (Double, Double) -> Bool) -> (Double, Int) {
+        var best = p[start]
+        var bestIndex = 0
+        if best.isNaN { return (best, 0) }
+        var k = 1
+        var i = start + stride
+        while k < n {
+            let v = p[i]
+            if better(v, best) {
+                best = v
+                bestIndex = k
+            } else if v.isNaN {
+                return (v, k)
+            }
+            k += 1
+            i += stride
+        }
+        return (best, bestIndex)
     }
 
     /// Reduces `count` elements starting at `start`, `stride` apart.
@@ -107,21 +152,8 @@ extension Tensor {
                 throw .invalid("\(kind.rawValue) of an empty tensor has no value")
             }
             let wantMax = kind == .max || kind == .argmax
-            var best = storage[start]
-            var bestIndex = 0
-            if !best.isNaN {
-                for k in 1..<max(n, 1) {
-                    let v = storage[start + k * stride]
-                    if v.isNaN {
-                        best = v
-                        bestIndex = k
-                        break
-                    }
-                    if wantMax ? v > best : v < best {
-                        best = v
-                        bestIndex = k
-                    }
-                }
+            let (best, bestIndex) = storage.withUnsafeBufferPointer { p in
+                wantMax ? Tensor.extreme(p, start, n, stride, >) : Tensor.extreme(p, start, n, stride, <)
             }
             return (kind == .max || kind == .min) ? best : Double(bestIndex)
         }

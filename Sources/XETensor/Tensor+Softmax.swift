@@ -16,6 +16,16 @@ extension Tensor {
     public func logSumExp(axis: Int, keepdims: Bool = false) throws(TensorError) -> Tensor {
         if rank == 0 { return self }
         let a = try Tensor.normalize(axis: axis, rank: rank)
+        var outShape = shape
+        if keepdims { outShape[a] = 1 } else { outShape.remove(at: a) }
+        if a == rank - 1, let classes = shape.last, classes > 0 {
+            // Rows are contiguous: the vectorised, multi-core kernel.
+            let rows = count / classes
+            let out = Tensor.uninitialized(rows) { o in
+                storage.withUnsafeBufferPointer { xe_logsumexp_rows($0.baseAddress, Int64(rows), Int64(classes), o, nil) }
+            }
+            return Tensor(shape: outShape, storage: out)
+        }
         var result: [Double] = []
         result.reserveCapacity(count / Swift.max(shape[a], 1))
         storage.withUnsafeBufferPointer { p in
@@ -23,8 +33,6 @@ extension Tensor {
                 result.append(Tensor.logSumExpRun(p, start, stride, n))
             }
         }
-        var outShape = shape
-        if keepdims { outShape[a] = 1 } else { outShape.remove(at: a) }
         return Tensor(shape: outShape, storage: result)
     }
 
@@ -78,6 +86,12 @@ extension Tensor {
     public func logSoftmax(axis: Int) throws(TensorError) -> Tensor {
         if rank == 0 { return Tensor(scalar: storage[0].isNaN ? .nan : 0) }
         let a = try Tensor.normalize(axis: axis, rank: rank)
+        if a == rank - 1, let classes = shape.last, classes > 0 {
+            let out = Tensor.uninitialized(count) { o in
+                storage.withUnsafeBufferPointer { xe_logsumexp_rows($0.baseAddress, Int64(count / classes), Int64(classes), nil, o) }
+            }
+            return Tensor(shape: shape, storage: out)
+        }
         var out = storage
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { po in

@@ -24,6 +24,7 @@ import Testing
         ("range(inf)", "must be finite, not inf"),
         ("range(nan)", "must be finite, not nan"),
         ("range(0, 1e300)", "too large"),
+        ("x = zeros([2, 2^20]); x[zeros(2^20)]", "too large"),
         ("range(0, 10, 0)", "range"),
         ("linspace(0, 1, 1e300)", "too large"),
         ("linspace(0, 1, nan)", "whole number"),

@@ -28,6 +28,11 @@ double xe_cce_logits(const double *z, int64_t rows, int64_t classes, const doubl
 /// Softmax over the last axis of rows × classes: out_ic = exp(z_ic - m_i) / Σ_k exp(z_ik - m_i).
 void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out);
 
+/// Over each row of rows × classes: lse_i = m_i + log Σ_c exp(z_ic - m_i), m_i = max_c z_ic
+/// (NaN if the row holds a NaN, ±inf when its maximum is, -inf for no classes), written to lse
+/// when non-null; log_softmax_ic = z_ic - lse_i written to log_softmax when non-null.
+void xe_logsumexp_rows(const double *z, int64_t rows, int64_t classes, double *lse, double *log_softmax);
+
 /// The index of the first element of x outside [lo, hi] (NaN included), or -1.
 int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi);
 
