@@ -19,13 +19,9 @@ extension Compiler {
         case .tuple(let items, let location):
             let codes = try items.map(compile)
             return { f in
-                let values = try codes.map { try $0(f) }
-                // Tuples nest only so deep: freeing or printing a chain of millions would
-                // recurse through the native stack.
-                for v in values where v.tupleDepth(limit: Value.maxTupleDepth) >= Value.maxTupleDepth {
-                    throw XEError(.limit("tuples are nested more than \(Value.maxTupleDepth) deep"), at: location)
-                }
-                return .tuple(values)
+                let tuple = Value.tuple(try codes.map { try $0(f) })
+                try tuple.checkTupleLimits(at: location)
+                return tuple
             }
         case .unary(let op, let operand, let location):
             let a = try compile(operand)

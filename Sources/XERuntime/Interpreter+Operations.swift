@@ -25,7 +25,14 @@ extension Interpreter {
         if case .number(let x) = a, case .number(let y) = b, op != .matmul {
             return .number(Interpreter.arithmetic(op).apply(x, y))
         }
-        if op == .add, case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        if op == .add, case .string(let x) = a, case .string(let y) = b {
+            // The same bound as a literal's, so that doubling a string in a loop ends in an error
+            // rather than in the machine's memory running out.
+            guard x.utf8.count + y.utf8.count <= Lexer.maxStringLength else {
+                throw XEError.argument("the joined string would be longer than \(Lexer.maxStringLength) bytes, the limit for a string", at: location)
+            }
+            return .string(x + y)
+        }
         if op == .equal || op == .notEqual, case .string(let x) = a, case .string(let y) = b {
             return .number((x == y) == (op == .equal) ? 1 : 0)
         }

@@ -25,6 +25,8 @@ import Testing
         ("range(nan)", "must be finite, not nan"),
         ("range(0, 1e300)", "too large"),
         ("x = zeros([2, 2^20]); x[zeros(2^20)]", "too large"),
+        ("t = 1; for i in range(40) { t = (t, t) }", "counted in full"),
+        ("s = \"x\"; for i in range(40) { s = s + s }", "the limit for a string"),
         ("range(0, 10, 0)", "range"),
         ("linspace(0, 1, 1e300)", "too large"),
         ("linspace(0, 1, nan)", "whole number"),
