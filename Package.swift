@@ -46,7 +46,7 @@ let package = Package(
         ),
         .executableTarget(name: "xe", dependencies: ["XERuntime", "CLineEdit", "CXEShim"]),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
-        .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels"]),
+        .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels", "CXEShim"]),
         .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
         .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
         .target(name: "CPTY", path: "Tests/Support/CPTY", linkerSettings: [.linkedLibrary("util")]),

@@ -1,3 +1,4 @@
+import CXEShim
 /// An n-dimensional array of float64 in C (row-major) order. A scalar has rank 0.
 public struct Tensor: Sendable, Equatable {
     /// The largest number of elements a tensor may hold (2 GiB of float64); larger requests
@@ -41,8 +42,8 @@ public struct Tensor: Sendable, Equatable {
     /// The only element of a one-element tensor.
     public var scalarValue: Double? { storage.count == 1 ? storage[0] : nil }
 
-    /// The number of elements of `shape`, refusing negative lengths, overflow and sizes over
-    /// `maxElements`.
+    /// The number of elements of `shape`, refusing negative lengths, overflow, sizes over
+    /// `maxElements`, and large tensors that the free memory cannot hold.
     public static func elementCount(_ shape: [Int]) throws(TensorError) -> Int {
         var count = 1
         for n in shape {
@@ -53,8 +54,18 @@ public struct Tensor: Sendable, Equatable {
             }
             count = product
         }
+        if count >= memoryCheckElements {
+            // Refuse what would make the machine run out (and the kernel kill xe) instead.
+            let available = Int(xe_available_memory())
+            if available >= 0 && count * 8 > available {
+                throw .outOfMemory(elements: count, available: available)
+            }
+        }
         return count
     }
+
+    /// Tensors from this size up (256 MiB) are checked against the memory that is free.
+    static let memoryCheckElements = 1 << 25
 
     /// `(2, 3)`, NumPy's way of writing a shape; `()` for a scalar.
     public static func describe(shape: [Int]) -> String {

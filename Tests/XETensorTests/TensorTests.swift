@@ -1,3 +1,4 @@
+import CXEShim
 import Testing
 @testable import XETensor
 
@@ -79,6 +80,13 @@ struct TensorTests {
         #expect(throws: TensorError.self) { try Tensor(shape: [1 << 20, 1 << 20], repeating: 0) }
         #expect(throws: TensorError.self) { try Tensor(shape: [Int.max, 2], repeating: 0) }
         #expect(throws: TensorError.self) { try Tensor(shape: [-1], repeating: 0) }
+    }
+
+    /// Large tensors are weighed against the free memory; the refusal says what is needed.
+    @Test func freeMemoryIsKnownAndTheRefusalExplainsItself() {
+        #expect(xe_available_memory() > 0)
+        let message = TensorError.outOfMemory(elements: 1 << 28, available: 3 << 29).message
+        #expect(message.contains("needs 2 GiB") && message.contains("only 1.5 GiB"), "\(message)")
     }
 
     @Test func softmaxIsStable() throws {

@@ -42,6 +42,10 @@ void xe_tune_allocator(void);
 /// Asks for transparent huge pages on the 2 MiB-aligned inside of a large, untouched buffer (as
 /// NumPy does): far fewer page faults when it is first written.
 void xe_advise_huge_pages(void *start, size_t bytes);
+/// The bytes of memory a new allocation can have without the machine (or the container's
+/// cgroup) running out: MemAvailable, or the cgroup's room if tighter, plus what malloc holds
+/// free for reuse. -1 when it cannot be told.
+int64_t xe_available_memory(void);
 /// The width of the terminal on fd, or 0 when it is not a terminal.
 int xe_terminal_columns(int fd);
 /// Whether file descriptor fd is a terminal.
