@@ -28,7 +28,12 @@ extension Tensor {
 
     /// Writes `values` (broadcast to the selection's shape) into the selected elements.
     public mutating func assign(_ plan: IndexPlan, _ values: Tensor) throws(TensorError) {
-        let v = try values.broadcast(to: plan.resultShape)
+        let v: Tensor
+        do {
+            v = try values.broadcast(to: plan.resultShape)
+        } catch .shapeMismatch {
+            throw .invalid("cannot assign a value of shape \(Tensor.describe(shape: values.shape)) to a selection of shape \(Tensor.describe(shape: plan.resultShape)); the value must have the selection's shape or broadcast to it")
+        }
         var k = 0
         storage.withUnsafeMutableBufferPointer { p in
             v.storage.withUnsafeBufferPointer { pv in

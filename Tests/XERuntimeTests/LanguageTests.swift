@@ -113,6 +113,7 @@ struct LanguageTests {
         #expect(s.error("f(x, k=2) = x; f(1, kk=3)")!.message.contains("did you mean 'k'"))
         #expect(s.error("bce([1], [0.5], reductio=\"sum\")")!.message.contains("reduction"))
         #expect(s.error("[[1, 2], [3]]")!.message.contains("ragged"))
+        #expect(s.error("x = zeros([2, 3]); x[:, 0] = [1, 2, 3]")!.message.contains("value of shape (3,) to a selection of shape (2,)"))
         #expect(s.error("f(n) = f(n + 1); f(0)")!.message.contains("recursion"))
         #expect(s.error("zeros([1e10, 1e10])")!.message.contains("too large"))
         #expect(s.error("zeros(nan)") != nil)
