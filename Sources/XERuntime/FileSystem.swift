@@ -16,14 +16,21 @@ enum FileSystem {
             throw XEError(.io("cannot open '\(path)': \(String(cString: strerror(errno)))"))
         }
         defer { fclose(file) }
+        return try read(file, named: "'\(path)'", limit: limit)
+    }
+
+    /// Everything left in an open file (`name` says what it is in messages), with the same
+    /// refusals as `read(_:limit:)`; with `devices`, a device is read too, up to `limit`
+    /// (standard input may be `/dev/null`).
+    static func read(_ file: UnsafeMutablePointer<FILE>, named name: String, limit: Int, devices: Bool = false) throws -> [UInt8] {
         var info = stat()
         if fstat(fileno(file), &info) == 0 {
             let kind = info.st_mode & S_IFMT
-            guard kind == S_IFREG || kind == S_IFIFO else {
-                throw XEError(.io("cannot read '\(path)': it is \(kind == S_IFDIR ? "a folder" : "a device"), not a file"))
+            guard kind == S_IFREG || kind == S_IFIFO || kind == S_IFSOCK || (devices && kind == S_IFCHR) else {
+                throw XEError(.io("cannot read \(name): it is \(kind == S_IFDIR ? "a folder" : "a device"), not a file"))
             }
             if kind == S_IFREG && Int(info.st_size) > limit {
-                throw XEError(.io("'\(path)' is \(info.st_size) bytes, more than the \(limit) xe reads"))
+                throw XEError(.io("\(name) is \(info.st_size) bytes, more than the \(limit) xe reads"))
             }
         }
         var bytes: [UInt8] = []
@@ -32,9 +39,12 @@ enum FileSystem {
             if xe_interrupted() != 0 { throw XEError(.interrupted) }
             let n = fread(&buffer, 1, buffer.count, file)
             if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if bytes.count > limit { throw XEError(.io("'\(path)' is larger than the \(limit) bytes xe reads")) }
+            if bytes.count > limit { throw XEError(.io("\(name) is larger than the \(limit) bytes xe reads")) }
             if n < buffer.count {
-                if ferror(file) != 0 { throw XEError(.io("cannot read '\(path)': \(String(cString: strerror(errno)))")) }
+                if ferror(file) != 0 {
+                    if errno == EINTR { clearerr(file); continue }
+                    throw XEError(.io("cannot read \(name): \(String(cString: strerror(errno)))"))
+                }
                 break
             }
         }

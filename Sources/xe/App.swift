@@ -54,7 +54,7 @@ final class App {
             if Console.stdinIsTerminal {
                 REPL(interpreter: interpreter).run()
             } else {
-                runSource(readStandardInput(), file: "<stdin>", interpreter)
+                runStandardInput(interpreter)
             }
         case .automatic:
             let interpreter = makeInterpreter()
@@ -62,20 +62,37 @@ final class App {
             if Console.stdinIsTerminal {
                 REPL(interpreter: interpreter).run()
             } else {
-                runSource(readStandardInput(), file: "<stdin>", interpreter)
+                runStandardInput(interpreter)
             }
         }
         Console.flush()
         if Console.outputBroken { status = 0 }
     }
 
+    /// Runs a script file; one that cannot be opened is a usage error (status 2), one that
+    /// cannot be read as a program (a folder, a device, over 64 MiB) an error (status 1).
     func runFile(_ path: String, _ interpreter: Interpreter) {
-        guard let text = readFile(path) else {
+        guard access(path, F_OK) == 0 else {
             Console.error("xe: cannot open '\(path)': \(String(cString: strerror(errno)))")
             status = 2
             return
         }
-        runSource(text, file: path, interpreter)
+        do {
+            runSource(try Interpreter.readProgram(path), file: path, interpreter)
+        } catch {
+            Console.error("xe: \(error.message)")
+            status = 1
+        }
+    }
+
+    /// Runs the program on standard input.
+    func runStandardInput(_ interpreter: Interpreter) {
+        do {
+            runSource(try Interpreter.readProgramFromStandardInput(), file: "<stdin>", interpreter)
+        } catch {
+            Console.error("xe: \(error.message)")
+            status = 1
+        }
     }
 
     func runSource(_ text: String, file: String, _ interpreter: Interpreter) {
@@ -85,35 +102,6 @@ final class App {
             report(error, interpreter)
             status = 1
         }
-    }
-
-    func readFile(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    func readStandardInput() -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(0, &buffer, buffer.count)
-            if n > 0 {
-                bytes.append(contentsOf: buffer[0..<n])
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Loads the plugins of the plugin folders, then those named with --plugin; a failure is

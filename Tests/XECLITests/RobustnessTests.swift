@@ -92,6 +92,18 @@ import Testing
         }
     }
 
+    /// The script itself is read with the same care: `xe /dev/zero`, a folder, or standard input
+    /// over 64 MiB end in an error at once instead of reading forever; `/dev/null` is empty.
+    @Test func scriptsThatAreNotFilesAreRefused() throws {
+        let zero = try XE.run(["/dev/zero"], timeout: 20)
+        #expect(zero.status == 1 && !zero.crashed && zero.stderr.contains("xe reads"), "\(zero.stderr)")
+        let folder = try XE.run([FileManager.default.temporaryDirectory.path], timeout: 20)
+        #expect(folder.status == 1 && folder.stderr.contains("a folder"), "\(folder.stderr)")
+        let big = try XE.run([], input: String(repeating: "#", count: (1 << 26) + 10), timeout: 60)
+        #expect(big.status == 1 && big.stderr.contains("xe reads"), "\(big.stderr)")
+        #expect(try XE.run(["/dev/null"]).status == 0)
+    }
+
     @Test func aScriptThatOverwritesItselfStillReportsItsOwnLines() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xe-self-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
