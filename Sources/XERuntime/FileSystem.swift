@@ -12,6 +12,8 @@ enum FileSystem {
     /// The whole file. Refused before reading: a device or folder (only regular files and pipes
     /// are read, so `/dev/zero` cannot fill the memory), and a regular file over `limit` bytes.
     static func read(_ path: String, limit: Int = maxFileSize) throws -> [UInt8] {
+        // Looked at before opening: opening a named pipe would wait for a writer forever.
+        if let problem = notARegularFile(path) { throw XEError(.io("cannot read '\(path)': it is \(problem), not a file")) }
         guard let file = fopen(path, "rb") else {
             throw XEError(.io("cannot open '\(path)': \(String(cString: strerror(errno)))"))
         }
@@ -57,6 +59,7 @@ enum FileSystem {
     }
 
     static func write(_ path: String, _ bytes: [UInt8]) throws {
+        if let problem = notARegularFile(path) { throw XEError(.io("cannot write '\(path)': it is \(problem), not a file")) }
         guard let file = fopen(path, "wb") else {
             throw XEError(.io("cannot write '\(path)': \(String(cString: strerror(errno)))"))
         }
@@ -64,6 +67,20 @@ enum FileSystem {
         let closed = fclose(file)
         guard n == bytes.count, closed == 0 else {
             throw XEError(.io("cannot write '\(path)': \(String(cString: strerror(errno)))"))
+        }
+    }
+
+    /// What the path names when it exists and is not a regular file ("a folder", "a device",
+    /// "a named pipe", "a socket"); nil for a regular file or a path that cannot be looked at.
+    static func notARegularFile(_ path: String) -> String? {
+        var s = stat()
+        guard stat(path, &s) == 0 else { return nil }
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        default: return "a device"
         }
     }
 

@@ -72,8 +72,9 @@ extension Interpreter {
         guard let found = candidates.first(where: FileSystem.exists) else {
             throw XEError(.plugin("cannot find plugin '\(path)'; looked in: " + candidates.joined(separator: ", ")), at: location)
         }
-        guard !FileSystem.isDirectory(found) else {
-            throw XEError(.plugin("'\(found)' is a folder, not a plugin (.so or .xe)"), at: location)
+        if let problem = FileSystem.notARegularFile(found) {
+            // Never handed to dlopen: a named pipe would block it, a device would be read.
+            throw XEError(.plugin("'\(found)' is \(problem), not a plugin (.so or .xe)"), at: location)
         }
         let added: [String]
         if found.hasSuffix(".xe") {

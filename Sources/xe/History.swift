@@ -30,6 +30,12 @@ struct History {
     func load() -> [String] {
         guard let path else { return ["no HOME or XDG_STATE_HOME; history is not kept"] }
         guard access(path, F_OK) == 0 else { return [] }
+        var kind = stat()
+        if stat(path, &kind) == 0 && (kind.st_mode & S_IFMT) != S_IFREG {
+            // A folder, a device or a named pipe (opening which would wait forever): not ours.
+            History.writable = false
+            return ["\(path) is not a regular file; leaving it alone (history is not kept this session)"]
+        }
         guard let file = fopen(path, "r") else {
             History.writable = false
             return ["cannot read the history file \(path): \(String(cString: strerror(errno))); history is not kept this session"]

@@ -104,6 +104,22 @@ import Testing
         #expect(try XE.run(["/dev/null"]).status == 0)
     }
 
+    /// A named pipe is never opened by load, save, import or a plugin (opening one waits for
+    /// the other end forever): each is an error at once.
+    @Test func namedPipesAreNotOpened() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xe-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["p.npy", "p.xe", "p.so"] { #expect(mkfifo(dir.appendingPathComponent(name).path, 0o600) == 0) }
+        let p = dir.path
+        for source in ["load(\"\(p)/p.npy\")", "save(\"\(p)/p.npy\", [1])", "import \"\(p)/p.xe\"", "import \"\(p)/p.so\""] {
+            let r = try XE.run(["-e", source], timeout: 10)
+            #expect(r.status == 1 && !r.crashed && r.stderr.contains("named pipe"), "\(source): \(r.stderr)")
+        }
+        let plugin = try XE.run(["--plugin", "\(p)/p.so", "-e", "1"], timeout: 10)
+        #expect(!plugin.crashed && plugin.stderr.contains("named pipe"), "\(plugin.stderr)")
+    }
+
     @Test func aScriptThatOverwritesItselfStillReportsItsOwnLines() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xe-self-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
