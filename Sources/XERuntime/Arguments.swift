@@ -11,23 +11,6 @@ public struct Arguments: Sendable {
     }
 }
 
-/// A parameter as the argument binder sees it.
-public struct ParameterSpec: Sendable {
-    public var name: String
-    /// The default, or nil when the parameter is required or optional-without-value.
-    public var defaultValue: Value?
-    public var required: Bool
-    /// Set only by keyword (after the variadic arguments of `plot`).
-    public var keywordOnly: Bool
-
-    public init(_ name: String, default defaultValue: Value? = nil, required: Bool = false, keywordOnly: Bool = false) {
-        self.name = name
-        self.defaultValue = defaultValue
-        self.required = required
-        self.keywordOnly = keywordOnly
-    }
-}
-
 extension Arguments {
     /// Matches the arguments to `parameters` by position, then by name; missing optional
     /// parameters take their defaults (nil when they have none). Errors name the parameters.

@@ -78,16 +78,16 @@ extension Compiler {
     /// `Interpreter.binary`.
     func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, at location: SourceLocation) throws -> Code {
         switch op {
-        case .add: return try compileScalarBinary(AddOperation.self, op, left, right, at: location)
-        case .subtract: return try compileScalarBinary(SubtractOperation.self, op, left, right, at: location)
-        case .multiply: return try compileScalarBinary(MultiplyOperation.self, op, left, right, at: location)
-        case .divide: return try compileScalarBinary(DivideOperation.self, op, left, right, at: location)
-        case .less: return try compileScalarBinary(LessOperation.self, op, left, right, at: location)
-        case .lessEqual: return try compileScalarBinary(LessEqualOperation.self, op, left, right, at: location)
-        case .greater: return try compileScalarBinary(GreaterOperation.self, op, left, right, at: location)
-        case .greaterEqual: return try compileScalarBinary(GreaterEqualOperation.self, op, left, right, at: location)
-        case .equal: return try compileScalarBinary(EqualOperation.self, op, left, right, at: location)
-        case .notEqual: return try compileScalarBinary(NotEqualOperation.self, op, left, right, at: location)
+        case .add: return try compileScalarBinary(ScalarOperations.Add.self, op, left, right, at: location)
+        case .subtract: return try compileScalarBinary(ScalarOperations.Subtract.self, op, left, right, at: location)
+        case .multiply: return try compileScalarBinary(ScalarOperations.Multiply.self, op, left, right, at: location)
+        case .divide: return try compileScalarBinary(ScalarOperations.Divide.self, op, left, right, at: location)
+        case .less: return try compileScalarBinary(ScalarOperations.Less.self, op, left, right, at: location)
+        case .lessEqual: return try compileScalarBinary(ScalarOperations.LessEqual.self, op, left, right, at: location)
+        case .greater: return try compileScalarBinary(ScalarOperations.Greater.self, op, left, right, at: location)
+        case .greaterEqual: return try compileScalarBinary(ScalarOperations.GreaterEqual.self, op, left, right, at: location)
+        case .equal: return try compileScalarBinary(ScalarOperations.Equal.self, op, left, right, at: location)
+        case .notEqual: return try compileScalarBinary(ScalarOperations.NotEqual.self, op, left, right, at: location)
         case .matmul, .power:
             let a = try compile(left), b = try compile(right)
             let interpreter = self.interpreter
@@ -151,10 +151,10 @@ extension Compiler {
         guard case .binary(let op, .name(let name, _), let right, let location) = value,
               case .local(0, slot) = resolve(name) else { return nil }
         switch op {
-        case .add: return try compileLocalUpdate(AddOperation.self, op, name, slot, right, at: location)
-        case .subtract: return try compileLocalUpdate(SubtractOperation.self, op, name, slot, right, at: location)
-        case .multiply: return try compileLocalUpdate(MultiplyOperation.self, op, name, slot, right, at: location)
-        case .divide: return try compileLocalUpdate(DivideOperation.self, op, name, slot, right, at: location)
+        case .add: return try compileLocalUpdate(ScalarOperations.Add.self, op, name, slot, right, at: location)
+        case .subtract: return try compileLocalUpdate(ScalarOperations.Subtract.self, op, name, slot, right, at: location)
+        case .multiply: return try compileLocalUpdate(ScalarOperations.Multiply.self, op, name, slot, right, at: location)
+        case .divide: return try compileLocalUpdate(ScalarOperations.Divide.self, op, name, slot, right, at: location)
         default: return nil
         }
     }

@@ -5,10 +5,3 @@ protocol LineReader {
     /// Records a line in the history.
     func remember(_ line: String)
 }
-
-/// What one read gave.
-enum LineInput {
-    case line(String)
-    case interrupted
-    case end
-}

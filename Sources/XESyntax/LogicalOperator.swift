@@ -1,0 +1,4 @@
+/// A short-circuiting operator.
+public enum LogicalOperator: String, Sendable {
+    case and, or
+}

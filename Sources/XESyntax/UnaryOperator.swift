@@ -1,0 +1,4 @@
+/// A prefix operator.
+public enum UnaryOperator: String, Sendable {
+    case negate = "-", plus = "+", not = "not"
+}
