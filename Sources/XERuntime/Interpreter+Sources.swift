@@ -9,13 +9,7 @@ extension Interpreter {
             throw XEError(.io("cannot open '\(path)': \(String(cString: strerror(errno)))"))
         }
         defer { fclose(file) }
-        do {
-            return String(decoding: try FileSystem.read(file, named: "'\(path)'", limit: FileSystem.maxSourceSize, devices: true), as: UTF8.self)
-        } catch let error as XEError {
-            throw error
-        } catch {
-            throw XEError(.io("cannot read '\(path)': \(error)"))
-        }
+        return try readProgram(file, named: "'\(path)'")
     }
 
     /// The program on standard input, at most `FileSystem.maxSourceSize` bytes (`/dev/null` and
@@ -29,12 +23,17 @@ extension Interpreter {
             throw XEError(.io("cannot read standard input: \(String(cString: strerror(errno)))"))
         }
         defer { fclose(file) }
+        return try readProgram(file, named: "standard input")
+    }
+
+    /// The rest of an open file as program text, under the program limits.
+    private static func readProgram(_ file: UnsafeMutablePointer<FILE>, named name: String) throws(XEError) -> String {
         do {
-            return String(decoding: try FileSystem.read(file, named: "standard input", limit: FileSystem.maxSourceSize, devices: true), as: UTF8.self)
+            return String(decoding: try FileSystem.read(file, named: name, limit: FileSystem.maxSourceSize, devices: true), as: UTF8.self)
         } catch let error as XEError {
             throw error
         } catch {
-            throw XEError(.io("cannot read standard input: \(error)"))
+            throw XEError(.io("cannot read \(name): \(error)"))
         }
     }
 }
