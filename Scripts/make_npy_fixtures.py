@@ -8,6 +8,7 @@ For every file it also writes NAME.expected: the values as float64 in C order, o
 """
 import io
 import os
+import struct
 import sys
 
 import numpy as np
@@ -73,6 +74,16 @@ with open(os.path.join(out, "badshape.npy"), "wb") as f:
     f.write(data.replace(b"(3, 4)", b"(3, x)"))
 with open(os.path.join(out, "trailing.npy"), "wb") as f:
     f.write(data + b"\0" * 8)
+# A header that names 'descr' twice (Python keeps the last; xe refuses rather than guess), and
+# one of 70 000 bytes (NumPy refuses over 10 000; xe over 65 536).
+with open(os.path.join(out, "twice.npy"), "wb") as f:
+    header = b"{'descr': '<f8', 'descr': '<i4', 'fortran_order': False, 'shape': (1,), }"
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + b"\0" * 8)
+with open(os.path.join(out, "long_header.npy"), "wb") as f:
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }" + b" " * 70000
+    header += b" " * (63 - (12 + len(header)) % 64) + b"\n"
+    f.write(b"\x93NUMPY\x02\x00" + struct.pack("<I", len(header)) + header + b"\0" * 8)
 
 # CSV: a matrix with a header row, a column vector, a row, and broken ones.
 np.savetxt(os.path.join(out, "matrix.csv"), m, delimiter=",", header="a,b,c,d", comments="")

@@ -35,6 +35,11 @@ enum NPYFormat {
         default:
             throw .invalid("'\(path)' is .npy format version \(major).\(minor); xe reads versions 1.0, 2.0 and 3.0")
         }
+        // NumPy itself refuses headers over 10 000 bytes unless told otherwise; a real one is
+        // under 200. Over 64 KiB is not a header but an attempt to make the parser work.
+        guard headerLength <= NPYFormat.maxHeaderLength else {
+            throw .invalid("'\(path)' has a header of \(headerLength) bytes; an .npy header is at most \(NPYFormat.maxHeaderLength)")
+        }
         guard headerStart + headerLength <= bytes.count else {
             throw .invalid("'\(path)' is truncated: its header says \(headerLength) bytes, but the file ends first")
         }
@@ -108,11 +113,18 @@ enum NPYFormat {
         return result
     }
 
+    /// The longest header accepted, in bytes.
+    static let maxHeaderLength = 1 << 16
+
     /// Reads the dict literal of the header.
     static func parseHeader(_ header: String, path: String) throws(DataFileError) -> (DType, Bool, [Int]) {
         let text = header.trimmingSpaces
         guard text.hasPrefix("{"), text.hasSuffix("}") else {
             throw .invalid("'\(path)' has a malformed header: \(text.prefix(80))")
+        }
+        for key in ["descr", "fortran_order", "shape"] where occurrences(of: "'\(key)'", in: text) + occurrences(of: "\"\(key)\"", in: text) > 1 {
+            // Python would keep the last; reading the first would give a wrong array silently.
+            throw .invalid("'\(path)' has a header that names '\(key)' twice")
         }
         guard let descr = value(of: "descr", in: text), let order = value(of: "fortran_order", in: text),
               let shapeText = value(of: "shape", in: text) else {
@@ -123,16 +135,16 @@ enum NPYFormat {
         switch order {
         case "False": fortran = false
         case "True": fortran = true
-        default: throw .invalid("'\(path)': fortran_order is \(order), not True or False")
+        default: throw .invalid("'\(path)': fortran_order is \(order.prefix(40)), not True or False")
         }
         guard shapeText.hasPrefix("("), shapeText.hasSuffix(")") else {
-            throw .invalid("'\(path)': the shape \(shapeText) is not a tuple")
+            throw .invalid("'\(path)': the shape \(shapeText.prefix(80)) is not a tuple")
         }
         var shape: [Int] = []
         for part in shapeText.dropFirst().dropLast().split(separator: ",") {
             let item = String(part).trimmingSpaces.replacingL
             guard !item.isEmpty, item.count <= 15, item.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(item) else {
-                throw .invalid("'\(path)': the shape \(shapeText) holds '\(item)', not a size")
+                throw .invalid("'\(path)': the shape \(shapeText.prefix(80)) holds '\(item.prefix(40))', not a size")
             }
             shape.append(n)
         }
@@ -145,10 +157,10 @@ enum NPYFormat {
             if descr.hasPrefix("[") {
                 throw .invalid("'\(path)' holds a structured array (\(descr.prefix(60))); xe reads plain numeric arrays")
             }
-            throw .invalid("'\(path)': the dtype \(descr) is not understood")
+            throw .invalid("'\(path)': the dtype \(descr.prefix(60)) is not understood")
         }
         let code = Array(descr.dropFirst().dropLast())
-        guard code.count >= 2 else { throw .invalid("'\(path)': the dtype '\(String(code))' is not understood") }
+        guard code.count >= 2 else { throw .invalid("'\(path)': the dtype '\(String(code.prefix(40)))' is not understood") }
         let order = code[0], kind = code[1]
         let size = Int(String(code.dropFirst(2))) ?? -1
         if kind == "O" { throw .invalid("'\(path)' holds an object array (a pickle); xe never loads pickles; save a numeric array instead") }
@@ -166,14 +178,41 @@ enum NPYFormat {
         return DType(kind: kind, size: size, bigEndian: order == ">")
     }
 
+    /// How many times `needle` occurs in `text`.
+    static func occurrences(of needle: String, in text: String) -> Int {
+        var count = 0
+        var from = text.utf8.startIndex
+        while let found = firstRange(of: needle, in: text, from: from) {
+            count += 1
+            from = found.upperBound
+        }
+        return count
+    }
+
+    /// The first place of `needle` in `text` at or after `from` (a byte-wise scan: linear in
+    /// the text for the short keys searched here).
+    static func firstRange(of needle: String, in text: String, from: String.Index) -> Range<String.Index>? {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return nil }
+        let bytes = text.utf8
+        var i = from
+        while let start = bytes[i...].firstIndex(of: first) {
+            var j = start, k = 0
+            while k < n.count, j < bytes.endIndex, bytes[j] == n[k] {
+                j = bytes.index(after: j)
+                k += 1
+            }
+            if k == n.count { return start..<j }
+            i = bytes.index(after: start)
+        }
+        return nil
+    }
+
     /// The text of `'key': value` in a flat dict literal (a tuple value kept whole).
     static func value(of key: String, in dict: String) -> String? {
         for quote in ["'", "\""] {
-            let needle = Array(quote + key + quote)
-            let chars = Array(dict)
-            guard chars.count >= needle.count,
-                  let start = (0...(chars.count - needle.count)).first(where: { Array(chars[$0..<($0 + needle.count)]) == needle }) else { continue }
-            var rest = String(chars[(start + needle.count)...])[...].drop { $0 == " " }
+            guard let found = firstRange(of: quote + key + quote, in: dict, from: dict.startIndex) else { continue }
+            var rest = dict[found.upperBound...].drop { $0 == " " }
             guard rest.first == ":" else { return nil }
             rest = rest.dropFirst().drop { $0 == " " }
             if rest.first == "(" {

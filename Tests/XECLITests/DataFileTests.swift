@@ -40,6 +40,8 @@ import Testing
         ("header_cut.npy", "is truncated: its header says"),
         ("badshape.npy", "the shape (3, x) holds 'x'"),
         ("trailing.npy", "8 unexpected bytes after its data"),
+        ("twice.npy", "names 'descr' twice"),
+        ("long_header.npy", "an .npy header is at most 65536"),
         ("ragged.csv", "line 2: 2 values, but the first row has 3"),
         ("words.csv", "line 3, column 2: 'abc' is not a number"),
         ("missing.npy", "cannot open 'missing.npy'"),
