@@ -92,6 +92,15 @@ with open(os.path.join(out, "matrix.csv.expected"), "w") as f:
 np.savetxt(os.path.join(out, "column.csv"), np.array([0.5, 1e-300, -2.0]))
 with open(os.path.join(out, "column.csv.expected"), "w") as f:
     f.write("3\n" + "".join(repr(float(v)) + "\n" for v in np.loadtxt(os.path.join(out, "column.csv"))))
+# Windows line ends, quoted cells and a blank line; a spreadsheet's byte-order mark.
+with open(os.path.join(out, "crlf_quoted.csv"), "w", newline="") as f:
+    f.write('a,b\r\n"1","2"\r\n\r\n 3 , -inf \r\n')
+with open(os.path.join(out, "crlf_quoted.csv.expected"), "w") as f:
+    f.write("2 2\n1.0\n2.0\n3.0\n-inf\n")
+with open(os.path.join(out, "bom.csv"), "w", encoding="utf-8-sig") as f:
+    f.write("x,y\n1,2\n3,4\n")
+with open(os.path.join(out, "bom.csv.expected"), "w") as f:
+    f.write("2 2\n1.0\n2.0\n3.0\n4.0\n")
 with open(os.path.join(out, "ragged.csv"), "w") as f:
     f.write("1,2,3\n4,5\n")
 with open(os.path.join(out, "words.csv"), "w") as f:

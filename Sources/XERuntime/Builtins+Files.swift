@@ -13,7 +13,7 @@ extension Builtins {
             let path = try call.string(0, "the path")
             do {
                 if path.hasSuffix(".npy") { return Value(try NPYFormat.decode(try FileSystem.read(path), path: path)) }
-                if path.hasSuffix(".csv") { return Value(try CSVFormat.decode(try FileSystem.readText(path), path: path)) }
+                if path.hasSuffix(".csv") { return Value(try CSVFormat.decode(try FileSystem.read(path), path: path)) }
             } catch let error as DataFileError {
                 throw XEError(.io(error.message), at: call.location)
             } catch let error as XEError {

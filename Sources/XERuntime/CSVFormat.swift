@@ -2,48 +2,111 @@ import Glibc
 import XETensor
 
 /// Comma-separated numbers: one row per line, an optional header row (a first line that is not
-/// all numbers) skipped, blank lines ignored. One column or one row gives a vector (as NumPy's
+/// all numbers) skipped, blank lines and a leading byte-order mark ignored. One column or one row gives a vector (as NumPy's
 /// `loadtxt`), otherwise a matrix. Numbers are written in the shortest form that reads back to
 /// the same float64, so `save` then `load` is exact.
 enum CSVFormat {
     static func decode(_ text: String, path: String) throws(DataFileError) -> Tensor {
-        var rows: [[Double]] = []
+        try decode(Array(text.utf8), path: path)
+    }
+
+    /// Decodes the bytes of a file in one pass: lines and cells are found byte by byte and each
+    /// number is checked, then read by `strtod` (correctly rounded, as NumPy's parser).
+    static func decode(_ bytes: [UInt8], path: String) throws(DataFileError) -> Tensor {
+        var values: [Double] = []
+        var rows = 0
         var columns = -1
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let content = String(line).trimmingSpaces
-            if content.isEmpty { continue }
-            let cells = content.split(separator: ",", omittingEmptySubsequences: false).map { cell -> String in
-                var s = String(cell).trimmingSpaces
-                if s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\"") { s = String(s.dropFirst().dropLast()) }
-                return s
-            }
-            let numbers = cells.map(number)
-            if rows.isEmpty && columns < 0 && numbers.contains(where: { $0 == nil }) {
-                columns = cells.count
-                continue
-            }
-            if columns >= 0 && cells.count != columns {
-                throw .invalid("'\(path)' line \(lineNumber): \(cells.count) values, but the first row has \(columns)")
-            }
-            columns = cells.count
-            var row: [Double] = []
-            for (j, n) in numbers.enumerated() {
-                guard let n else {
-                    throw .invalid("'\(path)' line \(lineNumber), column \(j + 1): '\(cells[j].prefix(40))' is not a number")
+        var failure: DataFileError?
+        bytes.withUnsafeBufferPointer { buffer in
+            let n = buffer.count
+            // A byte-order mark (spreadsheets write one) is not part of the first cell.
+            var lineStart = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+            var cells: [Double?] = []
+            var texts: [Range<Int>] = []
+            while lineStart <= n && failure == nil {
+                var lineEnd = lineStart
+                while lineEnd < n && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                lineNumber += 1
+                defer { lineStart = lineEnd + 1 }
+                let line = trimmed(buffer, lineStart..<lineEnd)
+                if line.isEmpty { if lineEnd >= n { break } else { continue } }
+                cells.removeAll(keepingCapacity: true)
+                texts.removeAll(keepingCapacity: true)
+                var cellStart = line.lowerBound
+                for i in line.lowerBound...line.upperBound where i == line.upperBound || buffer[i] == UInt8(ascii: ",") {
+                    var cell = trimmed(buffer, cellStart..<i)
+                    if cell.count >= 2 && buffer[cell.lowerBound] == UInt8(ascii: "\"") && buffer[cell.upperBound - 1] == UInt8(ascii: "\"") {
+                        cell = (cell.lowerBound + 1)..<(cell.upperBound - 1)
+                    }
+                    texts.append(cell)
+                    cells.append(number(buffer, cell))
+                    cellStart = i + 1
                 }
-                row.append(n)
-            }
-            rows.append(row)
-            if rows.count * columns > Tensor.maxElements {
-                throw .invalid("'\(path)' holds more than \(Tensor.maxElements) numbers")
+                if rows == 0 && columns < 0 && cells.contains(where: { $0 == nil }) {
+                    columns = cells.count  // a header row
+                    continue
+                }
+                if columns >= 0 && cells.count != columns {
+                    failure = .invalid("'\(path)' line \(lineNumber): \(cells.count) values, but the first row has \(columns)")
+                    break
+                }
+                columns = cells.count
+                for (j, value) in cells.enumerated() {
+                    guard let value else {
+                        let shown = String(decoding: UnsafeBufferPointer(rebasing: buffer[texts[j]]).prefix(40), as: UTF8.self)
+                        failure = .invalid("'\(path)' line \(lineNumber), column \(j + 1): '\(shown)' is not a number")
+                        return
+                    }
+                    values.append(value)
+                }
+                rows += 1
+                if values.count > Tensor.maxElements {
+                    failure = .invalid("'\(path)' holds more than \(Tensor.maxElements) numbers")
+                }
             }
         }
-        guard let first = rows.first else { throw .invalid("'\(path)' holds no numbers") }
-        if rows.count == 1 { return Tensor(vector: first) }
-        if first.count == 1 { return Tensor(vector: rows.map { $0[0] }) }
-        return Tensor(shape: [rows.count, first.count], storage: rows.flatMap { $0 })
+        if let failure { throw failure }
+        guard rows > 0 else { throw .invalid("'\(path)' holds no numbers") }
+        if rows == 1 || columns == 1 { return Tensor(vector: values) }
+        return Tensor(shape: [rows, columns], storage: values)
+    }
+
+    /// `range` without the spaces, tabs and carriage returns at either end.
+    private static func trimmed(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D }
+        while lo < hi && blank(b[lo]) { lo += 1 }
+        while hi > lo && blank(b[hi - 1]) { hi -= 1 }
+        return lo..<hi
+    }
+
+    /// The number in `range`: decimal or scientific notation, `inf`, `-inf`, `nan` (any case);
+    /// nil for anything else (hexadecimal, words, empty cells).
+    private static func number(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        let count = range.count
+        guard count > 0, count <= 400 else { return nil }
+        var digits = false
+        var plain = true
+        for i in range {
+            let c = b[i]
+            if c >= 0x30 && c <= 0x39 { digits = true; continue }
+            if c == 0x2E || c == 0x65 || c == 0x45 || c == 0x2B || c == 0x2D { continue }
+            plain = false
+            break
+        }
+        if !plain {
+            return number(String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self))
+        }
+        guard digits else { return nil }
+        // strtod on a NUL-terminated copy; the whole cell must be consumed.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { text -> Double? in
+            for (k, i) in range.enumerated() { text[k] = CChar(bitPattern: b[i]) }
+            text[count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(text.baseAddress!, &end)
+            return end == text.baseAddress! + count ? value : nil
+        }
     }
 
     /// A number: decimal or scientific notation, `inf`, `-inf`, `nan` (any case).
