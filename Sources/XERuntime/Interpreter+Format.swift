@@ -47,17 +47,28 @@ extension Interpreter {
         guard let location = error.location else {
             return "\(label) \(error.message)"
         }
-        var text = "\(location): \(label) \(error.message)"
-        if let lines = sources[location.file], location.line >= 1, location.line <= lines.count {
-            let line = lines[location.line - 1]
-            let shown = line.count > 200 ? String(line.prefix(200)) + " …" : String(line)
-            text += "\n" + shown
-            var caret = ""
-            for (i, c) in line.unicodeScalars.enumerated() where i < location.column - 1 && i < 200 {
-                caret.unicodeScalars.append(c == "\t" ? "\t" : " ")
-            }
-            text += "\n" + caret + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^")
+        var text = "\(location): \(label) \(error.message)" + snippet(at: location, color: color)
+        let note = color ? "\u{1B}[1;36mnote:\u{1B}[0m" : "note:"
+        for call in error.calls {
+            let times = call.times > 1 ? " (\(call.times) times)" : ""
+            text += "\n\(call.location): \(note) called from here\(times)" + snippet(at: call.location, color: color)
+        }
+        if error.callsLeftOut > 0 {
+            text += "\n\(note) and from \(error.callsLeftOut) more call\(error.callsLeftOut == 1 ? "" : "s") further out"
         }
         return text
+    }
+
+    /// The source line of `location` and a caret under its column (nothing when the source is
+    /// not known), each on a line of its own.
+    func snippet(at location: SourceLocation, color: Bool) -> String {
+        guard let lines = sources[location.file], location.line >= 1, location.line <= lines.count else { return "" }
+        let line = lines[location.line - 1]
+        let shown = line.count > 200 ? String(line.prefix(200)) + " …" : String(line)
+        var caret = ""
+        for (i, c) in line.unicodeScalars.enumerated() where i < location.column - 1 && i < 200 {
+            caret.unicodeScalars.append(c == "\t" ? "\t" : " ")
+        }
+        return "\n" + shown + "\n" + caret + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^")
     }
 }

@@ -61,6 +61,10 @@ final class UserFunction: Callable, @unchecked Sendable {
             return try t.body(frame)
         } catch ControlFlow.returning(let value) {
             return value
+        } catch var error as XEError {
+            // The message then says where the failing function was called from.
+            error.passed(through: location)
+            throw error
         }
     }
 }

@@ -28,6 +28,20 @@ public struct XEError: Error, Sendable {
 
     public var problem: Problem
     public var location: SourceLocation?
+    /// A place an xe function was called from, and how many times in a row the error passed
+    /// through it (a recursion passes through one place many times).
+    public struct Call: Sendable {
+        public var location: SourceLocation
+        public var times: Int
+    }
+
+    /// The calls of xe functions the error passed through on its way out, innermost first
+    /// (at most `maxCalls` places), and how many more there were.
+    public var calls: [Call] = []
+    public var callsLeftOut = 0
+
+    /// The most calls kept for the message.
+    static let maxCalls = 5
 
     public init(_ problem: Problem, at location: SourceLocation? = nil) {
         self.problem = problem
@@ -51,6 +65,19 @@ public struct XEError: Error, Sendable {
     public var isIncompleteInput: Bool {
         if case .syntax(let e) = problem { return e.isIncompleteInput }
         return false
+    }
+
+    /// Records that the error came out of a call of an xe function made at `location`.
+    mutating func passed(through location: SourceLocation) {
+        guard self.location != nil else { return }
+        if case .interrupted = problem { return }
+        if let last = calls.last, last.location == location {
+            calls[calls.count - 1].times += 1
+        } else if calls.count < XEError.maxCalls {
+            calls.append(Call(location: location, times: 1))
+        } else {
+            callsLeftOut += 1
+        }
     }
 
     static func type(_ message: String, at location: SourceLocation? = nil) -> XEError {

@@ -11,8 +11,12 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
         self.column = column
     }
 
+    /// Marks the name of a source that is shown without a name: each REPL entry gets its own
+    /// (`unnamed + "3"`), so that an error in a function typed earlier still shows that line.
+    public static let unnamed = "\u{1}"
+
     /// `file:line:col`, or `line:col` when the file has no name (the REPL).
     public var description: String {
-        file.isEmpty ? "\(line):\(column)" : "\(file):\(line):\(column)"
+        file.isEmpty || file.hasPrefix(SourceLocation.unnamed) ? "\(line):\(column)" : "\(file):\(line):\(column)"
     }
 }

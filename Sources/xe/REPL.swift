@@ -1,12 +1,15 @@
 import CXEShim
 import Glibc
 import XERuntime
+import XESyntax
 import XETensor
 
 /// The interactive loop (SPEC §9): reads entries, continuing while the parser says the input is
 /// unfinished; prints each expression statement's value and keeps it in `ans`; runs `:commands`.
 final class REPL {
     let interpreter: Interpreter
+    /// How many entries have been run (each is its own source).
+    var entries = 0
     let reader: any LineReader
 
     static let commands = [":help", ":vars", ":losses", ":plugins", ":plugin", ":load", ":time", ":explain", ":reset", ":quit"]
@@ -71,8 +74,11 @@ final class REPL {
     /// Runs an entry, printing each expression statement's value.
     func evaluate(_ source: String) {
         xe_clear_interrupt()
+        entries += 1
         do {
-            try interpreter.run(source, echo: show)
+            // A source of its own per entry (shown without a name), so an error in a function
+            // typed earlier shows the line it was typed on.
+            try interpreter.run(source, file: SourceLocation.unnamed + String(entries), echo: show)
         } catch {
             report(error)
         }

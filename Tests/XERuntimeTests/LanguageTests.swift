@@ -110,6 +110,11 @@ struct LanguageTests {
         #expect(unknown.message.contains("did you mean 'bce'"))
         #expect(s.interpreter.render(unknown) == "t.xe:2:7: error: unknown name 'bcee'; did you mean 'bce'?\nprint(bcee([1], [0.5]))\n      ^")
         #expect(s.error("[1, 2] + [1, 2, 3]")!.message.contains("(2,) and (3,)"))
+        // An error inside a function also says where it was called from; a recursion once.
+        let nested = s.error("f(x) = log(x) + nope\ng(x) = f(x) * 2\ng(1)")!
+        #expect(s.interpreter.render(nested) == "t.xe:1:17: error: unknown name 'nope'\nf(x) = log(x) + nope\n                ^\nt.xe:2:8: note: called from here\ng(x) = f(x) * 2\n       ^\nt.xe:3:1: note: called from here\ng(1)\n^")
+        let deep = s.interpreter.render(s.error("h(n) = if n == 0 { nope } else { h(n - 1) }\nh(40)")!)
+        #expect(deep.contains("t.xe:1:34: note: called from here (40 times)") && deep.contains("t.xe:2:1: note: called from here"), "\(deep)")
         #expect(s.error("f(x, k=2) = x; f(1, kk=3)")!.message.contains("did you mean 'k'"))
         #expect(s.error("bce([1], [0.5], reductio=\"sum\")")!.message.contains("reduction"))
         #expect(s.error("[[1, 2], [3]]")!.message.contains("ragged"))
