@@ -56,6 +56,7 @@ extension Interpreter {
         if error.callsLeftOut > 0 {
             text += "\n\(note) and from \(error.callsLeftOut) more call\(error.callsLeftOut == 1 ? "" : "s") further out"
         }
+        for other in error.more { text += "\n" + render(other, color: color) }
         return text
     }
 

@@ -71,8 +71,18 @@ public final class Interpreter: @unchecked Sendable {
 
     func runHere(_ source: String, file: String, echo: ((Value) -> Void)?) throws(XEError) -> Value {
         sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let statements: [Stmt]
         do {
-            let statements = try Parser.parse(source, file: file)
+            statements = try Parser.parse(source, file: file)
+        } catch {
+            // Every independent syntax error at once, the first as the error itself.
+            var first = XEError(.syntax(error), at: error.location)
+            if !error.isIncompleteInput {
+                first.more = Parser.errors(in: source, file: file).dropFirst().map { XEError(.syntax($0), at: $0.location) }
+            }
+            throw first
+        }
+        do {
             let compiler = Compiler(interpreter: self)
             compiler.echo = echo
             let code = try compiler.compileProgram(statements)

@@ -40,6 +40,10 @@ public struct XEError: Error, Sendable {
     public var calls: [Call] = []
     public var callsLeftOut = 0
 
+    /// Further errors found in the same run (the other syntax errors of a program), each
+    /// printed after this one.
+    public var more: [XEError] = []
+
     /// The most calls kept for the message.
     static let maxCalls = 5
 

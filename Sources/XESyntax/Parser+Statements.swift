@@ -11,6 +11,50 @@ extension Parser {
         return statements
     }
 
+    /// The errors of a whole program, first to last, at most `limit`: after each, parsing goes on
+    /// at the next top-level statement (Crafting Interpreters' panic mode), so one run reports
+    /// every independent mistake. Empty when the program parses.
+    mutating func programErrors(limit: Int) -> [SyntaxError] {
+        var errors: [SyntaxError] = []
+        skipSeparators()
+        while token != .end && errors.count < limit {
+            let start = position
+            do {
+                _ = try statement()
+                try endOfStatement(inBlock: false)
+            } catch {
+                errors.append(error)
+                // The rest of the input is missing, or the parser gave up: nothing further to
+                // find that would not be a consequence of this one.
+                if error.isIncompleteInput { break }
+                if case .tooDeep = error { break }
+                synchronize(from: start)
+            }
+            skipSeparators()
+        }
+        return errors
+    }
+
+    /// Skips to the end of the top-level statement that began at token `start`: the first new
+    /// line or `;` past the current position outside every brace opened since `start`.
+    mutating func synchronize(from start: Int) {
+        var depth = 0
+        for i in start..<position {
+            if tokens[i].token == .op(.leftBrace) { depth += 1 }
+            if tokens[i].token == .op(.rightBrace) { depth -= 1 }
+        }
+        while token != .end {
+            switch token {
+            case .op(.leftBrace): depth += 1
+            case .op(.rightBrace): depth -= 1
+            case .newline, .op(.semicolon):
+                if depth <= 0 { return }
+            default: break
+            }
+            _ = advance()
+        }
+    }
+
     mutating func skipSeparators() {
         while token == .newline || token == .op(.semicolon) { _ = advance() }
     }

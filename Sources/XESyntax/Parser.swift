@@ -50,6 +50,29 @@ public struct Parser {
         return program
     }
 
+    /// Every syntax error of a program, first to last (at most `limit`), or none. The first is
+    /// the one `parse` throws; the rest are found by resuming at the next statement, and a
+    /// lexer's error (which ends the tokens) comes last.
+    public static func errors(in source: String, file: String = "", limit: Int = 10) -> [SyntaxError] {
+        var lexer = Lexer(source, file: file)
+        let tokens: [LexedToken]
+        var lexerError: SyntaxError?
+        do {
+            tokens = try lexer.tokenize()
+        } catch {
+            lexerError = error
+            tokens = lexer.scanned + [LexedToken(.end, at: error.location)]
+        }
+        var parser = Parser(tokens: tokens, comments: lexer.comments)
+        var found = parser.programErrors(limit: limit)
+        if let lexerError {
+            // The input stops where the lexer failed: running out there is its error, not more.
+            found.removeAll { $0.isIncompleteInput }
+            if found.count < limit { found.append(lexerError) }
+        }
+        return found
+    }
+
     // MARK: Token helpers
 
     var current: LexedToken { tokens[position] }

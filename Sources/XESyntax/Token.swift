@@ -11,7 +11,10 @@ public enum Token: Sendable, Equatable {
     /// How the token reads in an error message.
     public var display: String {
         switch self {
-        case .number(let value): return "number \(value)"
+        case .number(let value):
+            // As it was written for whole numbers (5, not 5.0); Swift's shortest form otherwise.
+            if value == value.rounded(), Swift.abs(value) < 1e15 { return "number \(Int(value))" }
+            return "number \(value)"
         case .string: return "a string"
         case .identifier(let name): return "'\(name)'"
         case .keyword(let keyword): return "'\(keyword.rawValue)'"

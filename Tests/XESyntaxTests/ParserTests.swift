@@ -108,6 +108,20 @@ struct ParserTests {
         }
     }
 
+    /// One run reports every independent mistake, resuming at the next statement; a lexer's
+    /// error, which ends the tokens, comes last; a program that parses has none.
+    @Test func everyIndependentErrorIsReported() {
+        let three = Parser.errors(in: "a = 1 +* 2\nb = 2 +* 3\nc = 4\nd = 5 5\n")
+        #expect(three.map { $0.location.line } == [1, 2, 4])
+        #expect(three.last?.message == "expected a new line or ';' after the statement, found number 5")
+        let inBlock = Parser.errors(in: "f(x) = {\n  y = x +* 1\n  y\n}\ng = 1 1\n")
+        #expect(inBlock.map { $0.location.line } == [2, 5], "\(inBlock)")
+        let withLexer = Parser.errors(in: "x = 1 +* 2\ny = [1, 2\n")
+        #expect(withLexer.count == 2 && withLexer[1].isIncompleteInput)
+        #expect(Parser.errors(in: "x = 1\nf(y) = { y }\n").isEmpty)
+        #expect(Parser.errors(in: String(repeating: "x = +\n", count: 50), limit: 10).count <= 10)
+    }
+
     @Test func deepNestingIsRefused() {
         let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
         #expect(throws: SyntaxError.self) { try Parser.parse(deep) }
