@@ -28,16 +28,7 @@ public struct Parser {
     /// unclosed bracket at the end does not hide a mistake on the first line, and the REPL
     /// only asks for another line when the input so far is a valid beginning.
     public static func parse(_ source: String, file: String = "") throws(SyntaxError) -> [Stmt] {
-        var lexer = Lexer(source, file: file)
-        let tokens: [LexedToken]
-        var lexerError: SyntaxError?
-        do {
-            tokens = try lexer.tokenize()
-        } catch {
-            lexerError = error
-            tokens = lexer.scanned + [LexedToken(.end, at: error.location)]
-        }
-        var parser = Parser(tokens: tokens, comments: lexer.comments)
+        var (parser, lexerError) = scanned(source, file: file)
         let program: [Stmt]
         do {
             program = try parser.program()
@@ -54,16 +45,7 @@ public struct Parser {
     /// the one `parse` throws; the rest are found by resuming at the next statement, and a
     /// lexer's error (which ends the tokens) comes last.
     public static func errors(in source: String, file: String = "", limit: Int = 10) -> [SyntaxError] {
-        var lexer = Lexer(source, file: file)
-        let tokens: [LexedToken]
-        var lexerError: SyntaxError?
-        do {
-            tokens = try lexer.tokenize()
-        } catch {
-            lexerError = error
-            tokens = lexer.scanned + [LexedToken(.end, at: error.location)]
-        }
-        var parser = Parser(tokens: tokens, comments: lexer.comments)
+        var (parser, lexerError) = scanned(source, file: file)
         var found = parser.programErrors(limit: limit)
         if let lexerError {
             // The input stops where the lexer failed: running out there is its error, not more.
@@ -71,6 +53,18 @@ public struct Parser {
             if found.count < limit { found.append(lexerError) }
         }
         return found
+    }
+
+    /// A parser over the tokens of `source`; when the lexer fails, over the tokens before the
+    /// failure (ended there), with the lexer's error.
+    static func scanned(_ source: String, file: String) -> (Parser, SyntaxError?) {
+        var lexer = Lexer(source, file: file)
+        do {
+            let tokens = try lexer.tokenize()
+            return (Parser(tokens: tokens, comments: lexer.comments), nil)
+        } catch {
+            return (Parser(tokens: lexer.scanned + [LexedToken(.end, at: error.location)], comments: lexer.comments), error)
+        }
     }
 
     // MARK: Token helpers
