@@ -31,9 +31,15 @@ void xe_default_sigint(void) { signal(SIGINT, SIG_DFL); }
 void xe_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
 void xe_unblock_sigint(void) {
+    /* Signal masks survive exec: a parent that blocks SIGTERM (some test runners' threads do)
+     * would otherwise hand us a process that `kill` cannot stop. Ctrl-C and the usual ways of
+     * ending a process are unblocked; what the parent chose to ignore stays ignored. */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 

@@ -60,7 +60,8 @@ import Testing
             case 0, 1: return "\(random.pick(names)) = \(expression(depth))"
             case 2: return "\(random.pick(["f", "g"]))(\(random.pick(["x", "x, k=2", "a, b", ""]))) = \(expression(depth))"
             case 3: return "for i in range(\(random.pick(["3", "0", "-2", "1e300", "nan", "x"]))) { \(statement(depth - 1)) }"
-            case 4: return "k = 0; while k < 3 { k = k + 1; \(statement(depth - 1)) }"
+            // The counter is a name the body never assigns, so the loop always ends.
+            case 4: return "c = 0; while c < 3 { c = c + 1; \(statement(depth - 1)) }"
             case 5: return "\(random.pick(names))[\(random.pick(["0", "-1", "1:2", "nan"]))] = \(expression(depth))"
             case 6: return "loss l\(random.next(3))(y, p, k=1) = \(expression(depth))"
             case 7: return "\(random.pick(names)), \(random.pick(names)) = \(expression(depth))"

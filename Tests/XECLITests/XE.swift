@@ -56,6 +56,10 @@ enum XE {
         if process.isRunning {
             hung = true
             process.terminate()
+            // SIGTERM first; SIGKILL if that did not end it within two seconds.
+            let grace = Date().addingTimeInterval(2)
+            while process.isRunning && Date() < grace { usleep(2000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
         let outData = try Data(contentsOf: outURL)

@@ -21,7 +21,8 @@ void xe_install_sigint_handler(void);
 void xe_interrupt_after(long milliseconds);
 /// Restores the default SIGINT action.
 void xe_default_sigint(void);
-/// Unblocks SIGINT in the calling thread (threads created after inherit it).
+/// Unblocks SIGINT, SIGTERM, SIGHUP and SIGQUIT in the calling thread (threads created after
+/// inherit it): a parent's blocked mask must not make xe impossible to stop.
 void xe_unblock_sigint(void);
 /// Ignores SIGPIPE so that writes to a closed pipe fail with EPIPE instead of killing xe.
 void xe_ignore_sigpipe(void);
