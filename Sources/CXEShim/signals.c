@@ -30,7 +30,7 @@ void xe_install_sigint_handler(void) {
 void xe_default_sigint(void) { signal(SIGINT, SIG_DFL); }
 void xe_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
-void xe_unblock_sigint(void) {
+void xe_unblock_stop_signals(void) {
     /* Signal masks survive exec: a parent that blocks SIGTERM (some test runners' threads do)
      * would otherwise hand us a process that `kill` cannot stop. Ctrl-C and the usual ways of
      * ending a process are unblocked; what the parent chose to ignore stays ignored. */

@@ -2,14 +2,13 @@ import XESyntax
 import XETensor
 
 extension Builtins {
-    /// The start, stop and step of `range(n)` or `range(a, b, step)` when all three are whole
+    /// The start, stop and step of `range` (from `rangeArguments`) when all three are whole
     /// numbers (counted without a vector by `for i in range(...)`); nil when one has a fraction
     /// or is beyond 9·10^15 (then `fractionalRange` computes it in floating point).
-    static func rangeBounds(_ values: [Value], at location: SourceLocation) throws -> (Int, Int, Int)? {
-        let numbers = try rangeArguments(values, at: location)
+    static func wholeBounds(_ numbers: [Double]) -> (Int, Int, Int)? {
         guard numbers.allSatisfy({ $0 == $0.rounded() && Swift.abs($0) <= 9.0e15 }) else { return nil }
-        let ints = try numbers.map { try Interpreter.integer($0, what: "range(): an argument", at: location) }
-        return (ints[0], ints[1], ints[2])
+        // Whole and at most 9e15 in size (finite, as rangeArguments checked): exact as Int.
+        return (Int(numbers[0]), Int(numbers[1]), Int(numbers[2]))
     }
 
     /// range's arguments as start, stop, step (range(n) is range(0, n, 1)): finite numbers, a
@@ -31,8 +30,7 @@ extension Builtins {
 
     /// `range` with a fractional start, stop or step, as NumPy's `arange`: n = ⌈(b - a)/step⌉
     /// values a, a + step, then a + i·δ with δ = (a + step) - a.
-    static func fractionalRange(_ values: [Value], at location: SourceLocation) throws -> Tensor {
-        let numbers = try rangeArguments(values, at: location)
+    static func fractionalRange(_ numbers: [Double], at location: SourceLocation) throws -> Tensor {
         let (start, stop, step) = (numbers[0], numbers[1], numbers[2])
         let length = ((stop - start) / step).rounded(.up)
         guard length.isFinite, length <= Double(Tensor.maxElements) else {
@@ -54,9 +52,9 @@ extension Builtins {
             Example: range(2, 10, 3)  →  [2, 5, 8];  range(0, 1, 0.25)  →  [0, 0.25, 0.5, 0.75]
             """
     ) { call in
-        let values = call.bound.compactMap { $0 }
-        guard let (start, stop, step) = try rangeBounds(values, at: call.location) else {
-            return .tensor(try fractionalRange(values, at: call.location))
+        let numbers = try rangeArguments(call.bound.compactMap { $0 }, at: call.location)
+        guard let (start, stop, step) = wholeBounds(numbers) else {
+            return .tensor(try fractionalRange(numbers, at: call.location))
         }
         let span = step > 0 ? stop - start : start - stop
         let count = span <= 0 ? 0 : (span - 1) / abs(step) + 1

@@ -2,14 +2,10 @@ import Glibc
 import XETensor
 
 /// Comma-separated numbers: one row per line, an optional header row (a first line that is not
-/// all numbers) skipped, blank lines and a leading byte-order mark ignored. One column or one row gives a vector (as NumPy's
-/// `loadtxt`), otherwise a matrix. Numbers are written in the shortest form that reads back to
-/// the same float64, so `save` then `load` is exact.
+/// all numbers) skipped, blank lines and a leading byte-order mark ignored. One column or one
+/// row gives a vector (as NumPy's `loadtxt`), otherwise a matrix. Numbers are written in the
+/// shortest form that reads back to the same float64, so `save` then `load` is exact.
 enum CSVFormat {
-    static func decode(_ text: String, path: String) throws(DataFileError) -> Tensor {
-        try decode(Array(text.utf8), path: path)
-    }
-
     /// Decodes the bytes of a file in one pass: lines and cells are found byte by byte and each
     /// number is checked, then read by `strtod` (correctly rounded, as NumPy's parser).
     static func decode(_ bytes: [UInt8], path: String) throws(DataFileError) -> Tensor {
@@ -22,8 +18,8 @@ enum CSVFormat {
             let n = buffer.count
             // A byte-order mark (spreadsheets write one) is not part of the first cell.
             var lineStart = n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            var cells: [Double?] = []
-            var texts: [Range<Int>] = []
+            // Each cell of the line: where it is, and its number if it is one.
+            var cells: [(text: Range<Int>, value: Double?)] = []
             while lineStart <= n && failure == nil {
                 var lineEnd = lineStart
                 while lineEnd < n && buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
@@ -32,18 +28,16 @@ enum CSVFormat {
                 let line = trimmed(buffer, lineStart..<lineEnd)
                 if line.isEmpty { if lineEnd >= n { break } else { continue } }
                 cells.removeAll(keepingCapacity: true)
-                texts.removeAll(keepingCapacity: true)
                 var cellStart = line.lowerBound
                 for i in line.lowerBound...line.upperBound where i == line.upperBound || buffer[i] == UInt8(ascii: ",") {
                     var cell = trimmed(buffer, cellStart..<i)
                     if cell.count >= 2 && buffer[cell.lowerBound] == UInt8(ascii: "\"") && buffer[cell.upperBound - 1] == UInt8(ascii: "\"") {
                         cell = (cell.lowerBound + 1)..<(cell.upperBound - 1)
                     }
-                    texts.append(cell)
-                    cells.append(number(buffer, cell))
+                    cells.append((cell, number(buffer, cell)))
                     cellStart = i + 1
                 }
-                if rows == 0 && columns < 0 && cells.contains(where: { $0 == nil }) {
+                if rows == 0 && columns < 0 && cells.contains(where: { $0.value == nil }) {
                     columns = cells.count  // a header row
                     continue
                 }
@@ -52,9 +46,9 @@ enum CSVFormat {
                     break
                 }
                 columns = cells.count
-                for (j, value) in cells.enumerated() {
-                    guard let value else {
-                        let shown = String(decoding: UnsafeBufferPointer(rebasing: buffer[texts[j]]).prefix(40), as: UTF8.self)
+                for (j, cell) in cells.enumerated() {
+                    guard let value = cell.value else {
+                        let shown = String(decoding: UnsafeBufferPointer(rebasing: buffer[cell.text]).prefix(40), as: UTF8.self)
                         failure = .invalid("'\(path)' line \(lineNumber), column \(j + 1): '\(shown)' is not a number")
                         return
                     }

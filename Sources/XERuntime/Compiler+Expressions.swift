@@ -161,7 +161,7 @@ extension Compiler {
 
     private func compileLocalUpdate<O: ScalarOperation>(_: O.Type, _ op: BinaryOperator, _ name: String, _ slot: Int, _ right: Expr,
                                                          at location: SourceLocation) throws -> Code {
-        let current = try compile(.name(name, location))
+        let current = read(name, at: location)
         let b = try compile(right)
         let interpreter = self.interpreter
         return { f in

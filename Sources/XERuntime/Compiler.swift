@@ -111,6 +111,10 @@ final class Compiler {
         case .expression(let e):
             return try compile(e)
         case .assign(let target, let value, let location):
+            if case .name(let name, _) = target, case .local(0, let slot) = resolve(name),
+               let update = try compileLocalUpdate(slot: slot, value) {
+                return update
+            }
             let v = try compile(value)
             if case .tuple(let targets, _) = target {
                 let stores = try targets.map { try compileStore($0) }
@@ -129,7 +133,6 @@ final class Compiler {
             if case .name(let name, _) = target {
                 switch resolve(name) {
                 case .local(0, let slot):
-                    if let update = try compileLocalUpdate(slot: slot, value) { return update }
                     return { f in
                         f.slots[slot] = try v(f)
                         return .none
@@ -242,7 +245,7 @@ final class Compiler {
                 let fn = try rangeFunction(f)
                 let values = try argCodes.map { try $0(f) }
                 guard case .function(let builtin as Builtin) = fn, builtin === Builtins.range,
-                      let (start, stop, step) = try Builtins.rangeBounds(values, at: callLocation) else {
+                      let (start, stop, step) = Builtins.wholeBounds(try Builtins.rangeArguments(values, at: callLocation)) else {
                     // Another function named range, or a fractional range: a real vector.
                     let sequence = try interpreter.call(fn, Arguments(values), at: callLocation)
                     for item in try interpreter.iterate(sequence, at: location) {

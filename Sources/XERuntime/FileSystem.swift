@@ -29,7 +29,7 @@ enum FileSystem {
         if fstat(fileno(file), &info) == 0 {
             let kind = info.st_mode & S_IFMT
             guard kind == S_IFREG || kind == S_IFIFO || kind == S_IFSOCK || (devices && kind == S_IFCHR) else {
-                throw XEError(.io("cannot read \(name): it is \(kind == S_IFDIR ? "a folder" : "a device"), not a file"))
+                throw XEError(.io("cannot read \(name): it is \(describe(kind: kind) ?? "not readable"), not a file"))
             }
             if kind == S_IFREG && Int(info.st_size) > limit {
                 throw XEError(.io("\(name) is \(info.st_size) bytes, more than the \(limit) xe reads"))
@@ -75,7 +75,12 @@ enum FileSystem {
     static func notARegularFile(_ path: String) -> String? {
         var s = stat()
         guard stat(path, &s) == 0 else { return nil }
-        switch s.st_mode & S_IFMT {
+        return describe(kind: s.st_mode & S_IFMT)
+    }
+
+    /// What a file of this kind (`st_mode & S_IFMT`) is, in words; nil for a regular file.
+    static func describe(kind: mode_t) -> String? {
+        switch kind {
         case S_IFREG: return nil
         case S_IFDIR: return "a folder"
         case S_IFIFO: return "a named pipe"

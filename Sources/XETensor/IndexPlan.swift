@@ -114,7 +114,7 @@ public struct IndexPlan: Sendable {
 
     /// Whether the positions taken along the last axis are consecutive (a plain slice).
     public var lastAxisIsContiguous: Bool {
-        guard let last = positions.last, let first = last.first else { return true }
-        return last.last! - first == last.count - 1 && zip(last, last.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        guard let last = positions.last else { return true }
+        return zip(last, last.dropFirst()).allSatisfy { $1 == $0 + 1 }
     }
 }

@@ -90,33 +90,23 @@ extension Tensor {
     }
 
     /// Walks the rows (last axis) of a tensor of `shape` in order, calling `body` with the output
-    /// offset of the row, the row's starting offset in each strided input, and the row length.
+    /// offset of the row, the row's starting offset in an input read with `strides`, and the row
+    /// length. (A scalar is one row of one element.)
     @inlinable
-    static func forEachRow(shape: [Int], strides: [[Int]], _ body: (Int, [Int], Int) -> Void) {
-        let rank = shape.count
-        if rank == 0 {
-            body(0, [Int](repeating: 0, count: strides.count), 1)
+    static func forEachRow(shape: [Int], strides: [Int], _ body: (Int, Int, Int) -> Void) {
+        guard let inner = shape.last else {
+            body(0, 0, 1)
             return
         }
         var total = 1
         for n in shape { total &*= n }
-        if total == 0 { return }
-        let inner = shape[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var offsets = [Int](repeating: 0, count: strides.count)
+        // One input: the cursor's second offset follows the same strides and goes unused.
+        var row = RowCursor(shape: shape, stridesA: strides, stridesB: strides)
         var o = 0
         while o < total {
-            body(o, offsets, inner)
+            body(o, row.a, inner)
             o += inner
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                for k in 0..<strides.count { offsets[k] += strides[k][axis] }
-                if index[axis] < shape[axis] { break }
-                for k in 0..<strides.count { offsets[k] -= strides[k][axis] * shape[axis] }
-                index[axis] = 0
-                axis -= 1
-            }
+            row.advance()
         }
     }
 
@@ -151,8 +141,7 @@ extension Tensor {
         result.withUnsafeMutableBufferPointer { out in
             storage.withUnsafeBufferPointer { p in
                 let jt = shape.isEmpty ? 0 : st[shape.count - 1]
-                Tensor.forEachRow(shape: shape, strides: [st]) { o, offsets, inner in
-                    let it = offsets[0]
+                Tensor.forEachRow(shape: shape, strides: st) { o, it, inner in
                     for j in 0..<inner { out[it + j * jt] += p[o + j] }
                 }
             }

@@ -56,11 +56,12 @@ extension Tensor {
     /// `a @ b` through `xe_matmul`: tiled for the caches, SIMD, rows split over the cores, and
     /// stopped by Ctrl-C between panels.
     private static func kernelMatmul(_ a: Tensor, _ b: Tensor, m: Int, k: Int, n: Int, shape: [Int]) throws(TensorError) -> Tensor {
-        var out = [Double](repeating: 0, count: m * n)
-        let status = a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
-                    xe_matmul(pa.baseAddress, pb.baseAddress, po.baseAddress, Int64(m), Int64(k), Int64(n)) { xe_interrupted() }
+        var status: Int32 = 0
+        // xe_matmul zeroes the output itself: no zero-filled array first.
+        let out = Tensor.uninitialized(m * n) { po in
+            status = a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    xe_matmul(pa.baseAddress, pb.baseAddress, po, Int64(m), Int64(k), Int64(n)) { xe_interrupted() }
                 }
             }
         }
@@ -102,12 +103,10 @@ extension Tensor {
         let newShape = normalized.map { shape[$0] }
         let oldStrides = Tensor.strides(of: shape)
         let readStrides = normalized.map { oldStrides[$0] }
-        var out = [Double](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { po in
+        let last = readStrides[rank - 1]
+        let out = Tensor.uninitialized(count) { po in
             storage.withUnsafeBufferPointer { p in
-                let last = readStrides[rank - 1]
-                Tensor.forEachRow(shape: newShape, strides: [readStrides]) { o, offsets, inner in
-                    let start = offsets[0]
+                Tensor.forEachRow(shape: newShape, strides: readStrides) { o, start, inner in
                     for j in 0..<inner { po[o + j] = p[start + j * last] }
                 }
             }

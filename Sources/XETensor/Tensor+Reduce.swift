@@ -83,7 +83,8 @@ extension Tensor {
             guard length > 0 else { throw .invalid("\(kind.rawValue) of an empty tensor has no value") }
             // Whole rows at a time, as for sums: a running best per element and where it was.
             let wantMax = kind == .max || kind == .argmax
-            var positions = [Double](repeating: 0, count: outer * inner)
+            let wantPosition = kind == .argmax || kind == .argmin
+            var positions = [Double](repeating: 0, count: wantPosition ? outer * inner : 0)
             storage.withUnsafeBufferPointer { p in
                 result.withUnsafeMutableBufferPointer { out in
                     positions.withUnsafeMutableBufferPointer { at in
@@ -97,7 +98,7 @@ extension Tensor {
                                     // The first NaN wins and stays, as in NumPy.
                                     if (wantMax ? v > best : v < best) || (v.isNaN && !best.isNaN) {
                                         out[row + i] = v
-                                        at[row + i] = Double(k)
+                                        if wantPosition { at[row + i] = Double(k) }
                                     }
                                 }
                             }
@@ -105,7 +106,7 @@ extension Tensor {
                     }
                 }
             }
-            if kind == .argmax || kind == .argmin { result = positions }
+            if wantPosition { result = positions }
         }
         return Tensor(shape: outShape, storage: result)
     }

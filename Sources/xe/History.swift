@@ -30,8 +30,10 @@ struct History {
     func load() -> [String] {
         guard let path else { return ["no HOME or XDG_STATE_HOME; history is not kept"] }
         guard access(path, F_OK) == 0 else { return [] }
-        var kind = stat()
-        if stat(path, &kind) == 0 && (kind.st_mode & S_IFMT) != S_IFREG {
+        // Looked at once, before opening: its kind and its size.
+        var info = stat()
+        let known = stat(path, &info) == 0
+        if known && (info.st_mode & S_IFMT) != S_IFREG {
             // A folder, a device or a named pipe (opening which would wait forever): not ours.
             History.writable = false
             return ["\(path) is not a regular file; leaving it alone (history is not kept this session)"]
@@ -42,16 +44,14 @@ struct History {
         }
         var header = [CChar](repeating: 0, count: 64)
         let got = fgets(&header, 64, file)
-        var size = stat()
-        let known = stat(path, &size) == 0
         fclose(file)
         let first = got == nil ? "" : String(decoding: header.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingTrailingNewline
-        if known && size.st_size == 0 { return [] }
+        if known && info.st_size == 0 { return [] }
         guard first == History.signature else {
             History.writable = false
             return ["\(path) is not an xe history file; leaving it alone (history is not kept this session)"]
         }
-        if size.st_size > 16 << 20 {
+        if info.st_size > 16 << 20 {
             return ["the history file \(path) is larger than 16 MiB; not loaded"]
         }
         if xe_le_read_history(path) != 0 {

@@ -11,7 +11,7 @@ do {
 
 xe_tune_allocator()
 xe_ignore_sigpipe()
-xe_unblock_sigint()
+xe_unblock_stop_signals()
 let app = App(options: options)
 app.runOnLargeStack()
 exit(app.status)

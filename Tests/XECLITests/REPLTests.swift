@@ -134,4 +134,17 @@ struct REPLTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: state + "/xe/history"))
         #expect(bytes == Data([0xFF, 0x00, 0x13, 0x37]))
     }
+
+    /// A history "file" that is a named pipe is never opened (that would wait forever): a
+    /// warning, and the session works.
+    @Test func aNamedPipeAsHistoryIsLeftAlone() throws {
+        let state = try stateDirectory()
+        try FileManager.default.createDirectory(atPath: state + "/xe", withIntermediateDirectories: true)
+        #expect(mkfifo(state + "/xe/history", 0o600) == 0)
+        let t = try Terminal(environment: ["XDG_STATE_HOME": state])
+        #expect(t.wait(for: "xe> "))
+        #expect(t.screen.contains("not a regular file"))
+        t.enter("2 * 21")
+        #expect(t.after("2 * 21").contains("42"))
+    }
 }

@@ -23,7 +23,7 @@ void xe_interrupt_after(long milliseconds);
 void xe_default_sigint(void);
 /// Unblocks SIGINT, SIGTERM, SIGHUP and SIGQUIT in the calling thread (threads created after
 /// inherit it): a parent's blocked mask must not make xe impossible to stop.
-void xe_unblock_sigint(void);
+void xe_unblock_stop_signals(void);
 /// Ignores SIGPIPE so that writes to a closed pipe fail with EPIPE instead of killing xe.
 void xe_ignore_sigpipe(void);
 
