@@ -68,19 +68,23 @@ struct LanguageTests {
     }
 
     /// range is NumPy's arange, fractions included (values from numpy.arange).
-    @Test func rangeFollowsArange() throws {
-        let s = Session()
-        #expect(try s.eval("range(0, 1, 0.1)") == "[0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9]")
-        #expect(try s.eval("range(0, 1, 0.3)") == "[0, 0.3, 0.6, 0.8999999999999999]")
-        #expect(try s.eval("range(1, 0, -0.25)") == "[1, 0.75, 0.5, 0.25]")
-        #expect(try s.eval("range(2.5, 5)") == "[2.5, 3.5, 4.5]")
-        #expect(try s.eval("range(0.5)") == "[0]")
-        #expect(try s.eval("range(0, 1e16, 3e15)") == "[0, 3000000000000000, 6000000000000000, 9000000000000000]")
-        #expect(try s.eval("t = 0; for x in range(0, 2, 0.5) { t = t + x }; t") == "3")
-        #expect(try s.eval("range(3, 1)") == "[]")
-        #expect(s.error("range(0, 1, 0)") != nil)
-        #expect(s.error("range(0, inf)") != nil)
-        #expect(s.error("range(0, 1, 1e-300)") != nil)
+    @Test(arguments: [
+        ("range(0, 1, 0.1)", "[0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9]"),
+        ("range(0, 1, 0.3)", "[0, 0.3, 0.6, 0.8999999999999999]"),
+        ("range(1, 0, -0.25)", "[1, 0.75, 0.5, 0.25]"),
+        ("range(2.5, 5)", "[2.5, 3.5, 4.5]"),
+        ("range(0.5)", "[0]"),
+        ("range(0, 1e16, 3e15)", "[0, 3000000000000000, 6000000000000000, 9000000000000000]"),
+        ("t = 0; for x in range(0, 2, 0.5) { t = t + x }; t", "3"),
+        ("range(3, 1)", "[]"),
+    ])
+    func rangeFollowsArange(_ source: String, _ expected: String) throws {
+        #expect(try Session().eval(source) == expected)
+    }
+
+    @Test(arguments: ["range(0, 1, 0)", "range(0, inf)", "range(0, 1, 1e-300)"])
+    func badRangesAreErrors(_ source: String) {
+        #expect(Session().error(source) != nil)
     }
 
     @Test func builtins() throws {
