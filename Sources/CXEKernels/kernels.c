@@ -365,7 +365,7 @@ typedef struct {
     double *c;
     int64_t m, k, n;
     int (*stop)(void);
-    volatile int stopped;
+    int stopped; /* set by any thread, read by all: atomic accesses only */
 } matmul_ctx;
 
 /* c[i][j] += Σ_{p in [p0, p1)} a[i][p] b[p][j] for rows [i, i+MR) and columns [j0, j0+W),
@@ -423,7 +423,10 @@ static void matmul_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     for (int64_t jb = 0; jb < x->n; jb += NC) {
         int64_t jend = jb + NC < x->n ? jb + NC : x->n;
         for (int64_t pb = 0; pb < x->k; pb += KC) {
-            if (x->stopped || (x->stop && x->stop())) { x->stopped = 1; return; }
+            if (__atomic_load_n(&x->stopped, __ATOMIC_RELAXED) || (x->stop && x->stop())) {
+                __atomic_store_n(&x->stopped, 1, __ATOMIC_RELAXED);
+                return;
+            }
             int64_t pend = pb + KC < x->k ? pb + KC : x->k;
             for (int64_t ib = lo; ib < hi; ib += MC) {
                 int64_t rows = hi - ib < MC ? hi - ib : MC;
@@ -440,7 +443,7 @@ int xe_matmul(const double *a, const double *b, double *c, int64_t m, int64_t k,
     matmul_ctx x = {a, b, c, m, k, n, stop, 0};
     for (int64_t i = 0; i < m * n; i++) c[i] = 0;
     parallel(matmul_range, &x, m, MR, k * n);
-    return x.stopped ? -1 : 0;
+    return __atomic_load_n(&x.stopped, __ATOMIC_RELAXED) ? -1 : 0;
 }
 
 /* ---- Elementwise functions ------------------------------------------------------------------ */
