@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels", "CXEShim"]),
         .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
         .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
+        .testTarget(name: "XEPluginTests", dependencies: ["XEPlugin"]),
         .target(name: "CPTY", path: "Tests/Support/CPTY", linkerSettings: [.linkedLibrary("util")]),
         .testTarget(name: "XECLITests", dependencies: ["xe", "CPTY"], resources: [.copy("Fixtures")]),
     ],

@@ -10,7 +10,8 @@ extension Loss {
         guard parameters.contains(where: { $0.name == "reduction" }) else {
             let inputs = parameters.compactMap { p -> String? in
                 constants.values[p.name].map { v in
-                    if case .tensor(let t) = v { return "  \(p.name) = \(LossExplanation.vector(t.value.storage[...]))" }
+                    // A scalar option prints as the number it is (`smooth = 1`), not as `[1]`.
+                    if case .tensor(let t) = v, !t.value.shape.isEmpty { return "  \(p.name) = \(LossExplanation.vector(t.value.storage[...]))" }
                     return "  \(p.name) = \(v.display)"
                 }
             }

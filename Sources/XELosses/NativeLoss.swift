@@ -31,6 +31,11 @@ struct NativeLoss: Loss, @unchecked Sendable {
     var help: String {
         var text = signature + "\n"
         for line in pluginHelp.split(separator: "\n", omittingEmptySubsequences: false) { text += "  \(line)\n" }
+        let width = numeric.map { $0.name.count + 1 + Tensor.format($0.defaultValue).count }.max() ?? 0
+        for parameter in numeric where !parameter.summary.isEmpty {
+            let head = "\(parameter.name)=\(Tensor.format(parameter.defaultValue))"
+            text += "  " + head + String(repeating: " ", count: width - head.count + 2) + parameter.summary + "\n"
+        }
         text += "  native plugin loss from \(origin); one loss per \(rowwise ? "row (sample)" : "element")\n"
         text += gradientFunction == nil
             ? "  no gradient: grad cannot differentiate it (its computation is native code)"
@@ -56,10 +61,10 @@ struct NativeLoss: Loss, @unchecked Sendable {
         let count = predictions.count
         let rows = cols == 0 ? 0 : count / cols
         let outShape = rowwise ? Array(shape.dropLast()) : shape
-        let losses = try call(forwardFunction, targets, predictions, rows: rows, cols: cols, values, outputCount: rowwise ? rows : count)
+        let losses = try call(forwardFunction, "forward", targets, predictions, rows: rows, cols: cols, values, output: outShape)
         let perSample = DTensor.record(Tensor(shape: outShape, storage: losses), [p]) { (g) throws(TensorError) -> [Tensor?] in
             guard let gradientFunction else { throw .invalid("\(name) has no gradient") }
-            var d = try call(gradientFunction, targets, predictions, rows: rows, cols: cols, values, outputCount: count)
+            var d = try call(gradientFunction, "gradient", targets, predictions, rows: rows, cols: cols, values, output: shape)
             for i in 0..<count { d[i] *= g.storage[rowwise ? i / max(cols, 1) : i] }
             return [Tensor(shape: shape, storage: d)]
         }
@@ -68,10 +73,17 @@ struct NativeLoss: Loss, @unchecked Sendable {
         return try LossSupport.reduce(result, try arguments.string("reduction", choices: LossSupport.reductions))
     }
 
-    /// Calls a plugin function on flat buffers; a failure becomes an error naming the loss.
-    func call(_ function: xe_loss_fn, _ y: Tensor, _ p: Tensor, rows: Int, cols: Int, _ values: [Double], outputCount: Int) throws(TensorError) -> [Double] {
-        var out = [Double](repeating: 0, count: outputCount)
-        guard rows > 0 && cols > 0 else { return out }
+    /// What xe fills a plugin's output with before the call: a NaN with a payload of its own,
+    /// which no arithmetic produces, so an element still holding it was never written.
+    static let unwritten = Double(bitPattern: 0x7FF8_0000_DEAD_BEEF)
+
+    /// Calls a plugin function (`role`: "forward" or "gradient") on flat buffers, for an output
+    /// of shape `output`; a failure, or an output element the plugin left unwritten, becomes an
+    /// error naming the loss, the plugin and the element.
+    func call(_ function: xe_loss_fn, _ role: String, _ y: Tensor, _ p: Tensor, rows: Int, cols: Int, _ values: [Double], output: [Int]) throws(TensorError) -> [Double] {
+        let outputCount = output.reduce(1, *)
+        var out = [Double](repeating: Self.unwritten, count: outputCount)
+        guard rows > 0 && cols > 0 else { return [Double](repeating: 0, count: outputCount) }
         var message = [CChar](repeating: 0, count: 1024)
         let status = y.storage.withUnsafeBufferPointer { yb in
             p.storage.withUnsafeBufferPointer { pb in
@@ -89,6 +101,10 @@ struct NativeLoss: Loss, @unchecked Sendable {
             message[message.count - 1] = 0
             let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .invalid("\(name) (plugin \(origin)) failed: \(text.isEmpty ? "error \(status)" : text)")
+        }
+        if let i = out.firstIndex(where: { $0.bitPattern == Self.unwritten.bitPattern }) {
+            let element = output.count <= 1 ? "[\(i)]" : LossSupport.position(i, in: output)
+            throw .invalid("\(name) (plugin \(origin)): its \(role) function left element \(element) of its output unwritten; it must write all \(outputCount) values (xe fills the output with NaN first and refuses a result with a gap)")
         }
         return out
     }

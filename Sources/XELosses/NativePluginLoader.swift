@@ -9,9 +9,21 @@ public enum NativePluginLoader {
     /// The ABI version of this xe.
     public static var abiVersion: UInt32 { xe_plugin_header_abi_version() }
 
-    /// Loads the plugin at `path` into `registry`; gives the names of the losses it added.
-    public static func load(_ path: String, into registry: LossRegistry) throws -> [String] {
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+    /// Loads the plugin at `path` (which names the file: a bare name would make `dlopen` search
+    /// the system's folders) into `registry`; gives the names of the losses it added. With
+    /// `privateCopy`, a fresh copy of the file is loaded (a rebuilt plugin: see
+    /// `openPrivateCopy`). A loss whose name is taken is refused unless it comes from the same
+    /// file or `mayReplace` says the origin of the one registered gives way.
+    public static func load(
+        _ path: String, into registry: LossRegistry, privateCopy: Bool = false,
+        mayReplace: @escaping (String) -> Bool = { _ in false }
+    ) throws -> [String] {
+        let handle: UnsafeMutableRawPointer
+        if privateCopy {
+            handle = try openPrivateCopy(of: path)
+        } else if let opened = dlopen(path, RTLD_NOW | RTLD_LOCAL) {
+            handle = opened
+        } else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown error"
             throw PluginLoadError.notLoadable(path: path, reason: reason)
         }
@@ -25,7 +37,7 @@ public enum NativePluginLoader {
         guard let initSymbol = dlsym(handle, "xe_plugin_init") else {
             throw PluginLoadError.missingEntryPoint(path: path, symbol: "xe_plugin_init")
         }
-        let collector = PluginCollector(path: path, registry: registry)
+        let collector = PluginCollector(path: path, registry: registry, mayReplace: mayReplace)
         let context = Unmanaged.passRetained(collector).toOpaque()
         defer { Unmanaged<PluginCollector>.fromOpaque(context).release() }
         var host = xe_host(
@@ -43,7 +55,8 @@ public enum NativePluginLoader {
             throw PluginLoadError.initFailed(path: path, message: text.isEmpty ? "it returned \(status)" : text)
         }
         for loss in collector.losses {
-            try registry.register(loss, origin: path, replace: registry.entry(loss.name)?.origin == path)
+            let existing = registry.entry(loss.name)?.origin
+            try registry.register(loss, origin: path, replace: existing == path || existing.map(mayReplace) == true)
         }
         return collector.losses.map(\.name)
     }

@@ -5,11 +5,14 @@ import Glibc
 final class PluginCollector {
     let path: String
     let registry: LossRegistry
+    /// Whether a loss registered from this origin gives way to one of the same name.
+    let mayReplace: (String) -> Bool
     private(set) var losses: [NativeLoss] = []
 
-    init(path: String, registry: LossRegistry) {
+    init(path: String, registry: LossRegistry, mayReplace: @escaping (String) -> Bool) {
         self.path = path
         self.registry = registry
+        self.mayReplace = mayReplace
     }
 
     /// Checks and keeps one definition; 0, or 1 with a message for the plugin.
@@ -42,7 +45,7 @@ final class PluginCollector {
         guard d.kind == XE_LOSS_ELEMENTWISE || d.kind == XE_LOSS_ROWWISE else {
             throw PluginDefinitionError("loss '\(name)' has an unknown kind \(d.kind)")
         }
-        if let existing = registry.entry(name), existing.origin != path {
+        if let existing = registry.entry(name), existing.origin != path, !mayReplace(existing.origin) {
             throw PluginDefinitionError(RegistryError.duplicate(name: name, existingOrigin: existing.origin).message)
         }
         guard !losses.contains(where: { $0.name == name }) else {

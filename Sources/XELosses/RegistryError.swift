@@ -5,7 +5,10 @@ public enum RegistryError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .duplicate(let name, let origin):
-            return "a loss named '\(name)' is already registered (from \(origin)); choose another name, or replace it explicitly"
+            // Only ways out that exist: a built-in cannot be replaced; of two files, one can be
+            // renamed or left out (a plugin folder's copy gives way by itself to a named one).
+            let way = origin == "built-in" ? "give yours another name" : "give one of them another name, or load only one of the two"
+            return "a loss named '\(name)' is already registered (from \(origin)); \(way)"
         }
     }
 }

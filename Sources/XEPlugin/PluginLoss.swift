@@ -17,7 +17,8 @@ public protocol PluginLoss: Sendable {
     var parameters: [PluginParameter] { get }
     /// One loss per element (the default) or one per row of the last axis.
     var kind: PluginLossKind { get }
-    /// Whether `gradient` is implemented.
+    /// Whether `gradient` is implemented: a loss that implements it must say so with
+    /// `let hasGradient = true` (a plugin whose loss does not is refused with a message saying so).
     var hasGradient: Bool { get }
 
     /// Writes the loss of every element (`.elementwise`: `rows * cols` values) or of every
@@ -36,6 +37,12 @@ extension PluginLoss {
     public var hasGradient: Bool { false }
 
     public func gradient(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws {
-        throw PluginError("\(name) has no gradient")
+        throw MissingGradient(name: name)
     }
+}
+
+/// What the default `gradient` throws: the loss does not implement one.
+struct MissingGradient: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "\(name) has no gradient" }
 }

@@ -26,11 +26,41 @@ public enum PluginRegistration {
             return 1
         }
         for loss in losses {
+            if !loss.hasGradient && implementsGradient(loss) {
+                write("loss '\(loss.name)' implements gradient(_:into:) but does not declare `let hasGradient = true`, so xe would never call it: add that line to \(type(of: loss)) (or remove its gradient)", to: error, size: errorSize)
+                return 1
+            }
             let definition = makeDefinition(loss)
             let status = registerLoss(host.pointee.host_context, definition, error, errorSize)
             if status != 0 { return status }
         }
         return 0
+    }
+
+    /// Whether `loss` has a `gradient` of its own rather than the protocol's default (which
+    /// throws `MissingGradient`): it is called once on one element (y = 1, p = 0.5, the default
+    /// parameters), and anything but `MissingGradient` means it is implemented.
+    static func implementsGradient(_ loss: any PluginLoss) -> Bool {
+        let y = [1.0], p = [0.5], parameters = loss.parameters.map(\.defaultValue)
+        var out = [Double.nan]
+        return y.withUnsafeBufferPointer { yb in
+            p.withUnsafeBufferPointer { pb in
+                parameters.withUnsafeBufferPointer { vb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        let call = xe_loss_call(y: yb.baseAddress, p: pb.baseAddress, rows: 1, cols: 1, parameters: vb.baseAddress,
+                                                parameter_count: Int32(parameters.count), context: nil)
+                        do {
+                            try loss.gradient(LossBatch(call, names: loss.parameters.map(\.name)), into: ob)
+                            return true
+                        } catch is MissingGradient {
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A definition that lives as long as the process (plugins are never unloaded).

@@ -26,7 +26,7 @@ extension Interpreter {
     }
 
     /// Runs a script file in this session (an import or a script plugin).
-    public func runScriptFile(_ path: String, at location: SourceLocation? = nil) throws {
+    public func runScriptFile(_ path: String, at location: SourceLocation? = nil) throws(XEError) {
         guard !importStack.contains(path) else {
             throw XEError(.other("'\(path)' imports itself (through \(importStack.joined(separator: " → ")))"), at: location)
         }
@@ -36,16 +36,20 @@ extension Interpreter {
         let text: String
         do {
             text = try FileSystem.readText(path, limit: FileSystem.maxSourceSize)
-        } catch let e as XEError {
-            throw XEError(e.problem, at: location)
+        } catch {
+            throw XEError(XEError.wrap(error, at: nil).problem, at: location)
         }
         importStack.append(path)
         defer { importStack.removeLast() }
         let savedDepth = callDepth
         defer { callDepth = savedDepth }
-        sources[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let statements = try Parser.parse(text, file: path)
-        let code = try Compiler(interpreter: self).compileProgram(statements)
-        _ = try code(root)
+        // Syntax errors as `file:line:col: error:` with the line and caret, every one of them.
+        let statements = try parseProgram(text, file: path)
+        do {
+            let code = try Compiler(interpreter: self).compileProgram(statements)
+            _ = try code(root)
+        } catch {
+            throw XEError.wrap(error, at: location)
+        }
     }
 }

@@ -24,11 +24,14 @@ extension Interpreter {
 
     /// Loads every `.so` and `.xe` file of the plugin folders, in name order. A folder named in
     /// `$XE_PLUGIN_PATH` that is missing or unreadable, and a plugin that fails, give a warning
-    /// and the rest still load; a missing user plugin folder is normal and says nothing.
-    public func autoloadPlugins(warn: (String) -> Void) {
+    /// and the rest still load; a missing user plugin folder is normal and says nothing. A
+    /// plugin's error with a place in its file (a syntax error) is `report`ed in full first.
+    public func autoloadPlugins(warn: (String) -> Void, report: (XEError) -> Void) {
         let (fromPath, user) = Self.pluginDirectories()
         var folders = fromPath.map { ($0, true) }
         if let user { folders.append((user, false)) }
+        pluginFiles.autoloading = true
+        defer { pluginFiles.autoloading = false }
         for (folder, explicit) in folders {
             guard FileSystem.isDirectory(folder) else {
                 if explicit || FileSystem.exists(folder) {
@@ -41,12 +44,16 @@ extension Interpreter {
                 continue
             }
             for name in names where name.hasSuffix(".so") || name.hasSuffix(".xe") {
+                let path = folder + "/" + name
                 do {
-                    _ = try loadPlugin(folder + "/" + name)
-                } catch let error as XEError {
-                    warn(render(error, color: false).split(separator: "\n").first.map(String.init) ?? "\(error)")
+                    try loadPlugin(path)
                 } catch {
-                    warn("\(error)")
+                    if error.location != nil {
+                        report(error)
+                        warn("the plugin '\(path)' in a plugin folder did not load; the session goes on without it")
+                    } else {
+                        warn(error.message)
+                    }
                 }
             }
         }
@@ -65,9 +72,16 @@ extension Interpreter {
 
     /// Loads a plugin: a script plugin (`.xe`, run in this session) or a native one (a shared
     /// library, loaded with dlopen). Gives the names of the losses it added and records it for
-    /// `:plugins`. Loading the same file again replaces its losses.
+    /// `:plugins`.
+    ///
+    /// A path that names an existing file loads that file (`libfoo.so` in the working folder,
+    /// never a library of the system's); a bare name that is not a file is looked for in the
+    /// plugin folders. One file is one plugin under any spelling (`./libfoo.so`, its full path,
+    /// a link): loading it again replaces its losses, and a native plugin rebuilt since it was
+    /// loaded is loaded from a private copy, so its new code runs. A loss of a plugin folder
+    /// gives way, with a note, to a loss of the same name loaded by name.
     @discardableResult
-    public func loadPlugin(_ path: String, at location: SourceLocation? = nil) throws -> [String] {
+    public func loadPlugin(_ path: String, at location: SourceLocation? = nil) throws(XEError) -> [String] {
         let candidates = pluginCandidates(path)
         guard let found = candidates.first(where: FileSystem.exists) else {
             throw XEError(.plugin("cannot find plugin '\(path)'; looked in: " + candidates.joined(separator: ", ")), at: location)
@@ -76,23 +90,60 @@ extension Interpreter {
             // Never handed to dlopen: a named pipe would block it, a device would be read.
             throw XEError(.plugin("'\(found)' is \(problem), not a plugin (.so or .xe)"), at: location)
         }
-        let added: [String]
-        if found.hasSuffix(".xe") {
-            let before = Set(losses.entries.filter { $0.origin != found }.map(\.loss.name))
-            try runScriptFile(found, at: location)
-            added = losses.entries.filter { $0.origin == found && !before.contains($0.loss.name) }.map(\.loss.name)
+        guard let identity = FileIdentity(found) else {
+            throw XEError(.plugin("cannot look at '\(found)': \(String(cString: strerror(errno)))"), at: location)
+        }
+        let canonical = PluginFiles.canonical(found)
+        let known = pluginFiles.index(canonical: canonical, identity: identity)
+        // A bare name goes to dlopen with "./": alone it would search the system's folders.
+        let spelling = known.map { pluginFiles.files[$0].spelling } ?? (found.contains("/") ? found : "./" + found)
+        let before = Dictionary(losses.entries.map { ($0.loss.name, $0.origin) }, uniquingKeysWith: { a, _ in a })
+        if known == nil && pluginFiles.autoloading { pluginFiles.fromFolders.insert(spelling) }
+        if spelling.hasSuffix(".xe") {
+            try runScriptFile(spelling, at: location)
         } else {
+            let rebuilt = known.map { pluginFiles.files[$0].loaded != identity } ?? false
             do {
-                added = try NativePluginLoader.load(found, into: losses)
+                _ = try NativePluginLoader.load(spelling, into: losses, privateCopy: rebuilt, mayReplace: folderLossGivesWay)
             } catch let error as PluginLoadError {
                 throw XEError(.plugin(error.message), at: location)
             } catch let error as RegistryError {
                 throw XEError(.plugin(error.message), at: location)
+            } catch {
+                throw XEError.wrap(error, at: location)
+            }
+            if rebuilt { note("'\(spelling)' was rebuilt since it was loaded: its new build is loaded") }
+            for entry in losses.entries where entry.origin == spelling {
+                if let previous = before[entry.loss.name], previous != spelling { replaced(entry.loss.name, from: previous, by: spelling) }
             }
         }
-        loadedPlugins.removeAll { $0.path == found }
-        loadedPlugins.append((found, added))
+        if let known {
+            pluginFiles.files[known].loaded = identity
+        } else {
+            pluginFiles.files.append(.init(canonical: canonical, spelling: spelling, loaded: identity))
+        }
+        let mine = losses.entries.filter { $0.origin == spelling }.map(\.loss.name)
+        let added = mine.filter { before[$0] != spelling }
+        loadedPlugins.removeAll { $0.path == spelling }
+        loadedPlugins.append((spelling, mine))
         globals.clearFallbacks()
-        return added
+        return spelling.hasSuffix(".xe") ? added : mine
+    }
+
+    /// Whether a loss registered from `origin` gives way to a loss of the same name loaded now:
+    /// a plugin folder's loss does, to one loaded by name.
+    func folderLossGivesWay(_ origin: String) -> Bool {
+        !pluginFiles.autoloading && pluginFiles.fromFolders.contains(origin)
+    }
+
+    /// Notes that `name` from a plugin folder's `origin` gave way to the one from `newOrigin`
+    /// (said once per loss), and takes it off that plugin's list.
+    func replaced(_ name: String, from origin: String, by newOrigin: String) {
+        guard pluginFiles.fromFolders.contains(origin) else { return }
+        if let i = loadedPlugins.firstIndex(where: { $0.path == origin }) {
+            loadedPlugins[i].losses.removeAll { $0 == name }
+        }
+        let by = newOrigin.hasPrefix(SourceLocation.unnamed) || newOrigin == "the REPL" ? "the one defined in the REPL" : "the one from '\(newOrigin)'"
+        note("loss '\(name)' of the plugin folder's '\(origin)' is replaced by \(by)")
     }
 }

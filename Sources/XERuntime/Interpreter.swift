@@ -30,6 +30,16 @@ public final class Interpreter: @unchecked Sendable {
     var importStack: [String] = []
     /// What each loaded plugin added: its path and the losses it registered.
     public var loadedPlugins: [(path: String, losses: [String])] = []
+    /// The plugin files loaded: their spellings, versions and which came from a plugin folder.
+    var pluginFiles = PluginFiles()
+    /// Where notes go (a loss of a plugin folder replaced by one loaded by name, a plugin
+    /// loaded again): standard error unless the host says otherwise.
+    public var note: (String) -> Void = { text in
+        var line = "xe: note: " + text + "\n"
+        line.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { _ = xe_write_err($0.baseAddress, $0.count) }
+        }
+    }
 
     public init(arguments: [String] = []) {
         losses = LossRegistry.withBuiltins()
@@ -70,18 +80,7 @@ public final class Interpreter: @unchecked Sendable {
     static let stackBytes = 1 << 30
 
     func runHere(_ source: String, file: String, echo: ((Value) -> Void)?) throws(XEError) -> Value {
-        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
-        let statements: [Stmt]
-        do {
-            statements = try Parser.parse(source, file: file)
-        } catch {
-            // Every independent syntax error at once, the first as the error itself.
-            var first = XEError(.syntax(error), at: error.location)
-            if !error.isIncompleteInput {
-                first.more = Parser.errors(in: source, file: file).dropFirst().map { XEError(.syntax($0), at: $0.location) }
-            }
-            throw first
-        }
+        let statements = try parseProgram(source, file: file)
         do {
             let compiler = Compiler(interpreter: self)
             compiler.echo = echo
@@ -90,6 +89,22 @@ public final class Interpreter: @unchecked Sendable {
             return try code(root)
         } catch {
             throw XEError.wrap(error, at: nil)
+        }
+    }
+
+    /// Records `source` as the text of `file` (for the lines shown under errors) and parses it.
+    /// A program with syntax errors throws the first with every other one in `more`.
+    func parseProgram(_ source: String, file: String) throws(XEError) -> [Stmt] {
+        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+        do {
+            return try Parser.parse(source, file: file)
+        } catch {
+            // Every independent syntax error at once, the first as the error itself.
+            var first = XEError(.syntax(error), at: error.location)
+            if !error.isIncompleteInput {
+                first.more = Parser.errors(in: source, file: file).dropFirst().map { XEError(.syntax($0), at: $0.location) }
+            }
+            throw first
         }
     }
 
@@ -187,12 +202,14 @@ public final class Interpreter: @unchecked Sendable {
     func registerScriptLoss(_ function: UserFunction, at location: SourceLocation) throws {
         let loss = ScriptLoss(function: function, interpreter: self)
         let origin = location.file.isEmpty ? "the REPL" : location.file
-        let replace = losses.entry(loss.name)?.origin == origin
+        let existing = losses.entry(loss.name)?.origin
+        let replace = existing == origin || existing.map(folderLossGivesWay) == true
         do {
             try losses.register(loss, origin: origin, replace: replace)
         } catch {
             throw XEError(.plugin(error.message), at: location)
         }
+        if let existing, existing != origin { replaced(loss.name, from: existing, by: origin) }
         globals.clearFallbacks()
     }
 

@@ -26,18 +26,31 @@ final class App {
     }
 
     func run() {
+        defer {
+            Console.flush()
+            if Console.outputBroken { status = 0 }
+        }
         switch options.mode {
         case .version:
             Console.write("xe \(Interpreter.version)\n")
+            return
         case .help:
             Console.write(CommandLineOptions.usage + "\n")
+            return
+        default:
+            break
+        }
+        let interpreter = makeInterpreter()
+        guard loadPlugins(interpreter) else {
+            status = 2
+            return
+        }
+        switch options.mode {
+        case .version, .help:
+            break
         case .script(let path):
-            let interpreter = makeInterpreter()
-            loadPlugins(interpreter)
             runFile(path, interpreter)
         case .evaluate(let source):
-            let interpreter = makeInterpreter()
-            loadPlugins(interpreter)
             do {
                 let value = try interpreter.run(source, file: "-e")
                 if case .none = value {} else { Console.write(interpreter.format(value) + "\n") }
@@ -45,28 +58,27 @@ final class App {
                 report(error, interpreter)
                 status = 1
             }
+        case .standardInput:
+            runStandardInput(interpreter)
         case .interactive(let path):
-            let interpreter = makeInterpreter()
-            loadPlugins(interpreter)
             runFile(path, interpreter)
             if status == 2 { return }
             status = 0
-            if Console.stdinIsTerminal {
-                REPL(interpreter: interpreter).run()
-            } else {
-                runStandardInput(interpreter)
-            }
+            startREPL(interpreter)
         case .automatic:
-            let interpreter = makeInterpreter()
-            loadPlugins(interpreter)
-            if Console.stdinIsTerminal {
-                REPL(interpreter: interpreter).run()
-            } else {
-                runStandardInput(interpreter)
-            }
+            startREPL(interpreter)
         }
-        Console.flush()
-        if Console.outputBroken { status = 0 }
+    }
+
+    /// The REPL on a terminal; otherwise standard input runs as a script.
+    func startREPL(_ interpreter: Interpreter) {
+        if Console.stdinIsTerminal {
+            let repl = REPL(interpreter: interpreter)
+            repl.quiet = options.quiet
+            repl.run()
+        } else {
+            runStandardInput(interpreter)
+        }
     }
 
     /// Runs a script file; one that cannot be opened is a usage error (status 2), one that
@@ -104,19 +116,23 @@ final class App {
         }
     }
 
-    /// Loads the plugins of the plugin folders, then those named with --plugin; a failure is
-    /// reported and the run goes on.
-    func loadPlugins(_ interpreter: Interpreter) {
-        interpreter.autoloadPlugins { Console.error("xe: warning: \($0)") }
+    /// Loads the plugins of the plugin folders (unless `--no-plugins`), then those named with
+    /// `--plugin`. A folder's plugin that fails is reported and the rest load; a named one that
+    /// fails is reported and false returned: xe stops before running anything.
+    func loadPlugins(_ interpreter: Interpreter) -> Bool {
+        if !options.noPluginFolders {
+            interpreter.autoloadPlugins(warn: { Console.error("xe: warning: \($0)") }, report: { self.report($0, interpreter) })
+        }
         for path in options.plugins {
             do {
                 try interpreter.loadPlugin(path)
-            } catch let error as XEError {
-                report(error, interpreter)
             } catch {
-                Console.error("xe: \(error)")
+                report(error, interpreter)
+                Console.error("xe: the plugin '\(path)' given with --plugin did not load; stopping (status 2)")
+                return false
             }
         }
+        return true
     }
 }
 

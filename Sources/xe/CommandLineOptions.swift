@@ -9,12 +9,18 @@ struct CommandLineOptions {
         case evaluate(String)
         /// `xe -i FILE.xe`: the script, then the REPL.
         case interactive(String)
+        /// `xe - ARGS...`: the program on standard input, even from a terminal.
+        case standardInput
         case version
         case help
     }
 
     var mode: Mode = .automatic
     var plugins: [String] = []
+    /// `--no-plugins`: the plugin folders are not loaded.
+    var noPluginFolders = false
+    /// `-q`: no banner.
+    var quiet = false
     /// The strings the program sees as `args`.
     var arguments: [String] = []
 
@@ -24,12 +30,38 @@ struct CommandLineOptions {
     }
 
     static let usage = """
-        usage: xe                        start the REPL (or run standard input when it is not a terminal)
-               xe FILE.xe [ARG ...]      run a script; ARGs are in the variable `args`
-               xe -e 'SOURCE' [ARG ...]  run SOURCE and print the value of its last expression
-               xe -i FILE.xe [ARG ...]   run the script, then open the REPL with its variables
-               xe --plugin PATH ...      load a plugin (.so or .xe) first; repeatable
+        usage: xe [OPTION ...]                      the REPL (or run standard input when it is not a terminal)
+               xe [OPTION ...] FILE.xe [ARG ...]    run a script; ARGs are in the variable `args`
+               xe [OPTION ...] - [ARG ...]          run the program on standard input
+               xe [OPTION ...] -e 'SOURCE' [ARG ...]  run SOURCE; print the value of its last expression
+               xe [OPTION ...] -i FILE.xe [ARG ...] run the script, then open the REPL with its variables
                xe --version | --help
+
+        options:
+          --plugin PATH    load a plugin (.so or .xe) first; repeatable. A PATH naming a file loads
+                           that file; a bare name not in this folder is looked for in the plugin
+                           folders. If it fails to load, xe stops with status 2.
+          --no-plugins     do not load the plugins of the plugin folders
+          -q, --quiet      no banner when the REPL starts
+          -h, --help       this text
+          -V, --version    the version
+
+        environment:
+          XE_PLUGIN_PATH   colon-separated folders whose .so and .xe plugins load at start-up
+          XDG_CONFIG_HOME  the user's plugin folder is $XDG_CONFIG_HOME/xe/plugins
+                           (default ~/.config/xe/plugins)
+          XDG_STATE_HOME   the REPL's history is $XDG_STATE_HOME/xe/history (default ~/.xe_history)
+          NO_COLOR         if set, errors and plots are not coloured
+          COLUMNS          the width of plots when standard output is not a terminal
+          TMPDIR           where a rebuilt native plugin is copied to be loaded again, when its own
+                           folder is not writable (default /tmp)
+
+        exit status:
+          0    success
+          1    an error in the program (or in a file it runs)
+          2    bad usage: an unknown option, a script that cannot be opened, a --plugin that
+               does not load
+          N    the program called exit(N)
         """
 
     static func parse(_ argv: [String]) throws(UsageError) -> CommandLineOptions {
@@ -51,6 +83,14 @@ struct CommandLineOptions {
                 return options
             case "--plugin":
                 options.plugins.append(try value(arg))
+            case "--no-plugins":
+                options.noPluginFolders = true
+            case "-q", "--quiet":
+                options.quiet = true
+            case "-":
+                options.mode = .standardInput
+                options.arguments = Array(argv[(i + 1)...])
+                return options
             case "-e":
                 options.mode = .evaluate(try value(arg))
                 options.arguments = Array(argv[(i + 1)...])
@@ -68,7 +108,7 @@ struct CommandLineOptions {
             default:
                 if arg.hasPrefix("--plugin=") {
                     options.plugins.append(String(arg.dropFirst("--plugin=".count)))
-                } else if arg.hasPrefix("-"), arg != "-" {
+                } else if arg.hasPrefix("-") {
                     throw UsageError(message: "unknown option '\(arg)'")
                 } else {
                     options.mode = .script(arg)

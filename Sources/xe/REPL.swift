@@ -11,6 +11,8 @@ final class REPL {
     /// How many entries have been run (each is its own source).
     var entries = 0
     let reader: any LineReader
+    /// `xe -q`: no banner.
+    var quiet = false
 
     static let commands = [":help", ":vars", ":losses", ":plugins", ":plugin", ":load", ":time", ":explain", ":reset", ":quit"]
     static let keywords = ["if", "else", "for", "in", "while", "return", "import", "and", "or", "not", "true", "false", "break", "continue", "loss"]
@@ -37,7 +39,7 @@ final class REPL {
     func run() {
         xe_install_sigint_handler()
         defer { xe_default_sigint() }
-        if Console.stdoutIsTerminal {
+        if Console.stdoutIsTerminal && !quiet {
             Console.write("xe \(Interpreter.version) — losses and their gradients. Type :help for help, :quit or Ctrl-D to leave.\n")
         }
         var buffer = ""
@@ -133,19 +135,15 @@ final class REPL {
             do {
                 let added = try interpreter.loadPlugin(argument)
                 Console.write("loaded \(interpreter.loadedPlugins.last?.path ?? argument): \(added.isEmpty ? "no new losses" : added.joined(separator: ", "))\n")
-            } catch let error as XEError {
-                report(error)
             } catch {
-                Console.error("xe: \(error)")
+                report(error)
             }
         case ":load":
             guard !argument.isEmpty else { return usage(":load FILE.xe") }
             do {
                 try interpreter.runScriptFile(argument)
-            } catch let error as XEError {
-                report(error)
             } catch {
-                Console.error("xe: \(error)")
+                report(error)
             }
         case ":time":
             guard !argument.isEmpty else { return usage(":time EXPR") }

@@ -152,7 +152,7 @@ import Testing
         for (path, message) in cases {
             let r = try XE.run(["--plugin", path, "-e", "1 + 1"])
             #expect(r.stderr.contains(message), "\(path): \(r.stderr)")
-            #expect(r.stdout == "2\n" && !r.crashed)
+            #expect(r.status == 2 && r.stdout == "" && !r.crashed)
             let imported = try XE.run(["-e", "import \"\(path)\""])
             #expect(imported.status == 1 && imported.stderr.contains("error: ") && imported.stderr.contains(message))
         }
@@ -160,8 +160,8 @@ import Testing
         #expect(failing.status == 1 && failing.stderr.contains("the forward function is broken on purpose"))
         let clash = dir.appendingPathComponent("clash.xe")
         try "loss cce(y, p) = sum(p)\n".write(to: clash, atomically: true, encoding: .utf8)
-        let r = try XE.run(["--plugin", clash.path, "-e", "cce([0, 1], [0.5, 0.5])"])
-        #expect(r.stderr.contains("a loss named 'cce' is already registered (from built-in)") && r.stdout == "0.6931471805599453\n")
+        let r = try XE.run(["-e", "import \"\(clash.path)\""])
+        #expect(r.stderr.contains("a loss named 'cce' is already registered (from built-in)") && r.status == 1)
         let bare = try XE.run(["--plugin", "nothing.so", "-e", "0"], environment: ["XE_PLUGIN_PATH": dir.path])
         #expect(bare.stderr.contains("looked in: nothing.so, \(dir.path)/nothing.so"))
     }

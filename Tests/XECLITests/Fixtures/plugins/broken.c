@@ -6,9 +6,17 @@
  *   5  registers a loss named "bce", which collides with the built-in
  *   6  works: "sq" (elementwise (p-y)^2, no gradient) and "rowsq" (row-wise Σ(p-y)^2, with gradient)
  *   7  its forward function reports an error
+ *   8  as 6, but sq's forward leaves the last element of its output unwritten
+ *   9  as 6, but rowsq's gradient leaves the first element of its output unwritten
+ * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
+ * tell which one is loaded.
  */
 #include <stdio.h>
 #include "xe_plugin.h"
+
+#ifndef OFFSET
+#define OFFSET 0
+#endif
 
 #if MODE != 1
 uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : XE_PLUGIN_ABI_VERSION; }
@@ -16,7 +24,8 @@ uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : XE_PLUGIN_ABI_VE
 
 static int32_t square(const xe_loss_call *c, double *out, char *error, size_t size) {
     if (MODE == 7) { snprintf(error, size, "the forward function is broken on purpose"); return 1; }
-    for (int64_t i = 0; i < c->rows * c->cols; i++) { double d = c->p[i] - c->y[i]; out[i] = c->parameters[0] * d * d; }
+    int64_t n = c->rows * c->cols;
+    for (int64_t i = 0; i < (MODE == 8 ? n - 1 : n); i++) { double d = c->p[i] - c->y[i]; out[i] = c->parameters[0] * d * d + OFFSET; }
     return 0;
 }
 
@@ -30,7 +39,7 @@ static int32_t rowsquare(const xe_loss_call *c, double *out, char *error, size_t
 }
 
 static int32_t rowsquare_gradient(const xe_loss_call *c, double *out, char *error, size_t size) {
-    for (int64_t i = 0; i < c->rows * c->cols; i++) out[i] = 2 * (c->p[i] - c->y[i]);
+    for (int64_t i = MODE == 9 ? 1 : 0; i < c->rows * c->cols; i++) out[i] = 2 * (c->p[i] - c->y[i]);
     return 0;
 }
 
