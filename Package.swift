@@ -8,6 +8,10 @@ import PackageDescription
 /// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff.
 /// - `XELosses`: the loss plugin protocol, the registry, the built-in losses and the loader of
 ///   native plugins (`CXEPlugin` is their C ABI; `XEPlugin` the library plugin authors use).
+/// - `XEData`: the data files xe reads and writes (`.npy`, `.npz`, `.csv`, PyTorch's `.pt`,
+///   `.safetensors`): the zip container, inflate through zlib (`CZlib`), a restricted pickle
+///   reader, element types down to float16 and bfloat16, and the atomic file writer. It does not
+///   know the interpreter.
 /// - `XERuntime`: values, the compiler to closures, the interpreter and built-ins.
 /// - `xe`: the command-line tool and the REPL.
 let package = Package(
@@ -35,13 +39,16 @@ let package = Package(
         ),
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "XESyntax"),
+        // zlib from the system (Debian's zlib1g-dev), for the deflated entries of .npz files.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "XEData", dependencies: ["XETensor", "CZlib", "CXEShim"]),
         .target(name: "XETensor", dependencies: ["CXEShim", "CXEKernels"]),
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
         .target(name: "FocalLoss", dependencies: ["XEPlugin"], path: "Plugins/FocalLoss"),
         .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels"]),
         .target(
-            name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "CXEShim"],
+            name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "CXEShim"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(name: "xe", dependencies: ["XESyntax", "XERuntime", "CLineEdit", "CXEShim"]),
@@ -50,6 +57,7 @@ let package = Package(
         .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
         .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
         .testTarget(name: "XEPluginTests", dependencies: ["XEPlugin"]),
+        .testTarget(name: "XEDataTests", dependencies: ["XEData", "XETensor"]),
         .target(name: "CPTY", path: "Tests/Support/CPTY", linkerSettings: [.linkedLibrary("util")]),
         .testTarget(name: "XECLITests", dependencies: ["xe", "CPTY"], resources: [.copy("Fixtures")]),
     ],

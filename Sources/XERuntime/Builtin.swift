@@ -7,17 +7,20 @@ final class Builtin: Callable, @unchecked Sendable {
     let parameters: [ParameterSpec]
     /// Whether it takes any number of further positional arguments (`print`, `plot`).
     let variadic: Bool
+    /// Whether it takes keyword arguments of any name (`save("f.npz", logits=Z)`).
+    let namedRest: Bool
     /// One line for listings.
     let summary: String
     /// The formula and an example.
     let details: String
     let body: (BuiltinCall) throws -> Value
 
-    init(_ name: String, _ parameters: [ParameterSpec], variadic: Bool = false, summary: String, details: String = "",
+    init(_ name: String, _ parameters: [ParameterSpec], variadic: Bool = false, namedRest: Bool = false, summary: String, details: String = "",
          body: @escaping (BuiltinCall) throws -> Value) {
         self.name = name
         self.parameters = parameters
         self.variadic = variadic
+        self.namedRest = namedRest
         self.summary = summary
         self.details = details
         self.body = body
@@ -27,6 +30,7 @@ final class Builtin: Callable, @unchecked Sendable {
         var list = parameters.filter { !$0.keywordOnly }.map(Builtin.display)
         if variadic { list.append("...") }
         list += parameters.filter(\.keywordOnly).map(Builtin.display)
+        if namedRest { list.append("name=x, ...") }
         return "\(name)(" + list.joined(separator: ", ") + ")"
     }
 
@@ -48,8 +52,14 @@ final class Builtin: Callable, @unchecked Sendable {
     }
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
+        var arguments = arguments
+        var named: [(name: String, value: Value)] = []
+        if namedRest {
+            named = arguments.keywords.filter { k in !parameters.contains { $0.name == k.name } }
+            arguments.keywords.removeAll { k in !parameters.contains { $0.name == k.name } }
+        }
         let (bound, rest) = try arguments.bind(to: parameters, function: name, signature: signature, variadic: variadic)
-        let call = BuiltinCall(name: name, bound: bound, rest: rest, interpreter: interpreter, location: location)
+        let call = BuiltinCall(name: name, bound: bound, rest: rest, named: named, interpreter: interpreter, location: location)
         do {
             return try body(call)
         } catch let e as TensorError {

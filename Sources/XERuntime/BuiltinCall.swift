@@ -6,6 +6,8 @@ struct BuiltinCall {
     let name: String
     let bound: [Value?]
     let rest: [Value]
+    /// Keyword arguments of any name, for a built-in that takes them.
+    var named: [(name: String, value: Value)] = []
     let interpreter: Interpreter
     let location: SourceLocation
 

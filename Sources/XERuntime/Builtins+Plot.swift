@@ -1,5 +1,6 @@
 import CXEShim
 import Glibc
+import XEData
 import XETensor
 
 extension Builtins {

@@ -1,4 +1,5 @@
 import XELosses
+import XEData
 import XETensor
 
 /// A line chart of one or more series, drawn in the terminal with Unicode characters or

@@ -1,5 +1,6 @@
 import CXEShim
 import Glibc
+import XEData
 
 /// Whole-file reads and writes through the C library (xe does not load Foundation, to start
 /// fast).
@@ -58,15 +59,24 @@ enum FileSystem {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func write(_ path: String, _ bytes: [UInt8]) throws {
-        if let problem = notARegularFile(path) { throw XEError(.io("cannot write '\(path)': it is \(problem), not a file")) }
-        guard let file = fopen(path, "wb") else {
-            throw XEError(.io("cannot write '\(path)': \(String(cString: strerror(errno)))"))
+    /// A data file's bytes, its errors as the data readers give theirs.
+    static func readData(_ path: String) throws(DataFileError) -> [UInt8] {
+        do {
+            return try read(path)
+        } catch let error as XEError {
+            throw .invalid(error.message)
+        } catch {
+            throw .invalid("cannot read '\(path)'")
         }
-        let n = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file)
-        guard n == bytes.count, closed == 0 else {
-            throw XEError(.io("cannot write '\(path)': \(String(cString: strerror(errno)))"))
+    }
+
+    /// Writes a whole file through a temporary file beside it, renamed over the old one only
+    /// when complete (a failed write leaves the old file).
+    static func write(_ path: String, _ bytes: [UInt8]) throws {
+        do {
+            try AtomicFile.write(path) { (file) throws(DataFileError) in try file.write(bytes) }
+        } catch {
+            throw XEError(.io(error.message))
         }
     }
 

@@ -40,6 +40,8 @@ public final class Interpreter: @unchecked Sendable {
             bytes.withMemoryRebound(to: CChar.self) { _ = xe_write_err($0.baseAddress, $0.count) }
         }
     }
+    /// The names of the arrays the last `load` of a whole file returned, to show them.
+    var loadedNames: (names: [String], items: [Value])?
 
     public init(arguments: [String] = []) {
         losses = LossRegistry.withBuiltins()

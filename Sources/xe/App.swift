@@ -53,7 +53,7 @@ final class App {
         case .evaluate(let source):
             do {
                 let value = try interpreter.run(source, file: "-e")
-                if case .none = value {} else { Console.write(interpreter.format(value) + "\n") }
+                if case .none = value {} else { Console.write(interpreter.display(value) + "\n") }
             } catch {
                 report(error, interpreter)
                 status = 1
@@ -61,7 +61,11 @@ final class App {
         case .standardInput:
             runStandardInput(interpreter)
         case .interactive(let path):
-            runFile(path, interpreter)
+            if path.lowercased().hasSuffix(".npz") {
+                restore(path, interpreter)
+            } else {
+                runFile(path, interpreter)
+            }
             if status == 2 { return }
             status = 0
             startREPL(interpreter)
@@ -93,6 +97,17 @@ final class App {
             runSource(try Interpreter.readProgram(path), file: path, interpreter)
         } catch {
             Console.error("xe: \(error.message)")
+            status = 1
+        }
+    }
+
+    /// `xe -i session.npz`: the variables of a saved session (`:save`).
+    func restore(_ path: String, _ interpreter: Interpreter) {
+        do throws(XEError) {
+            let names = try interpreter.restoreWorkspace(path)
+            if Console.stdinIsTerminal { Console.write("restored \(names.joined(separator: ", "))\n") }
+        } catch {
+            report(error, interpreter)
             status = 1
         }
     }

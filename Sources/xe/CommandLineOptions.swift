@@ -35,6 +35,7 @@ struct CommandLineOptions {
                xe [OPTION ...] - [ARG ...]          run the program on standard input
                xe [OPTION ...] -e 'SOURCE' [ARG ...]  run SOURCE; print the value of its last expression
                xe [OPTION ...] -i FILE.xe [ARG ...] run the script, then open the REPL with its variables
+               xe [OPTION ...] -i SESSION.npz       open the REPL with the variables saved by :save
                xe --version | --help
 
         options:

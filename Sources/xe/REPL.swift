@@ -14,7 +14,7 @@ final class REPL {
     /// `xe -q`: no banner.
     var quiet = false
 
-    static let commands = [":help", ":vars", ":losses", ":plugins", ":plugin", ":load", ":time", ":explain", ":reset", ":quit"]
+    static let commands = [":help", ":vars", ":losses", ":plugins", ":plugin", ":load", ":save", ":restore", ":time", ":explain", ":reset", ":quit"]
     static let keywords = ["if", "else", "for", "in", "while", "return", "import", "and", "or", "not", "true", "false", "break", "continue", "loss"]
 
     init(interpreter: Interpreter) {
@@ -90,7 +90,7 @@ final class REPL {
     func show(_ value: Value) {
         if case .none = value { return }
         interpreter.setGlobal("ans", value)
-        Console.write(interpreter.format(value) + "\n")
+        Console.write(interpreter.display(value) + "\n")
     }
 
     func report(_ error: XEError) {
@@ -145,6 +145,8 @@ final class REPL {
             } catch {
                 report(error)
             }
+        case ":save", ":restore":
+            workspace(name, argument)
         case ":time":
             guard !argument.isEmpty else { return usage(":time EXPR") }
             let start = monotonic()
@@ -188,6 +190,8 @@ final class REPL {
           :plugins              the plugins loaded, with their losses
           :plugin PATH          load a plugin (.so or .xe)
           :load FILE.xe         run a script in this session
+          :save FILE.npz        save every variable that holds a number or tensor
+          :restore FILE.npz     bring back the variables of a saved session
           :time EXPR            evaluate EXPR and say how long it took
           :explain EXPR         explain a loss step by step, e.g. :explain bce(y, p)
           :reset                remove every variable

@@ -5,32 +5,36 @@ import XETensor
 /// `{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces to a
 /// multiple of 64 bytes and ending in a newline, then the raw data.
 ///
-/// Read: float64, float32, int64/32/16/8, uint64/32/16/8 and bool, little- or big-endian, C or
-/// Fortran order. Refused with an error: object arrays (pickles), strings, complex, float16,
-/// structured dtypes, and any header or length that does not add up.
-enum NPYFormat {
+/// Read: float64, float32, float16, int64/32/16/8, uint64/32/16/8 and bool, little- or
+/// big-endian, C or Fortran order. Refused with an error: object arrays (pickles), strings,
+/// complex, structured dtypes, and any header or length that does not add up.
+public enum NPYFormat {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
-    /// The element type of an array: its kind (`f`, `i`, `u`, `b`), size and byte order.
+    /// The element type of an array and its byte order.
     struct DType {
-        var kind: Character
-        var size: Int
+        var type: ElementType
         var bigEndian: Bool
     }
 
-    static func decode(_ bytes: [UInt8], path: String) throws(DataFileError) -> Tensor {
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+    public static func decode(_ bytes: [UInt8], path: String) throws(DataFileError) -> Tensor {
+        try bytes.withUnsafeBufferPointer { (b) throws(DataFileError) -> Tensor in try decode(b, path: path) }
+    }
+
+    /// The array in `bytes`; `path` names it in messages (a file, or a file and an entry).
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DataFileError) -> Tensor {
+        guard bytes.count >= 10, bytes[0..<6].elementsEqual(magic) else {
             throw .invalid("'\(path)' is not a .npy file (it does not start with \\x93NUMPY)")
         }
         let major = bytes[6], minor = bytes[7]
         let headerLength: Int, headerStart: Int
         switch major {
         case 1:
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerLength = bytes.u16(8)!
             headerStart = 10
         case 2, 3:
-            guard bytes.count >= 12 else { throw .invalid("'\(path)' is truncated inside its header") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            guard let length = bytes.u32(8) else { throw .invalid("'\(path)' is truncated inside its header") }
+            headerLength = length
             headerStart = 12
         default:
             throw .invalid("'\(path)' is .npy format version \(major).\(minor); xe reads versions 1.0, 2.0 and 3.0")
@@ -43,7 +47,7 @@ enum NPYFormat {
         guard headerStart + headerLength <= bytes.count else {
             throw .invalid("'\(path)' is truncated: its header says \(headerLength) bytes, but the file ends first")
         }
-        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        let header = bytes.text(headerStart..<(headerStart + headerLength))!
         let (dtype, fortran, shape) = try parseHeader(header, path: path)
         let count: Int
         do {
@@ -53,42 +57,17 @@ enum NPYFormat {
         }
         let dataStart = headerStart + headerLength
         let available = bytes.count - dataStart
-        let (needed, overflow) = count.multipliedReportingOverflow(by: dtype.size)
-        guard !overflow, needed <= available else {
-            throw .invalid("'\(path)' is truncated: shape \(Tensor.describe(shape: shape)) needs \(count * dtype.size) bytes of data, the file has \(available)")
+        let size = dtype.type.size
+        guard let needed = count.times(size), needed <= available else {
+            throw .invalid("'\(path)' is truncated: shape \(Tensor.describe(shape: shape)) needs \(count * size) bytes of data, the file has \(available)")
         }
         guard needed == available else {
             throw .invalid("'\(path)' has \(available - needed) unexpected bytes after its data")
         }
-        var values = [Double](repeating: 0, count: count)
-        try bytes.withUnsafeBufferPointer { (raw) throws(DataFileError) in
-            for i in 0..<count {
-                values[i] = try element(raw, at: dataStart + i * dtype.size, dtype, path: path)
-            }
-        }
+        var values = try Tensor.decode(count, dtype.type, from: UnsafeRawPointer(bytes.baseAddress!) + dataStart,
+                                       bigEndian: dtype.bigEndian, path: path)
         if fortran && shape.count > 1 { values = fromFortranOrder(values, shape: shape) }
         return Tensor(shape: shape, storage: values)
-    }
-
-    /// One element as a Double.
-    static func element(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int, _ dtype: DType, path: String) throws(DataFileError) -> Double {
-        var bits: UInt64 = 0
-        for k in 0..<dtype.size {
-            let byte = UInt64(raw[offset + (dtype.bigEndian ? k : dtype.size - 1 - k)])
-            bits = bits << 8 | byte
-        }
-        switch (dtype.kind, dtype.size) {
-        case ("f", 8): return Double(bitPattern: bits)
-        case ("f", 4): return Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
-        case ("i", _):
-            let shift = UInt64(64 - 8 * dtype.size)
-            return Double(Int64(bitPattern: bits << shift) >> Int64(shift))
-        case ("u", _): return Double(bits)
-        case ("b", _):
-            guard bits <= 1 else { throw .invalid("'\(path)': a bool element holds \(bits), not 0 or 1") }
-            return Double(bits)
-        default: return .nan
-        }
     }
 
     /// Reorders column-major data to row-major.
@@ -165,17 +144,25 @@ enum NPYFormat {
         let size = Int(String(code.dropFirst(2))) ?? -1
         if kind == "O" { throw .invalid("'\(path)' holds an object array (a pickle); xe never loads pickles; save a numeric array instead") }
         guard "<>|=".contains(order) else { throw .invalid("'\(path)': the dtype '\(String(code))' has no byte order") }
-        let supported: Bool
-        switch kind {
-        case "f": supported = size == 4 || size == 8
-        case "i", "u": supported = [1, 2, 4, 8].contains(size)
-        case "b": supported = size == 1
-        default: supported = false
+        let type: ElementType? = switch (kind, size) {
+        case ("f", 8): .float64
+        case ("f", 4): .float32
+        case ("f", 2): .float16
+        case ("i", 8): .int64
+        case ("i", 4): .int32
+        case ("i", 2): .int16
+        case ("i", 1): .int8
+        case ("u", 8): .uint64
+        case ("u", 4): .uint32
+        case ("u", 2): .uint16
+        case ("u", 1): .uint8
+        case ("b", 1): .bool
+        default: nil
         }
-        guard supported else {
-            throw .invalid("'\(path)' has dtype '\(String(code))', which xe does not read; it reads float64, float32, signed and unsigned integers and bool (convert with arr.astype('float64'))")
+        guard let type else {
+            throw .invalid("'\(path)' has dtype '\(String(code))', which xe does not read; it reads float64, float32, float16, signed and unsigned integers and bool (convert with arr.astype('float64'))")
         }
-        return DType(kind: kind, size: size, bigEndian: order == ">")
+        return DType(type: type, bigEndian: order == ">")
     }
 
     /// How many times `needle` occurs in `text`.
@@ -230,11 +217,12 @@ enum NPYFormat {
         return nil
     }
 
-    /// A float64, little-endian, C-order `.npy` file (version 1.0, or 2.0 for a huge header).
-    static func encode(_ t: Tensor) -> [UInt8] {
-        let dims = t.shape.map(String.init)
-        let shape = "(" + dims.joined(separator: ", ") + (dims.count == 1 ? ",)" : ")")
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
+    /// The header of a float64, little-endian, C-order `.npy` file of this shape (version
+    /// 1.0, or 2.0 for a huge header), padded so that the data starts at a multiple of 64.
+    static func header(shape: [Int]) -> [UInt8] {
+        let dims = shape.map(String.init)
+        let tuple = "(" + dims.joined(separator: ", ") + (dims.count == 1 ? ",)" : ")")
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(tuple), }"
         let prefix = header.utf8.count + 1 + 10 > 65535 ? 12 : 10
         let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
         header += String(repeating: " ", count: padding) + "\n"
@@ -242,15 +230,23 @@ enum NPYFormat {
         let length = header.utf8.count
         bytes += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF)]
         if prefix == 12 { bytes += [UInt8(length >> 16 & 0xFF), UInt8(length >> 24 & 0xFF)] }
-        bytes += Array(header.utf8)
-        bytes.reserveCapacity(bytes.count + 8 * t.count)
-        for v in t.storage {
-            let bits = v.bitPattern
-            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k)))) }
-        }
-        return bytes
+        return bytes + Array(header.utf8)
     }
+
+    /// Writes `t` as a `.npy` file: the header, then the elements straight from the tensor's
+    /// storage (float64 little-endian is the machine's own layout), never a copy of the whole.
+    static func write(_ t: Tensor, to file: some ByteSink) throws(DataFileError) {
+        try file.write(header(shape: t.shape))
+        try t.storage.withUnsafeBufferPointer { (b) throws(DataFileError) in try file.write(UnsafeRawBufferPointer(b)) }
+    }
+
+    /// The size of the `.npy` file of `t` in bytes.
+    static func fileSize(_ t: Tensor) -> Int { header(shape: t.shape).count + 8 * t.count }
 }
+
+#if !_endian(little)
+#error("xe writes float64 storage as little-endian bytes directly; a big-endian host needs a byte swap here")
+#endif
 
 extension String {
     /// Without leading and trailing spaces, tabs and newlines.
