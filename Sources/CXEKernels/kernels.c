@@ -159,7 +159,11 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
         double u = 1 + e[i];
         /* log1p(e) to a few ulp: log(u)·e/(u-1) corrects the rounding of 1 + e (Goldberg). */
         double softplus = u == 1 ? e[i] : log(u) * (e[i] / (u - 1));
-        l[i] = ((x > 0 ? x : 0) - x * y[i]) + softplus;
+        /* At z = ±inf the loss is t·|z| with t = 1 - y (z → +inf) or y (z → -inf): its limit,
+         * 0 where t = 0 (never 0·inf = NaN). */
+        double t = x > 0 ? 1 - y[i] : y[i];
+        double limit = t == 0 ? 0 : t * INFINITY;
+        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + softplus;
     }
     if (grad) {
         for (int64_t i = 0; i < n; i++) {
@@ -221,6 +225,61 @@ XE_CLONES static void divide_row(double *e, int64_t C, double s) {
     for (int64_t c = 0; c < C; c++) e[c] /= s;
 }
 
+/* ---- Rows whose maximum is infinite: the limit rule ---------------------------------------
+ * log_softmax(z)_c = (z_c - m) - log Σ_k exp(z_k - m) has no finite form when m = ±inf; each
+ * entry takes its limit as the infinite logits grow: -inf for a logit below m, 0 for the only
+ * logit at m, and NaN (no limit: it depends on how they grow) for each of several logits at m
+ * (so a row of -inf is NaN unless it has one entry); a NaN anywhere in the row makes every
+ * entry NaN. softmax is its exp, the losses follow. */
+
+typedef struct { double m; int64_t at_max; int nan; } infinite_row;
+
+static infinite_row scan_infinite_row(const double *z, int64_t C, double m) {
+    infinite_row r = {m, 0, 0};
+    for (int64_t c = 0; c < C; c++) {
+        r.at_max += z[c] == m;
+        r.nan |= z[c] != z[c];
+    }
+    return r;
+}
+
+static double infinite_row_log_softmax(double zc, infinite_row r) {
+    if (r.nan) return NAN;
+    if (zc == r.m) return r.at_max == 1 ? 0 : NAN;
+    return -INFINITY;
+}
+
+/* cce_logits of row i when its maximum is +inf: l_i = -Σ_{c: y_ic ≠ 0} y_ic·log_softmax_ic by
+ * the limit rule (a class with no target weight adds nothing), and the gradient
+ * (Σ_k y_ik)·softmax_ic - y_ic. */
+static double cce_infinite_row(const rows_ctx *r, int64_t i, double m) {
+    int64_t C = r->classes;
+    const double *z = r->z + i * C;
+    infinite_row info = scan_infinite_row(z, C, m);
+    double l, weight = 1;
+    if (r->labels) {
+        l = -infinite_row_log_softmax(z[(int64_t)r->labels[i]], info);
+    } else {
+        const double *y = r->y + i * C;
+        l = 0;
+        weight = 0;
+        for (int64_t c = 0; c < C; c++) {
+            if (y[c] != 0) l -= y[c] * infinite_row_log_softmax(z[c], info);
+            weight += y[c];
+        }
+    }
+    if (r->grad) {
+        double *g = r->grad + i * C;
+        for (int64_t c = 0; c < C; c++) g[c] = exp(infinite_row_log_softmax(z[c], info)) * weight * r->scale;
+        if (r->labels) {
+            g[(int64_t)r->labels[i]] -= r->scale;
+        } else {
+            for (int64_t c = 0; c < C; c++) g[c] -= r->y[i * C + c] * r->scale;
+        }
+    }
+    return l;
+}
+
 static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     rows_ctx *r = arg;
     int64_t C = r->classes;
@@ -228,7 +287,12 @@ static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     for (int64_t i = lo; i < hi; i++) {
         const double *z = r->z + i * C;
         double m = row_max(z, C);
-        if (isinf(m)) m = 0;
+        if (isinf(m)) {
+            double l = cce_infinite_row(r, i, m);
+            if (r->losses) r->losses[i] = l;
+            kahan_add(out, l);
+            continue;
+        }
         double *e = r->grad ? r->grad + i * C : (C <= 1024 ? local : NULL);
         double s;
         if (e) {
@@ -240,19 +304,21 @@ static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
                 s += exp_row(z + c, k, m, local);
             }
         }
-        double lse = m + log(s);
+        /* -log_softmax(z)_c = (m - z_c) + log s: the shifted logits are exact where the
+         * logits are close, so no digits are lost to the size of m (never lse - z_c). */
+        double log_s = log(s);
         double l, weight = 1;
         if (r->labels) {
             int64_t k = (int64_t)r->labels[i];
-            l = lse - z[k];
+            l = (m - z[k]) + log_s;
         } else {
             const double *y = r->y + i * C;
-            double dot = 0, total = 0;
+            double total = 0;
+            l = 0;
             for (int64_t c = 0; c < C; c++) {
-                dot += y[c] * z[c];
+                l += y[c] != 0 ? y[c] * ((m - z[c]) + log_s) : 0;
                 total += y[c];
             }
-            l = total * lse - dot;
             weight = total;
         }
         if (r->losses) r->losses[i] = l;
@@ -283,7 +349,11 @@ static void softmax_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
         const double *z = r->z + i * C;
         double *e = r->out + i * C;
         double m = row_max(z, C);
-        if (isinf(m)) m = 0;
+        if (isinf(m)) {
+            infinite_row info = scan_infinite_row(z, C, m);
+            for (int64_t c = 0; c < C; c++) e[c] = exp(infinite_row_log_softmax(z[c], info));
+            continue;
+        }
         double s = exp_row(z, C, m, e);
         divide_row(e, C, s);
     }
@@ -503,35 +573,40 @@ void xe_unary(xe_function f, const double *x, double *y, int64_t n) {
 
 typedef struct { const double *z; int64_t classes; double *lse, *out; } lse_ctx;
 
-/* m + log Σ exp(z - m) of one row: NaN if the row holds one, ±inf when the maximum is. */
-static double row_logsumexp(const double *z, int64_t C, double *scratch) {
-    if (C == 0) return -INFINITY;
-    double m = row_max(z, C);
-    if (isinf(m) || m != m) {
-        for (int64_t c = 0; c < C; c++) if (z[c] != z[c]) return z[c];
-        return m;
-    }
-    double s = 0;
-    for (int64_t c = 0; c < C; c += 1024) {
-        int64_t k = C - c < 1024 ? C - c : 1024;
-        s += exp_row(z + c, k, m, scratch);
-    }
-    return m + log(s);
+XE_CLONES static void log_softmax_row(const double *z, int64_t C, double m, double log_s, double *out) {
+    for (int64_t c = 0; c < C; c++) out[c] = (z[c] - m) - log_s;
 }
 
-XE_CLONES static void subtract_row(const double *z, int64_t C, double k, double *out) {
-    for (int64_t c = 0; c < C; c++) out[c] = z[c] - k;
-}
-
+/* Per row: lse = m + log s with s = Σ exp(z - m); log_softmax = (z - m) - log s, never
+ * z - lse (which loses the digits of z that the size of m rounds away). A row with a NaN
+ * gives NaN; a row whose maximum is ±inf has lse = m and log_softmax by the limit rule. */
 static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     (void)out;
     lse_ctx *r = arg;
     int64_t C = r->classes;
     double scratch[1024];
     for (int64_t i = lo; i < hi; i++) {
-        double lse = row_logsumexp(r->z + i * C, C, scratch);
-        if (r->lse) r->lse[i] = lse;
-        if (r->out) subtract_row(r->z + i * C, C, lse, r->out + i * C);
+        const double *z = r->z + i * C;
+        double *ls = r->out ? r->out + i * C : NULL;
+        if (C == 0) {
+            if (r->lse) r->lse[i] = -INFINITY;
+            continue;
+        }
+        double m = row_max(z, C);
+        if (isinf(m)) {
+            infinite_row info = scan_infinite_row(z, C, m);
+            if (r->lse) r->lse[i] = info.nan ? NAN : m;
+            if (ls) for (int64_t c = 0; c < C; c++) ls[c] = infinite_row_log_softmax(z[c], info);
+            continue;
+        }
+        double s = 0;
+        for (int64_t c = 0; c < C; c += 1024) {
+            int64_t k = C - c < 1024 ? C - c : 1024;
+            s += exp_row(z + c, k, m, scratch);
+        }
+        double log_s = log(s);
+        if (r->lse) r->lse[i] = m + log_s;
+        if (ls) log_softmax_row(z, C, m, log_s, ls);
     }
 }
 

@@ -47,6 +47,18 @@ struct BinaryCrossEntropyWithLogits: Loss {
         return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
     }
 
+    /// One element's loss for target t, logit x and pos_weight w; at x = ±inf its limit t'·|x|
+    /// with t' = 1 - t (x → +inf) or w·t (x → -inf), 0 where t' = 0 (never 0·inf = NaN).
+    static func term(_ t: Double, _ x: Double, _ w: Double) -> Double {
+        if x.isInfinite {
+            let k = x > 0 ? 1 - t : w * t
+            return k == 0 ? 0 : k * .infinity
+        }
+        let softplus = Glibc.log1p(Glibc.exp(-Swift.abs(x)))
+        if w == 1 { return Swift.max(x, 0) - x * t + softplus }
+        return (1 - t) * x + (1 + (w - 1) * t) * (softplus + Swift.max(-x, 0))
+    }
+
     /// The fused kernels cover pos_weight = 1.
     func plain(_ arguments: LossArguments) throws -> (y: Tensor, p: Tensor, mean: Bool)? {
         guard try arguments.tensor("pos_weight").value.storage == [1] else { return nil }
@@ -60,20 +72,9 @@ struct BinaryCrossEntropyWithLogits: Loss {
         }
         let y = try arguments.tensor("y").value, z = try arguments.tensor("z").value
         let pw = try arguments.tensor("pos_weight").value
-        var losses: Tensor
-        if pw.storage.allSatisfy({ $0 == 1 }) {
-            losses = try Tensor.zip(y, z, operation: "bce_logits") { t, x in
-                Swift.max(x, 0) - x * t + Glibc.log1p(Glibc.exp(-Swift.abs(x)))
-            }
-            losses = try losses.broadcast(to: Tensor.broadcastShape(losses.shape, pw.shape, operation: "bce_logits"))
-        } else {
-            let logWeight = try Tensor.zip(y, pw, operation: "bce_logits") { t, w in 1 + (w - 1) * t }
-            let softplus = try Tensor.zip(y, z, operation: "bce_logits") { _, x in
-                Glibc.log1p(Glibc.exp(-Swift.abs(x))) + Swift.max(-x, 0)
-            }
-            let linear = try Tensor.zip(y, z, operation: "bce_logits") { t, x in (1 - t) * x }
-            losses = try Tensor.elementwise(.add, linear, Tensor.elementwise(.multiply, logWeight, softplus))
-        }
+        let shape = try Tensor.broadcastShape(Tensor.broadcastShape(y.shape, z.shape, operation: "bce_logits"), pw.shape, operation: "bce_logits")
+        let (yb, zb, wb) = (try y.broadcast(to: shape), try z.broadcast(to: shape), try pw.broadcast(to: shape))
+        var losses = Tensor(shape: shape, storage: (0..<yb.count).map { i in Self.term(yb.storage[i], zb.storage[i], wb.storage[i]) })
         if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
         return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
     }

@@ -41,7 +41,9 @@ enum CategoricalSupport {
 
         /// The factor for each sample's gradient from the upstream gradient and the reduction.
         func sampleScale(_ upstream: Tensor) throws(TensorError) -> [Double] {
-            try LossSupport.upstreamScale(upstream, shape: [samples], reduction: reduction,
+            // Per sample (reduction "none"), the upstream has the samples' shape, of any rank.
+            let perSample = reduction == "none" ? try upstream.broadcast(to: sampleShape).reshaped([samples]) : upstream
+            return try LossSupport.upstreamScale(perSample, shape: [samples], reduction: reduction,
                                           denominator: denominator ?? Double(samples)).storage
         }
     }
@@ -54,7 +56,8 @@ enum CategoricalSupport {
             var s = 0.0
             for c in 0..<plan.classes {
                 let k = i * plan.classes + c
-                s += plan.weightedTarget(k, c) * logP.storage[k]
+                let t = plan.weightedTarget(k, c)
+                if t != 0 { s += t * logP.storage[k] }  // a class without target adds nothing, even at log p = -inf
             }
             losses[i] = -s
         }

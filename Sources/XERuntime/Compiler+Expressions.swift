@@ -8,6 +8,9 @@ extension Compiler {
         case .number(let x, _):
             let v = Value.number(x)
             return { _ in v }
+        case .boolean(let b, _):
+            let v = Value.number(b ? 1 : 0)
+            return { _ in v }
         case .string(let s, _):
             let v = Value.string(s)
             return { _ in v }
@@ -15,6 +18,13 @@ extension Compiler {
             return read(name, at: location)
         case .array(let items, let location):
             let codes = try items.map(compile)
+            if !items.isEmpty, Compiler.isTruthLiteral(expr) {
+                // [true, false, ...]: a boolean mask, as in NumPy.
+                return { f in
+                    let v = try interpreter.makeArray(try codes.map { try $0(f) }, at: location)
+                    return v.tensorValue.map { .tensor($0.asBoolean) } ?? v
+                }
+            }
             return { f in try interpreter.makeArray(try codes.map { try $0(f) }, at: location) }
         case .tuple(let items, let location):
             let codes = try items.map(compile)
@@ -180,6 +190,15 @@ extension Compiler {
         }
     }
 
+    /// Whether `e` is `true`, `false`, or a list literal made only of them (at any depth).
+    static func isTruthLiteral(_ e: Expr) -> Bool {
+        switch e {
+        case .boolean: return true
+        case .array(let items, _): return !items.isEmpty && items.allSatisfy(isTruthLiteral)
+        default: return false
+        }
+    }
+
     /// How an operand can be read without a closure call.
     enum Operand {
         case constant(Double)
@@ -189,6 +208,7 @@ extension Compiler {
 
     func operand(_ e: Expr) -> Operand {
         if case .number(let x, _) = e { return .constant(x) }
+        if case .boolean(let b, _) = e { return .constant(b ? 1 : 0) }
         if case .name(let name, _) = e, case .local(0, let slot) = resolve(name) { return .local(slot) }
         return .other
     }

@@ -6,6 +6,7 @@ enum ExprPrinter {
     static func text(_ expr: Expr) -> String {
         switch expr {
         case .number(let x, _): return Tensor.format(x)
+        case .boolean(let b, _): return b ? "true" : "false"
         case .string(let s, _): return "\"\(s)\""
         case .name(let n, _): return n
         case .unary(let op, let a, _): return (op == .not ? "not " : op.rawValue) + text(a)

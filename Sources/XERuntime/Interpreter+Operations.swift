@@ -74,7 +74,7 @@ extension Interpreter {
         switch op {
         case .negate: return Value(DTensor.negate(t))
         case .plus: return a
-        case .not: return Value(t.value.map { $0 == 0 ? 1 : 0 })
+        case .not: return Value(t.value.map { $0 == 0 ? 1 : 0 }.asBoolean)
         }
     }
 
@@ -123,17 +123,16 @@ extension Interpreter {
         return Int(x)
     }
 
-    /// One subscript value as an index: a whole number, or a vector of them.
+    /// One subscript value as an index: a whole number, an array of them (positions along one
+    /// axis), or a boolean mask (a comparison's result: the positions where it is true).
     static func tensorIndex(_ value: Value, at location: SourceLocation) throws -> TensorIndex {
         if case .number(let x) = value { return .at(try integer(x, what: "an index", at: location)) }
         guard let t = value.tensorValue else {
             throw XEError.type("an index must be a whole number, not \(value.kindDescription)", at: location)
         }
+        if t.isBoolean, !t.isScalar { return .mask(t.storage.map { $0 != 0 }, shape: t.shape) }
         if t.isScalar { return .at(try integer(t.storage[0], what: "an index", at: location)) }
-        guard t.rank == 1 else {
-            throw XEError.type("an index list must be a vector, not a tensor of shape \(Tensor.describe(shape: t.shape))", at: location)
-        }
-        return .list(try t.storage.map { try integer($0, what: "an index", at: location) })
+        return .positions(try t.storage.map { try integer($0, what: "an index", at: location) }, shape: t.shape)
     }
 
     /// `x[...]`.

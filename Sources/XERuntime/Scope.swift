@@ -38,7 +38,7 @@ final class Scope {
             collect(base)
         case .array(let items, _), .tuple(let items, _):
             for i in items { collect(i) }
-        case .number, .string, .name, .lambda:
+        case .number, .boolean, .string, .name, .lambda:
             break
         }
     }

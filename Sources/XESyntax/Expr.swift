@@ -1,6 +1,9 @@
 /// An expression of the xe language. Every case carries the place it starts.
 public indirect enum Expr: Sendable {
     case number(Double, SourceLocation)
+    /// `true` or `false`: the number 1 or 0, except that a list literal made only of them is a
+    /// boolean mask (NumPy's `[True, False]`).
+    case boolean(Bool, SourceLocation)
     case string(String, SourceLocation)
     case name(String, SourceLocation)
     /// A tensor literal `[a, b, c]`; nested literals make higher ranks.
@@ -22,7 +25,7 @@ public indirect enum Expr: Sendable {
     /// Where the expression starts.
     public var location: SourceLocation {
         switch self {
-        case .number(_, let l), .string(_, let l), .name(_, let l), .array(_, let l), .tuple(_, let l),
+        case .number(_, let l), .boolean(_, let l), .string(_, let l), .name(_, let l), .array(_, let l), .tuple(_, let l),
              .unary(_, _, let l), .binary(_, _, _, let l), .logical(_, _, _, let l), .call(_, _, let l),
              .index(_, _, let l), .lambda(_, let l), .block(_, let l), .ifElse(_, _, _, let l):
             return l

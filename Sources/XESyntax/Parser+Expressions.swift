@@ -255,10 +255,10 @@ extension Parser {
             return .name(name, at)
         case .keyword(.true):
             _ = advance()
-            return .number(1, at)
+            return .boolean(true, at)
         case .keyword(.false):
             _ = advance()
-            return .number(0, at)
+            return .boolean(false, at)
         case .keyword(.if):
             return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.ifExpression() }
         case .op(.leftBracket):

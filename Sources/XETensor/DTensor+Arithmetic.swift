@@ -36,7 +36,8 @@ extension DTensor {
     /// `a op b` with broadcasting; the arithmetic operators carry gradients, comparisons and
     /// logic do not.
     public static func binary(_ op: ArithmeticOperator, _ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
-        let value = try Tensor.elementwise(op, a.value, b.value)
+        var value = try Tensor.elementwise(op, a.value, b.value)
+        if !op.isDifferentiable { value.isBoolean = true }  // comparisons and logic: truth values
         guard op.isDifferentiable, a.isTracked || b.isTracked else { return DTensor(value) }
         let x = a.value, y = b.value
         let needA = a.isTracked, needB = b.isTracked
@@ -85,21 +86,23 @@ extension DTensor {
         record(a.value.map { -$0 }, [a]) { g in [g.map { -$0 }] }
     }
 
-    /// The matrix product `a @ b` (NumPy's rules for vectors and matrices).
+    /// The matrix product `a @ b` (`numpy.matmul`: vectors, matrices and stacks of them).
+    /// With a vector made a row (left) or column (right) and the result shaped to match:
+    /// ∂/∂a = g·bᵀ and ∂/∂b = aᵀ·g per matrix of the stack, summed over the leading axes that
+    /// were broadcast.
     public static func matmul(_ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
         let value = try Tensor.matmul(a.value, b.value)
         let x = a.value, y = b.value
         let needA = a.isTracked, needB = b.isTracked
         return record(value, [a, b]) { (g) throws(TensorError) -> [Tensor?] in
-            // Work on 2-D views: a vector on the left is a row, on the right a column.
-            let m = x.rank == 2 ? x.shape[0] : 1
-            let k = x.shape[x.rank - 1]
-            let n = y.rank == 2 ? y.shape[1] : 1
-            let x2 = try x.reshaped([m, k])
-            let y2 = try y.reshaped([k, n])
-            let g2 = try g.reshaped([m, n])
-            let gx = needA ? try Tensor.matmul(g2, y2.transposed()).reshaped(x.shape) : nil
-            let gy = needB ? try Tensor.matmul(x2.transposed(), g2).reshaped(y.shape) : nil
+            let x1 = x.rank == 1 ? try x.reshaped([1] + x.shape) : x
+            let y1 = y.rank == 1 ? try y.reshaped(y.shape + [1]) : y
+            var gShape = g.shape
+            if x.rank == 1 { gShape.insert(1, at: gShape.count - (y.rank == 1 ? 0 : 1)) }
+            if y.rank == 1 { gShape.append(1) }
+            let g1 = try g.reshaped(gShape)
+            let gx = needA ? try Tensor.matmul(g1, y1.swappingLastAxes()).reduced(toShape: x1.shape).reshaped(x.shape) : nil
+            let gy = needB ? try Tensor.matmul(x1.swappingLastAxes(), g1).reduced(toShape: y1.shape).reshaped(y.shape) : nil
             return [gx, gy]
         }
     }

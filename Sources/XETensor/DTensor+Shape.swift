@@ -36,7 +36,12 @@ extension DTensor {
         return record(value, [a, v]) { (g) throws(TensorError) -> [Tensor?] in
             var ga = g
             try ga.assign(plan, Tensor(scalar: 0))
-            let gv = g.gather(plan).reduced(toShape: vShape)
+            var written = g.gather(plan)
+            // A write that a later one overwrites (a repeated position) left nothing behind.
+            if let overwritten = plan.overwritten {
+                for (k, lost) in overwritten.enumerated() where lost { written.storage[k] = 0 }
+            }
+            let gv = written.reduced(toShape: vShape)
             return [ga, gv]
         }
     }

@@ -9,21 +9,23 @@ extension Tensor {
         let out = Tensor.uninitialized(n) { o in
             var k = 0
             storage.withUnsafeBufferPointer { p in
-                plan.forEachRow { base, last, stride in
+                plan.forEachRow { base, last in
                     if contiguous, let first = last.first {
-                        (o + k).update(from: p.baseAddress! + base + first * stride, count: last.count)
+                        (o + k).update(from: p.baseAddress! + base + first, count: last.count)
                         k += last.count
                     } else {
                         let row = o + k  // not k itself: the loop then keeps nothing in memory
-                        last.withUnsafeBufferPointer { positions in
-                            for j in 0..<positions.count { row[j] = p[base + positions[j] * stride] }
+                        last.withUnsafeBufferPointer { offsets in
+                            for j in 0..<offsets.count { row[j] = p[base + offsets[j]] }
                         }
                         k += last.count
                     }
                 }
             }
         }
-        return Tensor(shape: plan.resultShape, storage: out)
+        var result = Tensor(shape: plan.resultShape, storage: out)
+        result.isBoolean = isBoolean
+        return result
     }
 
     /// Writes `values` (broadcast to the selection's shape) into the selected elements.

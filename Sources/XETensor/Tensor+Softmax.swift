@@ -1,15 +1,39 @@
 import CXEKernels
-import Glibc
 
+/// The softmax family over one axis, all through the row kernels of `CXEKernels`, so that each
+/// has one definition: with m the row's maximum and s = Σ exp(x - m),
+/// logsumexp = m + log s, log_softmax = (x - m) - log s, softmax = exp(x - m) / s. A row whose
+/// maximum is +inf takes the limit (README, "Infinities"); a NaN makes the row NaN.
 extension Tensor {
-    /// Applies `body` to each run of elements along `axis`: the run's start and stride.
-    func forEachRun(along axis: Int, _ body: (Int, Int, Int) -> Void) {
-        let (outer, length, inner) = Tensor.split(shape, at: axis)
-        for o in 0..<outer {
-            for i in 0..<inner {
-                body(o * length * inner + i, inner, length)
-            }
+    /// The tensor with `axis` moved last (the other axes in order), and the permutation that
+    /// moved it; nil permutation when it already is last.
+    private func movingLast(_ axis: Int) throws(TensorError) -> (Tensor, [Int]?) {
+        if axis == rank - 1 { return (self, nil) }
+        var order = Array(0..<rank)
+        order.remove(at: axis)
+        order.append(axis)
+        return (try transposed(order), order)
+    }
+
+    /// The inverse of the permutation `order`.
+    private static func inverse(_ order: [Int]) -> [Int] {
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, o) in order.enumerated() { inverse[o] = i }
+        return inverse
+    }
+
+    /// The rows of `x` (its last axis) through `kernel`, which writes one row's result for
+    /// each row; `x` is moved back by `order`.
+    private static func rowwise(_ x: Tensor, _ order: [Int]?,
+                                _ kernel: (UnsafePointer<Double>?, Int64, Int64, UnsafeMutablePointer<Double>) -> Void) throws(TensorError) -> Tensor {
+        let classes = x.shape[x.rank - 1]
+        let rows = classes == 0 ? 0 : x.count / classes
+        let out = Tensor.uninitialized(x.count) { o in
+            x.storage.withUnsafeBufferPointer { kernel($0.baseAddress, Int64(rows), Int64(classes), o) }
         }
+        let result = Tensor(shape: x.shape, storage: out)
+        guard let order else { return result }
+        return try result.transposed(inverse(order))
     }
 
     /// log Σ exp(x) along `axis`, computed stably as m + log Σ exp(x - m) with m the maximum.
@@ -18,89 +42,27 @@ extension Tensor {
         let a = try Tensor.normalize(axis: axis, rank: rank)
         var outShape = shape
         if keepdims { outShape[a] = 1 } else { outShape.remove(at: a) }
-        if a == rank - 1, let classes = shape.last, classes > 0 {
-            // Rows are contiguous: the vectorised, multi-core kernel.
-            let rows = count / classes
-            let out = Tensor.uninitialized(rows) { o in
-                storage.withUnsafeBufferPointer { xe_logsumexp_rows($0.baseAddress, Int64(rows), Int64(classes), o, nil) }
-            }
-            return Tensor(shape: outShape, storage: out)
+        let (x, _) = try movingLast(a)
+        let classes = x.shape[rank - 1]
+        let rows = x.shape.dropLast().reduce(1, *)
+        // The other axes keep their order: the row results are already in the result's order.
+        let out = Tensor.uninitialized(rows) { o in
+            x.storage.withUnsafeBufferPointer { xe_logsumexp_rows($0.baseAddress, Int64(rows), Int64(classes), o, nil) }
         }
-        var result: [Double] = []
-        result.reserveCapacity(count / Swift.max(shape[a], 1))
-        storage.withUnsafeBufferPointer { p in
-            forEachRun(along: a) { start, stride, n in
-                result.append(Tensor.logSumExpRun(p, start, stride, n))
-            }
-        }
-        return Tensor(shape: outShape, storage: result)
-    }
-
-    @inline(__always)
-    static func logSumExpRun(_ p: UnsafeBufferPointer<Double>, _ start: Int, _ stride: Int, _ n: Int) -> Double {
-        if n == 0 { return -.infinity }
-        var m = -Double.infinity
-        for k in 0..<n {
-            let v = p[start + k * stride]
-            if v.isNaN { return .nan }
-            if v > m { m = v }
-        }
-        if m.isInfinite { return m == .infinity ? .infinity : -.infinity }
-        var s = 0.0
-        for k in 0..<n { s += exp(p[start + k * stride] - m) }
-        return m + log(s)
+        return Tensor(shape: outShape, storage: out)
     }
 
     /// softmax(x)_i = exp(x_i - m) / Σ_j exp(x_j - m) along `axis`.
     public func softmax(axis: Int) throws(TensorError) -> Tensor {
         if rank == 0 { return Tensor(scalar: storage[0].isNaN ? .nan : 1) }
-        let a = try Tensor.normalize(axis: axis, rank: rank)
-        if a == rank - 1, let classes = shape.last, classes > 0 {
-            // Rows are contiguous: the fused, vectorised, multi-core kernel.
-            let out = Tensor.uninitialized(count) { o in
-                storage.withUnsafeBufferPointer { xe_softmax_rows($0.baseAddress, Int64(count / classes), Int64(classes), o) }
-            }
-            return Tensor(shape: shape, storage: out)
-        }
-        var out = storage
-        storage.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { po in
-                forEachRun(along: a) { start, stride, n in
-                    var m = -Double.infinity
-                    for k in 0..<n { m = Swift.max(m, p[start + k * stride]) }
-                    if m == .infinity || m == -.infinity { m = 0 }
-                    var s = 0.0
-                    for k in 0..<n {
-                        let e = exp(p[start + k * stride] - m)
-                        po[start + k * stride] = e
-                        s += e
-                    }
-                    for k in 0..<n { po[start + k * stride] /= s }
-                }
-            }
-        }
-        return Tensor(shape: shape, storage: out)
+        let (x, order) = try movingLast(try Tensor.normalize(axis: axis, rank: rank))
+        return try Tensor.rowwise(x, order) { xe_softmax_rows($0, $1, $2, $3) }
     }
 
-    /// log_softmax(x)_i = x_i - logsumexp(x) along `axis`.
+    /// log_softmax(x)_i = (x_i - m) - log Σ_j exp(x_j - m) along `axis`.
     public func logSoftmax(axis: Int) throws(TensorError) -> Tensor {
         if rank == 0 { return Tensor(scalar: storage[0].isNaN ? .nan : 0) }
-        let a = try Tensor.normalize(axis: axis, rank: rank)
-        if a == rank - 1, let classes = shape.last, classes > 0 {
-            let out = Tensor.uninitialized(count) { o in
-                storage.withUnsafeBufferPointer { xe_logsumexp_rows($0.baseAddress, Int64(count / classes), Int64(classes), nil, o) }
-            }
-            return Tensor(shape: shape, storage: out)
-        }
-        var out = storage
-        storage.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { po in
-                forEachRun(along: a) { start, stride, n in
-                    let lse = Tensor.logSumExpRun(p, start, stride, n)
-                    for k in 0..<n { po[start + k * stride] = p[start + k * stride] - lse }
-                }
-            }
-        }
-        return Tensor(shape: shape, storage: out)
+        let (x, order) = try movingLast(try Tensor.normalize(axis: axis, rank: rank))
+        return try Tensor.rowwise(x, order) { xe_logsumexp_rows($0, $1, $2, nil, $3) }
     }
 }

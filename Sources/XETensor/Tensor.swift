@@ -9,11 +9,27 @@ public struct Tensor: Sendable, Equatable {
     public var shape: [Int]
     /// The elements in row-major order; `storage.count` is the product of `shape`.
     public var storage: [Double]
+    /// Whether the elements are truth values (0 or 1) from a comparison, `not`, `and`, `or` or
+    /// a literal of `true`/`false`: such a tensor indexes as a boolean mask (NumPy's bool
+    /// arrays). Any arithmetic gives plain numbers again. Not part of equality.
+    public var isBoolean = false
 
     /// A tensor of `shape` holding `storage`; the caller guarantees the counts agree.
     public init(shape: [Int], storage: [Double]) {
         self.shape = shape
         self.storage = storage
+    }
+
+    /// Equal shapes and elements (`isBoolean` aside: a mask equals its 0/1 numbers).
+    public static func == (a: Tensor, b: Tensor) -> Bool {
+        a.shape == b.shape && a.storage == b.storage
+    }
+
+    /// The same elements marked as truth values.
+    public var asBoolean: Tensor {
+        var t = self
+        t.isBoolean = true
+        return t
     }
 
     /// A rank-0 tensor.
@@ -95,6 +111,8 @@ public struct Tensor: Sendable, Equatable {
         guard try Tensor.elementCount(newShape) == count else {
             throw .invalid("cannot reshape a tensor of shape \(Tensor.describe(shape: shape)) (\(count) elements) into shape \(Tensor.describe(shape: newShape))")
         }
-        return Tensor(shape: newShape, storage: storage)
+        var t = Tensor(shape: newShape, storage: storage)
+        t.isBoolean = isBoolean
+        return t
     }
 }

@@ -4,6 +4,15 @@ public enum TensorIndex: Sendable, Equatable {
     case at(Int)
     /// `start:stop:step` as in Python; nil parts take their defaults.
     case range(start: Int?, stop: Int?, step: Int?)
-    /// A list of positions (NumPy's integer-array indexing along one axis).
-    case list([Int])
+    /// An array of positions along one axis, of any shape (NumPy's integer-array indexing),
+    /// `positions` in row-major order.
+    case positions([Int], shape: [Int])
+    /// A boolean mask over as many axes as it has (NumPy's boolean-array indexing): it selects
+    /// the positions where it is true, in row-major order.
+    case mask([Bool], shape: [Int])
+
+    /// A vector of positions.
+    public static func list(_ positions: [Int]) -> TensorIndex {
+        .positions(positions, shape: [positions.count])
+    }
 }

@@ -95,12 +95,12 @@ struct KernelTests {
             for c in 0..<classes { dense[i * classes + c] /= total }
         }
         var softmax = [Double](repeating: 0, count: rows * classes)
-        var lse = [Double](repeating: 0, count: rows)
+        var shift = [Double](repeating: 0, count: rows), logS = shift
         for i in 0..<rows {
             let row = z[(i * classes)..<((i + 1) * classes)]
             let m = row.max()!
             let s = row.map { exp($0 - m) }.reduce(0, +)
-            lse[i] = m + log(s)
+            (shift[i], logS[i]) = (m, log(s))
             for c in 0..<classes { softmax[i * classes + c] = exp(z[i * classes + c] - m) / s }
         }
         let Z = Tensor(shape: [rows, classes], storage: z)
@@ -114,7 +114,7 @@ struct KernelTests {
                 var l = 0.0
                 for c in 0..<classes {
                     let t = useLabels ? (Double(c) == labels[i] ? 1 : 0) : dense[i * classes + c]
-                    l -= t * (z[i * classes + c] - lse[i])
+                    l -= t * ((z[i * classes + c] - shift[i]) - logS[i])  // log_softmax = (z - m) - log s
                     let w = useLabels ? 1 : dense[(i * classes)..<((i + 1) * classes)].reduce(0, +)
                     let g = 0.25 * (w * softmax[i * classes + c] - t)
                     if !close(result.gradient![i * classes + c], g, 1e-11) {

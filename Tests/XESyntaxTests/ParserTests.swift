@@ -13,6 +13,7 @@ struct ParserTests {
         switch e {
         case .number(let x, _): return x == x.rounded() ? String(Int(x)) : String(x)
         case .name(let n, _): return n
+        case .boolean(let b, _): return b ? "true" : "false"
         case .string(let s, _): return "\"\(s)\""
         case .unary(let op, let a, _): return "(\(op.rawValue) \(render(a)))"
         case .binary(let op, let a, let b, _): return "(\(render(a)) \(op.rawValue) \(render(b)))"

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import XETensor
 
@@ -77,22 +78,46 @@ struct FastPathTests {
         }
     }
 
-    @Test func logsumexpKernelMatchesTheRowLoop() throws {
+    /// The softmax family of one row written out plainly: m the maximum, s = Σ exp(x - m);
+    /// lse = m + log s, log_softmax = (x - m) - log s; rows whose maximum is infinite by the
+    /// limit rule (0 for the only entry at m, NaN for several, -inf below); NaN rows NaN.
+    static func referenceRow(_ x: [Double]) -> (lse: Double, logSoftmax: [Double]) {
+        if x.contains(where: \.isNaN) { return (.nan, x.map { _ in .nan }) }
+        guard let m = x.max() else { return (-.infinity, []) }
+        if m.isInfinite {
+            let atMax = x.filter { $0 == m }.count
+            return (m, x.map { $0 == m ? (atMax == 1 ? 0 : .nan) : -.infinity })
+        }
+        var s = 0.0
+        for v in x { s += Foundation.exp(v - m) }
+        let logS = Foundation.log(s)
+        return (m + logS, x.map { ($0 - m) - logS })
+    }
+
+    @Test func softmaxFamilyKernelsMatchTheRowFormulas() throws {
+        var rows: [[Double]] = [[1e9, 1e9 + 1], [1e6, 1e6 + 1, 1e6 - 3], [100, .infinity], [750, .infinity], [1, .infinity, .infinity],
+                                [-.infinity, -.infinity], [-.infinity], [.infinity], [.nan, .infinity], [-.infinity, 2, .nan], [0, 0]]
         for shape in [[7, 5], [3, 1], [2, 1500], [40, 3]] {
             let t = Self.sample(shape, specials: true)
-            let fast = try t.logSumExp(axis: -1)
-            let logSoftmax = try t.logSoftmax(axis: -1)
-            let columns = shape[1]
-            t.storage.withUnsafeBufferPointer { p in
-                for r in 0..<shape[0] {
-                    let slow = Tensor.logSumExpRun(p, r * columns, 1, columns)
-                    #expect(same(fast.storage[r], slow) || abs(fast.storage[r] - slow) <= 1e-15 * abs(slow), "row \(r) of \(shape)")
-                    for c in 0..<columns {
-                        let v = logSoftmax.storage[r * columns + c], w = p[r * columns + c] - fast.storage[r]
-                        #expect(same(v, w), "log_softmax[\(r), \(c)] of \(shape)")
-                    }
-                }
-            }
+            for r in 0..<shape[0] { rows.append(Array(t.storage[(r * shape[1])..<((r + 1) * shape[1])])) }
         }
+        for row in rows {
+            let t = Tensor(shape: [1, row.count], storage: row)
+            let (lse, logSoftmax) = Self.referenceRow(row)
+            let fastLSE = try t.logSumExp(axis: -1).storage[0]
+            #expect(same(fastLSE, lse) || abs(fastLSE - lse) <= 1e-15 * abs(lse), "logsumexp of \(row)")
+            let fast = try t.logSoftmax(axis: -1).storage, soft = try t.softmax(axis: -1).storage
+            for c in 0..<row.count {
+                #expect(same(fast[c], logSoftmax[c]) || abs(fast[c] - logSoftmax[c]) <= 1e-15 * Swift.max(1, abs(logSoftmax[c])), "log_softmax[\(c)] of \(row)")
+                let e = Foundation.exp(logSoftmax[c])
+                #expect(same(soft[c], e) || abs(soft[c] - e) <= 1e-15, "softmax[\(c)] of \(row)")
+            }
+            // Along the first axis: the same numbers (the kernel runs on the moved axis).
+            let column = try t.transposed()
+            #expect(try column.logSoftmax(axis: 0).storage.elementsEqual(fast, by: same))
+            #expect(try column.softmax(axis: 0).storage.elementsEqual(soft, by: same))
+            #expect(same(try column.logSumExp(axis: 0).storage[0], fastLSE))
+        }
+        #expect(try Tensor(shape: [2], storage: [1e9, 1e9 + 1]).logSoftmax(axis: 0).storage == [-1.3132616875182228, -0.31326168751822286])
     }
 }

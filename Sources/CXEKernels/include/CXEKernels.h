@@ -14,23 +14,28 @@
 /// Hard labels (0 or 1) need one log and one division per element.
 double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale);
 
-/// Binary cross-entropy from logits: returns Σ_i max(z_i,0) - z_i y_i + log1p(exp(-|z_i|)).
+/// Binary cross-entropy from logits: returns Σ_i max(z_i,0) - z_i y_i + log1p(exp(-|z_i|)),
+/// at z_i = ±inf its limit (0 where y_i is 1, resp. 0; ±inf otherwise).
 /// With grad non-null also writes grad_i = scale · (σ(z_i) - y_i).
 double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale);
 
 /// Categorical cross-entropy from logits z (rows × classes), targets given either as class
 /// indices (labels, one per row, already checked) or as dense rows y. Returns Σ_i l_i with
-/// l_i = logsumexp(z_i) - Σ_c y_ic z_ic; writes l_i into losses when non-null; with grad
-/// non-null writes grad_ic = scale · ((Σ_k y_ik) softmax(z_i)_c - y_ic).
+/// l_i = Σ_{c: y_ic ≠ 0} y_ic·((m_i - z_ic) + log Σ_k exp(z_ik - m_i)), m_i = max_c z_ic (rows
+/// whose maximum is infinite by the limit rule of log_softmax below); writes l_i into losses when
+/// non-null; with grad non-null writes grad_ic = scale · ((Σ_k y_ik) softmax(z_i)_c - y_ic).
 double xe_cce_logits(const double *z, int64_t rows, int64_t classes, const double *labels, const double *y,
                      double *losses, double *grad, double scale);
 
-/// Softmax over the last axis of rows × classes: out_ic = exp(z_ic - m_i) / Σ_k exp(z_ik - m_i).
+/// Softmax over the last axis of rows × classes: out_ic = exp(z_ic - m_i) / Σ_k exp(z_ik - m_i);
+/// a row whose maximum is infinite gives exp of log_softmax's limit (below).
 void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out);
 
 /// Over each row of rows × classes: lse_i = m_i + log Σ_c exp(z_ic - m_i), m_i = max_c z_ic
 /// (NaN if the row holds a NaN, ±inf when its maximum is, -inf for no classes), written to lse
-/// when non-null; log_softmax_ic = z_ic - lse_i written to log_softmax when non-null.
+/// when non-null; log_softmax_ic = (z_ic - m_i) - log Σ_k exp(z_ik - m_i) written to log_softmax
+/// when non-null. Where m_i = ±inf, each entry is its limit: -inf below m_i, 0 for the only
+/// entry at m_i, NaN for each of several entries at m_i (no limit); a NaN makes the row NaN.
 void xe_logsumexp_rows(const double *z, int64_t rows, int64_t classes, double *lse, double *log_softmax);
 
 /// The index of the first element of x outside [lo, hi] (NaN included), or -1.
