@@ -44,6 +44,7 @@ save("empty.npy", np.zeros((0, 3)))
 save("fortran.npy", np.asfortranarray(np.arange(24, dtype=np.float64).reshape(2, 3, 4)))
 save("special.npy", np.array([np.inf, -np.inf, -0.0, 5e-324, 1.7976931348623157e308]))
 save("rank3.npy", rng.standard_normal((2, 3, 2)))
+save("f2.npy", np.array([1.5], dtype=np.float16))
 
 # Versions 2.0 and 3.0 (NumPy picks them only when needed; force them through the format module).
 for version in [(2, 0), (3, 0)]:
@@ -58,7 +59,6 @@ for version in [(2, 0), (3, 0)]:
 np.save(os.path.join(out, "object.npy"), np.array([1, "a", None], dtype=object), allow_pickle=True)
 np.save(os.path.join(out, "complex.npy"), np.array([1 + 2j]))
 np.save(os.path.join(out, "strings.npy"), np.array(["ab", "cd"]))
-np.save(os.path.join(out, "f2.npy"), np.array([1.5], dtype=np.float16))
 buf = io.BytesIO()
 np.save(buf, m)
 data = buf.getvalue()
