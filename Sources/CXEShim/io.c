@@ -26,6 +26,12 @@ int xe_terminal_columns(int fd) {
     return 0;
 }
 
+int xe_terminal_rows(int fd) {
+    struct winsize w;
+    if (ioctl(fd, TIOCGWINSZ, &w) == 0 && w.ws_row > 0) return w.ws_row;
+    return 0;
+}
+
 #include <sys/mman.h>
 
 void xe_advise_huge_pages(void *start, size_t bytes) {

@@ -23,10 +23,14 @@ int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context)
     if (rc == 0) rc = pthread_create(&thread, &attr, xe_thread_main, &job);
     pthread_attr_destroy(&attr);
     if (rc != 0) return rc;
-    /* While waiting, leave SIGINT to the new thread, so Ctrl-C interrupts its reads. */
+    /* While waiting, leave Ctrl-C, Ctrl-Z, fg and resizes to the new thread, so that they
+     * interrupt its reads. */
     sigset_t block, previous;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGWINCH);
+    sigaddset(&block, SIGTSTP);
+    sigaddset(&block, SIGCONT);
     pthread_sigmask(SIG_BLOCK, &block, &previous);
     rc = pthread_join(thread, NULL);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);

@@ -46,3 +46,19 @@ public final class LossRegistry: @unchecked Sendable {
 
     public var names: [String] { entries.map(\.loss.name) }
 }
+
+extension LossRegistry {
+    /// Removes the entries `condition` picks; their names.
+    public func remove(where condition: (Entry) -> Bool) -> [String] {
+        let removed = entries.filter(condition).map(\.loss.name)
+        guard !removed.isEmpty else { return [] }
+        let kept = entries.filter { !condition($0) }
+        entries = []
+        index = [:]
+        for entry in kept {
+            index[entry.loss.name] = entries.count
+            entries.append(entry)
+        }
+        return removed
+    }
+}

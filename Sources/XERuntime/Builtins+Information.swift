@@ -13,6 +13,14 @@ extension Builtins {
             call.interpreter.output(try call.interpreter.helpText(for: call.value(0), at: call.location) + "\n")
             return .none
         },
+        Builtin("apropos", [ParameterSpec("word", required: true)], summary: "apropos(\"entropy\"): every function, loss, syntax topic and command whose help mentions the word",
+                details: "Example: apropos(\"smoothing\")") { call in
+            guard case .string(let word) = call.value(0) else {
+                throw XEError.argument("apropos() takes the word to search for in quotes, e.g. apropos(\"entropy\")", at: call.location)
+            }
+            call.interpreter.output(call.interpreter.aproposText(word) + "\n")
+            return .none
+        },
         Builtin("timeit", [ParameterSpec("f", required: true), ParameterSpec("n", default: .number(10))],
                 summary: "runs the zero-argument function f n times; the median time in seconds",
                 details: "Example: timeit(() -> bce(y, p))") { call in

@@ -19,13 +19,20 @@ extension Interpreter {
     /// The help for a name: a built-in, a loss, a variable or a `:command`.
     public func helpText(named name: String, at location: SourceLocation? = nil) throws -> String {
         if let b = Builtins.table[name] { return b.help }
-        if let loss = losses.lookup(name) { return loss.help }
+        if let loss = losses.lookup(name) { return loss.help + sourceListing(name) }
         if let v = globals.value(of: name) {
-            if case .function(let f) = v { return f.help }
+            if case .function(let f) = v { return f.help + sourceListing(name) }
             return "\(name) = \(format(v))\n  \(v.kindDescription)"
         }
         if let c = Builtins.constants[name] { return "\(name) = \(Tensor.format(c))\n  a constant" }
+        if let topic = SyntaxHelp.topic(name) { return topic.text }
         throw XEError(.unknownName(name, suggestion: Suggestions.closest(to: name, among: knownNames)), at: location)
+    }
+
+    /// The source of a user function or loss, indented under its help; empty for others.
+    func sourceListing(_ name: String) -> String {
+        guard let source = definitionSource(of: name) else { return "" }
+        return "\n  source:\n" + source.text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 
     /// The overview of every built-in and loss.

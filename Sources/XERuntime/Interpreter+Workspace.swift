@@ -30,11 +30,12 @@ extension Interpreter {
         a.storage.withUnsafeBufferPointer { pa in b.storage.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
     }
 
-    /// A value as the REPL shows it; the arrays of a loaded file each under its name.
-    public func display(_ value: Value) -> String {
-        guard let names = loadedNames(of: value), case .tuple(let items) = value else { return format(value) }
+    /// A value as the REPL shows it (at `width` columns, numbers in `style`); the arrays of a
+    /// loaded file each under its name.
+    public func display(_ value: Value, width: Int? = nil, style: NumberStyle = .long) -> String {
+        guard let names = loadedNames(of: value), case .tuple(let items) = value else { return format(value, width: width, style: style) }
         return zip(names, items).map { name, item in
-            let text = format(item)
+            let text = format(item, width: width, style: style)
             return name + (text.contains("\n") ? " =\n" : " = ") + text
         }.joined(separator: "\n")
     }

@@ -203,7 +203,7 @@ public final class Interpreter: @unchecked Sendable {
     /// file (or the REPL) replaces it; a clash with a loss from elsewhere is an error.
     func registerScriptLoss(_ function: UserFunction, at location: SourceLocation) throws {
         let loss = ScriptLoss(function: function, interpreter: self)
-        let origin = location.file.isEmpty ? "the REPL" : location.file
+        let origin = location.file.isEmpty || location.file.hasPrefix("REPL[") ? "the REPL" : location.file
         let existing = losses.entry(loss.name)?.origin
         let replace = existing == origin || existing.map(folderLossGivesWay) == true
         do {

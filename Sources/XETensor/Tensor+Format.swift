@@ -1,3 +1,5 @@
+import Glibc
+
 extension Tensor: CustomStringConvertible {
     /// Tensors with more elements than this print summarised, their edges only.
     public static let summaryThreshold = 1000
@@ -18,44 +20,86 @@ extension Tensor: CustomStringConvertible {
 
     /// The text form: `[0.9, 0.1]`; matrices one row a line with columns aligned; over
     /// `summaryThreshold` elements, the first and last `edgeItems` along each axis.
-    public var description: String {
-        if rank == 0 { return Tensor.format(storage[0]) }
+    public var description: String { description(width: nil, style: .long) }
+
+    /// A number in `style`: `.long` is `format(_:)`; `.short` has 6 significant digits
+    /// (integers stay whole), as Octave's `format short`.
+    public static func format(_ x: Double, style: NumberStyle) -> String {
+        guard style == .short, x.isFinite, x != x.rounded() || abs(x) >= 1e16 else { return format(x) }
+        var buffer = [CChar](repeating: 0, count: 32)
+        _ = withVaList([x]) { vsnprintf(&buffer, 32, "%.6g", $0) }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The text form in `style`, its rows wrapped at element boundaries so that no line is wider
+    /// than `width` columns (nil: never wrapped). Elements are right-aligned to one width in a
+    /// matrix, in a vector that needs more than one line, and in the `.short` style.
+    public func description(width: Int?, style: NumberStyle) -> String {
+        if rank == 0 { return Tensor.format(storage[0], style: style) }
         let summarize = count > Tensor.summaryThreshold
         let strides = Tensor.strides(of: shape)
-        var width = 0
         func visible(_ n: Int) -> [Int?] {
             if summarize && n > 2 * Tensor.edgeItems {
                 return Array(0..<Tensor.edgeItems) + [nil] + Array((n - Tensor.edgeItems)..<n)
             }
             return Array(0..<n)
         }
-        func render(_ axis: Int, _ offset: Int, measuring: Bool) -> String {
+        // Every element shown, once: their widest form sets the column width.
+        var cells: [Int: String] = [:]
+        var widest = 0
+        func collect(_ axis: Int, _ offset: Int) {
+            for item in visible(shape[axis]) {
+                guard let i = item else { continue }
+                let at = offset + i * strides[axis]
+                if axis == rank - 1 {
+                    let text = Tensor.format(storage[at], style: style)
+                    cells[at] = text
+                    widest = max(widest, text.count)
+                } else {
+                    collect(axis + 1, at)
+                }
+            }
+        }
+        collect(0, 0)
+        // A vector is aligned only when it does not fit on one line.
+        var align = rank > 1 || style == .short
+        if !align, let width {
+            let length = cells.values.reduce(0) { $0 + $1.count + 2 } + (summarize ? 5 : 0)
+            align = length > width
+        }
+        func render(_ axis: Int, _ offset: Int) -> String {
             let items = visible(shape[axis])
             if axis == rank - 1 {
-                var parts: [String] = []
-                for item in items {
-                    guard let i = item else {
-                        parts.append("...")
-                        continue
+                var text = "["
+                var column = rank
+                for (k, item) in items.enumerated() {
+                    var cell = item.map { cells[offset + $0 * strides[axis]] ?? "" } ?? "..."
+                    if align, item != nil, cell.count < widest { cell = String(repeating: " ", count: widest - cell.count) + cell }
+                    let piece = cell + (k + 1 < items.count ? "," : "]")
+                    if k > 0 {
+                        if let width, column + 1 + piece.count > width {
+                            text += "\n" + String(repeating: " ", count: rank)
+                            column = rank
+                        } else {
+                            text += " "
+                            column += 1
+                        }
                     }
-                    let text = Tensor.format(storage[offset + i * strides[axis]])
-                    if measuring {
-                        width = max(width, text.count)
-                    } else if rank > 1 && text.count < width {
-                        parts.append(String(repeating: " ", count: width - text.count) + text)
-                        continue
-                    }
-                    parts.append(text)
+                    text += piece
+                    column += piece.count
                 }
-                return "[" + parts.joined(separator: ", ") + "]"
+                return items.isEmpty ? "[]" : text
             }
             let separator = "," + String(repeating: "\n", count: rank - axis - 1) + String(repeating: " ", count: axis + 1)
-            let parts = items.map { item in
-                item.map { render(axis + 1, offset + $0 * strides[axis], measuring: measuring) } ?? "..."
-            }
+            let parts = items.map { item in item.map { render(axis + 1, offset + $0 * strides[axis]) } ?? "..." }
             return "[" + parts.joined(separator: separator) + "]"
         }
-        if rank > 1 { _ = render(0, 0, measuring: true) }
-        return render(0, 0, measuring: false)
+        return render(0, 0)
     }
+}
+
+/// How numbers are shown: `.long` in the shortest form that reads back to the same float64,
+/// `.short` with 6 significant digits (the REPL's `:format`).
+public enum NumberStyle: String, Sendable, CaseIterable {
+    case long, short
 }

@@ -79,7 +79,7 @@ final class App {
         if Console.stdinIsTerminal {
             let repl = REPL(interpreter: interpreter)
             repl.quiet = options.quiet
-            repl.run()
+            status = repl.run()
         } else {
             runStandardInput(interpreter)
         }

@@ -37,4 +37,56 @@ enum Console {
 
     static var stdinIsTerminal: Bool { xe_isatty(0) != 0 }
     static var stdoutIsTerminal: Bool { xe_isatty(1) != 0 }
+
+    /// The width output is laid out for: the terminal's, else `$COLUMNS`, else 80 (a pipe).
+    static var width: Int {
+        let columns = Int(xe_terminal_columns(1))
+        if columns > 0 { return columns }
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n > 0 { return n }
+        return 80
+    }
+
+    /// The terminal's height in rows (24 when unknown).
+    static var height: Int {
+        let rows = Int(xe_terminal_rows(1))
+        return rows > 0 ? rows : 24
+    }
+
+    /// Writes text, through the pager (`$PAGER`, else `less -FRX`) when standard output is a
+    /// terminal and the text is taller than it; `PAGER=cat` (or empty) never pages.
+    static func page(_ text: String) {
+        let lines = text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+        let pager = getenv("PAGER").map { String(cString: $0) } ?? "less -FRX"
+        guard stdoutIsTerminal, lines >= height - 1, !pager.isEmpty, pager != "cat" else {
+            write(text)
+            return
+        }
+        flush()
+        guard let pipe = popen(pager, "w") else {
+            write(text)
+            return
+        }
+        var text = text
+        text.withUTF8 { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, pipe) }
+        let status = pclose(pipe)
+        // A pager that could not be started (127): the text is not lost.
+        if status != -1, (status >> 8) & 0xff == 127 { write(text) }
+        xe_clear_interrupt()
+    }
+
+    /// Text broken into lines of at most `width` characters at spaces (a longer word alone).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
 }
+

@@ -5,15 +5,16 @@ import Glibc
 /// Line editing, history and Tab completion through libedit.
 final class EditLineReader: LineReader {
     let history: History
-    /// Completes a word: the candidates that start with it.
-    nonisolated(unsafe) static var candidates: (String) -> [String] = { _ in [] }
+    /// Completes the text before the cursor.
+    nonisolated(unsafe) static var candidates: (String) -> Completion = { _ in Completion(replacing: 0, candidates: []) }
     private var last: String?
 
-    init(history: History, candidates: @escaping (String) -> [String]) {
+    init(history: History, candidates: @escaping (String) -> Completion) {
         self.history = history
         EditLineReader.candidates = candidates
-        setlocale(LC_CTYPE, "")
-        xe_le_init("xe", { word in EditLineReader.complete(word.map { String(cString: $0) } ?? "") }, Int32(History.capacity), { xe_interrupted() })
+        xe_le_init("xe", { before, replace in
+            EditLineReader.complete(before.map { String(cString: $0) } ?? "", replace)
+        }, Int32(History.capacity), { xe_interrupted() })
         for warning in history.load() { Console.error("xe: warning: \(warning)") }
     }
 
@@ -34,25 +35,26 @@ final class EditLineReader: LineReader {
         return .line(String(cString: raw))
     }
 
-    /// Adds the line to the history and writes the history file at once, so a killed terminal
-    /// loses nothing. Blank lines and a repeat of the previous line are not kept.
-    func remember(_ line: String) {
-        guard !line.allSatisfy({ $0 == " " || $0 == "\t" }), line != last else { return }
-        last = line
-        xe_le_add_history(line)
-        if let warning = history.save() { Console.error("xe: warning: \(warning)") }
+    /// Adds the entry (all its lines) to the history and appends it to the history file at
+    /// once, so a killed terminal loses nothing. Blank entries and a repeat of the previous
+    /// one are not kept.
+    func remember(_ entry: String) {
+        guard !entry.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }), entry != last else { return }
+        last = entry
+        xe_le_add_history(entry)
+        if let warning = history.append(entry) { Console.error("xe: warning: \(warning)") }
     }
 
-    /// readline's completion list: the common prefix first, then every match.
-    static func complete(_ word: String) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        let matches = Array(Set(candidates(word))).sorted()
-        guard !matches.isEmpty else { return nil }
-        var prefix = matches[0]
-        for m in matches.dropFirst() {
-            while !m.hasPrefix(prefix) { prefix.removeLast() }
-        }
-        let list = matches.count == 1 ? [matches[0]] : [prefix] + matches
-        // readline frees the array and its strings with free(): allocate them with malloc.
+    var lastWasPasted: Bool { xe_le_last_was_pasted() != 0 }
+
+    /// The candidates for the text before the cursor, as the C side wants them: a malloc'ed,
+    /// NULL-terminated array; `replace` is set to how many characters they replace.
+    static func complete(_ before: String, _ replace: UnsafeMutablePointer<Int32>?) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        let completion = candidates(before)
+        let list = Array(Set(completion.candidates)).sorted()
+        guard !list.isEmpty else { return nil }
+        replace?.pointee = Int32(completion.replacing)
+        // The C side frees the array and its strings with free(): allocate them with malloc.
         let cArray = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (list.count + 1))!
             .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: list.count + 1)
         for (i, s) in list.enumerated() { cArray[i] = strdup(s) }

@@ -1,8 +1,10 @@
 import CLineEdit
 import Glibc
 
-/// The REPL's history file: `$XDG_STATE_HOME/xe/history`, else `~/.xe_history`, in libedit's
-/// own format. A file that is unreadable or not a history file is left alone with a warning.
+/// The REPL's history file: `$XDG_STATE_HOME/xe/history` (the folders made as needed), else
+/// `~/.xe_history`, in libedit's own format, one entry (perhaps of several lines) per record.
+/// Each entry is appended under a lock as it is entered, so sessions open at once keep each
+/// other's entries. A file that is unreadable or not a history file is left alone with a warning.
 struct History {
     static let capacity = 1000
     /// libedit's first line.
@@ -12,7 +14,7 @@ struct History {
 
     init() {
         if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), !state.isEmpty {
-            mkdir(state, 0o755)
+            History.makeFolders(state)
             mkdir(state + "/xe", 0o700)
             path = state + "/xe/history"
         } else if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty {
@@ -60,10 +62,20 @@ struct History {
         return []
     }
 
-    /// Writes the history; a warning the first time it fails (a full disk, a read-only file).
-    func save() -> String? {
+    /// Creates a folder and its missing parents (`mkdir -p`; the XDG rules ask for 0700).
+    static func makeFolders(_ path: String) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            mkdir(prefix, 0o700)
+        }
+    }
+
+    /// Appends an entry to the file; a warning the first time it fails (a full disk, a
+    /// read-only file).
+    func append(_ entry: String) -> String? {
         guard let path, History.writable else { return nil }
-        if xe_le_write_history(path) != 0 {
+        if xe_le_append_history(path, entry, Int32(History.capacity)) != 0 {
             if History.warnedWrite { return nil }
             History.warnedWrite = true
             return "cannot write the history file \(path): \(String(cString: strerror(errno)))"

@@ -5,38 +5,37 @@ import XESyntax
 import XETensor
 
 /// The interactive loop (SPEC §9): reads entries, continuing while the parser says the input is
-/// unfinished; prints each expression statement's value and keeps it in `ans`; runs `:commands`.
+/// unfinished; prints each expression statement's value (not when the entry ends with `;`) and
+/// keeps it in `ans`; runs `:commands` (see `REPLCommand`). Each entry is its own source,
+/// `REPL[n]`, which errors, notes and "defined at" name.
 final class REPL {
     let interpreter: Interpreter
     /// How many entries have been run (each is its own source).
     var entries = 0
     let reader: any LineReader
+    /// The exit status `exit(n)` asked for.
+    var status: Int32 = 0
     /// `xe -q`: no banner.
     var quiet = false
+    /// How numbers are shown (`:format`).
+    var style: NumberStyle = .long
 
-    static let commands = [":help", ":vars", ":losses", ":plugins", ":plugin", ":load", ":save", ":restore", ":time", ":explain", ":reset", ":quit"]
     static let keywords = ["if", "else", "for", "in", "while", "return", "import", "and", "or", "not", "true", "false", "break", "continue", "loss"]
 
     init(interpreter: Interpreter) {
         self.interpreter = interpreter
+        REPL.registerCommandHelp()
         if Console.stdinIsTerminal && Console.stdoutIsTerminal {
-            reader = EditLineReader(history: History()) { [interpreter] word in
-                REPL.completions(for: word, interpreter)
+            reader = EditLineReader(history: History()) { [interpreter] before in
+                REPL.completion(for: before, interpreter)
             }
         } else {
             reader = PlainLineReader()
         }
     }
 
-    /// Names that start with `word`: `:commands`, keywords, built-ins, losses and variables.
-    static func completions(for word: String, _ interpreter: Interpreter) -> [String] {
-        if word.hasPrefix(":") { return commands.filter { $0.hasPrefix(word) } }
-        let prefix = word.hasPrefix("?") ? String(word.dropFirst()) : word
-        let lead = word.hasPrefix("?") ? "?" : ""
-        return (interpreter.knownNames + keywords).filter { $0.hasPrefix(prefix) }.map { lead + $0 }
-    }
-
-    func run() {
+    /// Runs until `:quit`, `exit`, `quit`, `exit()` or Ctrl-D; the exit status (`exit(n)`).
+    func run() -> Int32 {
         xe_install_sigint_handler()
         defer { xe_default_sigint() }
         if Console.stdoutIsTerminal && !quiet {
@@ -53,44 +52,96 @@ final class REPL {
                     continue
                 }
                 Console.write("\n")
-                return
+                return status
             case .interrupted:
                 Console.write("^C\n")
                 buffer = ""
                 continue
             case .line(let line):
-                reader.remember(line)
-                if buffer.isEmpty, let command = command(line) {
-                    if command == .quit { return }
-                    continue
+                if buffer.isEmpty, !line.contains("\n") {
+                    if let code = REPL.exitRequest(line), !isVariable(line) {
+                        reader.remember(line)
+                        return code
+                    }
+                    if let result = command(line) {
+                        reader.remember(line)
+                        if result == .quit { return status }
+                        continue
+                    }
+                    if let message = REPL.strayElse(line) {
+                        reader.remember(line)
+                        Console.error(message)
+                        continue
+                    }
                 }
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if Interpreter.isIncomplete(buffer) { continue }
                 let source = buffer
                 buffer = ""
+                reader.remember(source)
                 evaluate(source)
             }
         }
     }
 
-    /// Runs an entry, printing each expression statement's value.
-    func evaluate(_ source: String) {
+    /// Whether a bare `exit`/`quit` line names a variable the user made (then it is shown).
+    func isVariable(_ line: String) -> Bool {
+        interpreter.global(line.trimmed.trimmingCharacters(in: ";")) != nil
+    }
+
+    /// The exit status asked for by `exit`, `quit`, `exit()`, `quit()` or `exit(n)` on a line of
+    /// its own (a `;` after it allowed), as in Julia and IPython; nil for anything else.
+    static func exitRequest(_ line: String) -> Int32? {
+        var text = Substring(line.trimmed)
+        if text.hasSuffix(";") { text = Substring(String(text.dropLast()).trimmed) }
+        for word in ["exit", "quit"] where text.hasPrefix(word) {
+            let rest = String(text.dropFirst(word.count)).trimmed
+            if rest.isEmpty || rest == "()" { return 0 }
+            guard rest.hasPrefix("("), rest.hasSuffix(")") else { return nil }
+            let inner = String(rest.dropFirst().dropLast()).trimmed
+            if let n = Int32(inner), n >= 0, n <= 255 { return n }
+        }
+        return nil
+    }
+
+    /// Typed, a line that starts with `else` follows an `if` that already ran: the message says
+    /// to write it on the line of the `}` (a pasted block, run as one entry, needs no such care).
+    static func strayElse(_ line: String) -> String? {
+        let text = line.trimmed
+        guard text == "else" || text.hasPrefix("else ") || text.hasPrefix("else{") else { return nil }
+        return "error: 'else' must be on the line of the '}' that closes the if block: } else { ... }\n(the if above has already run; type or paste the whole if ... else as one entry)"
+    }
+
+    /// Runs an entry, printing each expression statement's value unless it ends with `;`.
+    func evaluate(_ source: String, echo: Bool = true) {
         xe_clear_interrupt()
         entries += 1
+        let quiet = !echo || REPL.endsWithSemicolon(source)
         do {
-            // A source of its own per entry (shown without a name), so an error in a function
-            // typed earlier shows the line it was typed on.
-            try interpreter.run(source, file: SourceLocation.unnamed + String(entries), echo: show)
+            try interpreter.run(source, file: "REPL[\(entries)]", echo: quiet ? { _ in } : show)
         } catch {
             report(error)
         }
         Console.flush()
     }
 
+    /// Whether the entry's last token is `;` (a comment after it allowed).
+    static func endsWithSemicolon(_ source: String) -> Bool {
+        guard let last = source.split(separator: "\n").last(where: { !$0.trimmed.isEmpty }) else { return false }
+        var code = Substring(last)
+        if let hash = code.firstIndex(of: "#"), !code[..<hash].contains("\"") { code = code[..<hash] }
+        return code.trimmed.hasSuffix(";")
+    }
+
     func show(_ value: Value) {
         if case .none = value { return }
         interpreter.setGlobal("ans", value)
-        Console.write(interpreter.display(value) + "\n")
+        Console.write(display(value) + "\n")
+    }
+
+    /// A value as the REPL shows it: at the terminal's width, in the `:format` style.
+    func display(_ value: Value) -> String {
+        interpreter.display(value, width: Console.width, style: style)
     }
 
     func report(_ error: XEError) {
@@ -98,107 +149,6 @@ final class REPL {
         Console.error(interpreter.render(error, color: Console.colorErrors))
         xe_clear_interrupt()
     }
-
-    enum CommandResult { case done, quit }
-
-    /// Runs a `:command` or `?name`; nil when the line is not one.
-    func command(_ line: String) -> CommandResult? {
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        if trimmed.hasPrefix("?") {
-            help(String(trimmed.dropFirst()).trimmed)
-            return .done
-        }
-        guard trimmed.hasPrefix(":") else { return nil }
-        let parts = trimmed.split(separator: " ", maxSplits: 1)
-        let name = String(parts[0])
-        let argument = parts.count > 1 ? String(parts[1]).trimmed : ""
-        switch name {
-        case ":quit", ":q", ":exit":
-            return .quit
-        case ":help", ":h":
-            help(argument)
-        case ":vars":
-            listVariables()
-        case ":losses":
-            for entry in interpreter.losses.entries {
-                Console.write(pad(entry.loss.name, 14) + entry.loss.summary + "\n")
-            }
-        case ":plugins":
-            if interpreter.loadedPlugins.isEmpty {
-                Console.write("no plugins loaded (load one with :plugin PATH, xe --plugin PATH or $XE_PLUGIN_PATH)\n")
-            }
-            for plugin in interpreter.loadedPlugins {
-                Console.write("\(plugin.path): \(plugin.losses.isEmpty ? "no losses" : plugin.losses.joined(separator: ", "))\n")
-            }
-        case ":plugin":
-            guard !argument.isEmpty else { return usage(":plugin PATH") }
-            do {
-                let added = try interpreter.loadPlugin(argument)
-                Console.write("loaded \(interpreter.loadedPlugins.last?.path ?? argument): \(added.isEmpty ? "no new losses" : added.joined(separator: ", "))\n")
-            } catch {
-                report(error)
-            }
-        case ":load":
-            guard !argument.isEmpty else { return usage(":load FILE.xe") }
-            do {
-                try interpreter.runScriptFile(argument)
-            } catch {
-                report(error)
-            }
-        case ":save", ":restore":
-            workspace(name, argument)
-        case ":time":
-            guard !argument.isEmpty else { return usage(":time EXPR") }
-            let start = monotonic()
-            evaluate(argument)
-            Console.write("time: \(formatSeconds(monotonic() - start))\n")
-        case ":explain":
-            guard !argument.isEmpty else { return usage(":explain EXPR, e.g. :explain bce(y, p)") }
-            evaluate("explain(\(argument))")
-        case ":reset":
-            interpreter.reset()
-            Console.write("all variables removed\n")
-        default:
-            let hint = REPL.commands.first { $0.hasPrefix(name) }.map { "; did you mean \($0)?" } ?? ""
-            Console.error("unknown command \(name)\(hint) (commands: \(REPL.commands.joined(separator: " ")))")
-        }
-        return .done
-    }
-
-    func usage(_ text: String) -> CommandResult {
-        Console.error("usage: \(text)")
-        return .done
-    }
-
-    func help(_ name: String) {
-        if name.isEmpty {
-            Console.write(interpreter.overview + "\n\n" + REPL.commandHelp + "\n")
-            return
-        }
-        do {
-            Console.write(try interpreter.helpText(named: name) + "\n")
-        } catch let error as XEError {
-            Console.error("error: " + error.message)
-        } catch {}
-    }
-
-    static let commandHelp = """
-        REPL commands:
-          :help [name], ?name   help on everything, or on one function or loss
-          :vars                 the variables: name, shape and a preview
-          :losses               every loss with its one-line summary
-          :plugins              the plugins loaded, with their losses
-          :plugin PATH          load a plugin (.so or .xe)
-          :load FILE.xe         run a script in this session
-          :save FILE.npz        save every variable that holds a number or tensor
-          :restore FILE.npz     bring back the variables of a saved session
-          :time EXPR            evaluate EXPR and say how long it took
-          :explain EXPR         explain a loss step by step, e.g. :explain bce(y, p)
-          :reset                remove every variable
-          :quit                 leave (or Ctrl-D on an empty line)
-        Tab completes names and commands; an unclosed bracket, brace or string continues on the
-        next line; Ctrl-C clears the line or stops a running computation.
-        """
 
     func listVariables() {
         let names = interpreter.variableNames
@@ -241,5 +191,9 @@ final class REPL {
 extension StringProtocol {
     var trimmed: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
+    func trimmingCharacters(in set: String) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }

@@ -8,15 +8,17 @@ final class Terminal {
     let master: Int32
     private(set) var screen = ""
 
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// Starts xe (or `program`, e.g. a shell to run xe under job control) on a new terminal.
+    init(arguments: [String] = [], environment: [String: String] = [:], program: String? = nil) throws {
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env["SWIFT_BACKTRACE"] = "enable=no"
         env.removeValue(forKey: "NO_COLOR")
         env.removeValue(forKey: "XE_PLUGIN_PATH")
+        env.removeValue(forKey: "PAGER")
         env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("xe-no-config").path
         for (k, v) in environment { env[k] = v }
-        let path = XE.binary.path
+        let path = program ?? XE.binary.path
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -34,6 +36,12 @@ final class Terminal {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         close(master)
+    }
+
+    /// Changes the terminal's size, as resizing the window does (the kernel sends SIGWINCH).
+    func resize(columns: Int, rows: Int = 40) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
     }
 
     /// Reads whatever arrives within `seconds`.
@@ -72,6 +80,14 @@ final class Terminal {
         type(line + "\r")
         let end = Date().addingTimeInterval(10)
         while Date() < end, screen.components(separatedBy: "xe> ").count <= count { drain(0.05) }
+    }
+
+    /// Types a line, waits for the next prompt and returns what came out meanwhile (the echo of
+    /// the line included).
+    func output(of line: String) -> String {
+        let before = screen.count
+        enter(line)
+        return String(screen.dropFirst(before))
     }
 
     /// The exit status once the process ends (nil if it does not end within `timeout`).

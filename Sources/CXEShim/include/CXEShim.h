@@ -49,6 +49,8 @@ void xe_advise_huge_pages(void *start, size_t bytes);
 int64_t xe_available_memory(void);
 /// The width of the terminal on fd, or 0 when it is not a terminal.
 int xe_terminal_columns(int fd);
+/// The terminal's height in rows for fd, or 0 when it is not a terminal.
+int xe_terminal_rows(int fd);
 /// Whether file descriptor fd is a terminal.
 int xe_isatty(int fd);
 /// Runs body(context) on a new thread with a stack of stack_bytes, and waits for it.

@@ -1,0 +1,288 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The REPL as people really use it, through a pseudo-terminal: non-ASCII text, pasting (with
+/// and without bracketed paste), resizing, Ctrl-Z, two sessions at once, help and completion.
+@Suite(.serialized)
+struct REPLEditingTests {
+    static let paste = (start: "\u{1B}[200~", end: "\u{1B}[201~")
+
+    func temporaryFolder() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xe-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+
+    func session(_ environment: [String: String] = [:]) throws -> Terminal {
+        var env = environment
+        if env["XDG_STATE_HOME"] == nil { env["XDG_STATE_HOME"] = try temporaryFolder() }
+        let t = try Terminal(environment: env)
+        #expect(t.wait(for: "xe> "))
+        return t
+    }
+
+    @Test(arguments: ["C.UTF-8", ""])
+    func utf8RoundTripsInEditingOutputAndHistory(locale: String) throws {
+        let state = try temporaryFolder()
+        // An empty LANG (no locale at all) is taken as C.UTF-8.
+        let t = try session(["XDG_STATE_HOME": state, "LANG": locale, "LC_ALL": locale])
+        let out1 = t.output(of: "print(\"é\", len(\"é\"))")
+        #expect(out1.contains("é 1"))
+        // Backspace (DEL) removes the whole é, not one of its two bytes.
+        t.type("s = \"aé\u{7F}\"\r")
+        t.drain(0.3)
+        let out2 = t.output(of: "print(s, len(s))")
+        #expect(out2.contains("a 1"))
+        t.enter("naïve = \"ü\"")
+        let history = try String(contentsOfFile: state + "/xe/history", encoding: .utf8)
+        #expect(history.contains("naïve\\040=\\040\"ü\""))
+        // Recalled from the history in a new session, still whole characters.
+        let u = try session(["XDG_STATE_HOME": state, "LANG": locale, "LC_ALL": locale])
+        u.type("\u{1B}[A\u{7F}\u{7F}\"x\"\r")
+        u.drain(0.3)
+        let out3 = u.output(of: "print(naïve)")
+        #expect(out3.contains("x"))
+    }
+
+    @Test func bracketedPasteIsInsertedLiterally() throws {
+        let t = try session()
+        #expect(t.screen.contains("\u{1B}[?2004h"))
+        // Without bracketed paste, Tab would complete `res` to `reshape`.
+        t.type(Self.paste.start + "res\t= 5" + Self.paste.end + "\r")
+        t.drain(0.3)
+        let out4 = t.output(of: "res + 1")
+        #expect(out4.contains("6"))
+        #expect(!t.screen.contains("reshape"))
+        // A tab-indented block runs as the same text in a script would: `}` then `else` on the
+        // next line is fine, and no completion list appears.
+        let block = "if 1 < 0 {\r\tprint(\"then\")\r}\relse {\r\tprint(\"otherwise\")\r}\r"
+        t.type(Self.paste.start + block + Self.paste.end)
+        #expect(t.wait(for: "otherwise\r\n"))
+        #expect(!t.screen.contains("error"))
+        #expect(!t.screen.contains("argmax"))
+    }
+
+    @Test func aTypedLoneElseSaysWhereItGoes() throws {
+        let t = try session()
+        t.type("if 1 > 0 {\r")
+        t.type("print(\"yes\")\r")
+        t.enter("}")
+        let out5 = t.output(of: "else {")
+        #expect(out5.contains("'else' must be on the line of the '}'"))
+        let out6 = t.output(of: "1 + 1")
+        #expect(out6.contains("2"))
+    }
+
+    @Test func aPasteWithoutMarkersDoesNotComplete() throws {
+        let t = try session()
+        // All at once, as a terminal without bracketed paste sends a paste: the Tab has more
+        // input right behind it and is kept as a Tab.
+        t.type("res\t= 7\r")
+        t.drain(0.5)
+        let out7 = t.output(of: "res * 2")
+        #expect(out7.contains("14"))
+    }
+
+    @Test func aUniqueCompletionDoesNotRingTheBell() throws {
+        let t = try session()
+        t.enter("my_weights = 7")
+        let before = t.screen.count
+        t.type("my_w")
+        t.drain(0.2)
+        t.type("\t")
+        t.drain(0.3)
+        t.enter(" * 6")
+        let typed = String(t.screen.dropFirst(before))
+        #expect(typed.contains("eights"))
+        #expect(!typed.contains("\u{07}"))
+        #expect(t.after("* 6").contains("42"))
+    }
+
+    @Test func completionOfFilesKeywordsAndHome() throws {
+        let home = try temporaryFolder()
+        try "x_loaded = 3\n".write(toFile: home + "/script_one.xe", atomically: true, encoding: .utf8)
+        try "1,2\n".write(toFile: home + "/numbers_table.csv", atomically: true, encoding: .utf8)
+        let t = try session(["HOME": home])
+        // After :load, ~ written out as the home folder.
+        t.type(":load ~/scr")
+        t.drain(0.2)
+        t.type("\t")
+        t.drain(0.3)
+        t.enter("")
+        let out8 = t.output(of: "x_loaded")
+        #expect(out8.contains("3"))
+        // Inside a string: the file name, and the string closed.
+        t.type("m = load(\"\(home)/numbers_t")
+        t.drain(0.2)
+        t.type("\t")
+        t.drain(0.3)
+        t.enter(")")
+        let out9 = t.output(of: "sum(m)")
+        #expect(out9.contains("3"))
+        // A keyword parameter after name(.
+        t.type("bce([1, 0], [0.9, 0.2], reduc")
+        t.drain(0.2)
+        t.type("\t")
+        t.drain(0.3)
+        let out10 = t.output(of: "\"sum\")")
+        #expect(out10.contains("0.328504066972036"))
+    }
+
+    @Test func resizingRedrawsAndOutputFitsTheWidth() throws {
+        let t = try session()
+        t.type("total = 40 + ")
+        t.drain(0.2)
+        let before = t.screen.count
+        t.resize(columns: 40)
+        t.drain(0.5)
+        // libedit was told: the line is drawn again.
+        #expect(String(t.screen.dropFirst(before)).contains("total = 40 +"))
+        t.enter("2")
+        let out11 = t.output(of: "total")
+        #expect(out11.contains("42"))
+        let out12 = t.output(of: "range(30)")
+        let lines = out12.replacingOccurrences(of: "\u{1B}[?2004l", with: "").components(separatedBy: "\r\n").filter { $0.contains(",") }
+        #expect(lines.count >= 3, "\(lines)")
+        #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+        #expect(lines.first?.hasPrefix("[ 0,  1,") == true)
+    }
+
+    @Test func formatShortAndLong() throws {
+        let t = try session()
+        t.enter(":format short")
+        let out13 = t.output(of: "[1/3, 20/3, 1]")
+        #expect(out13.contains("[0.333333,  6.66667,        1]"))
+        t.enter(":format long")
+        let out14 = t.output(of: "1/3")
+        #expect(out14.contains("0.3333333333333333"))
+        let out15 = t.output(of: ":format medium")
+        #expect(out15.contains("short or long"))
+    }
+
+    @Test func ctrlZStopsAndFgRedrawsThePrompt() throws {
+        let state = try temporaryFolder()
+        let t = try Terminal(arguments: ["--norc", "--noprofile", "-i"],
+                             environment: ["XDG_STATE_HOME": state, "PS1": "sh$ "], program: "/bin/bash")
+        #expect(t.wait(for: "sh$ "))
+        t.type("\(XE.binary.path)\r")
+        #expect(t.wait(for: "xe> "))
+        t.type("b = 3")
+        t.drain(0.3)
+        t.type("\u{1A}")
+        #expect(t.wait(for: "Stopped"))
+        #expect(t.wait(for: "sh$ "))
+        let before = t.screen.count
+        t.type("fg\r")
+        t.drain(1.5)
+        #expect(String(t.screen.dropFirst(before)).contains("xe> b = 3"))
+        t.type(" + 4\r")
+        t.drain(0.3)
+        t.type("b\r")
+        #expect(t.wait(for: "7\r\n"))
+        t.type("exit\r")
+        t.drain(0.3)
+        t.type("exit\r")
+    }
+
+    @Test func historyKeepsMultiLineEntriesAndOtherSessions() throws {
+        let base = try temporaryFolder()
+        // A state folder whose parents do not exist yet.
+        let state = base + "/deeper/state"
+        let a = try session(["XDG_STATE_HOME": state])
+        let b = try session(["XDG_STATE_HOME": state])
+        a.type("twice(x) = {\r")
+        #expect(a.wait(for: "...> "))
+        a.enter("x * 2 }")
+        b.enter("from_b = 5")
+        a.enter("from_a = 6")
+        let history = try String(contentsOfFile: state + "/xe/history", encoding: .utf8)
+        #expect(history.contains("twice(x)\\040=\\040{\\012x\\040*\\0402\\040}"))
+        #expect(history.contains("from_b\\040=\\0405"))
+        #expect(history.contains("from_a\\040=\\0406"))
+        // A new session recalls the definition whole; Up with a typed prefix searches by it.
+        let c = try session(["XDG_STATE_HOME": state])
+        c.type("tw\u{1B}[A")
+        c.drain(0.3)
+        c.enter("")
+        let out16 = c.output(of: "twice(21)")
+        #expect(out16.contains("42"))
+    }
+
+    @Test func upWithAPrefixSearchesByIt() throws {
+        let t = try session()
+        t.enter("alpha_v = 11")
+        t.enter("beta_v = 22")
+        t.enter("alpha_v * 2")
+        t.enter("beta_v * 2")
+        t.type("alp\u{1B}[A")
+        t.drain(0.3)
+        let out17 = t.output(of: "")
+        #expect(out17.contains("22\r\n"))
+        #expect(!out17.contains("44"))
+    }
+
+    @Test func semicolonSilencesAndExitWordsLeave() throws {
+        let t = try session()
+        t.enter("x = 5")
+        let out18 = t.output(of: "x * 2;")
+        #expect(!out18.contains("10"))
+        let out19 = t.output(of: "x * 3")
+        #expect(out19.contains("15"))
+        for word in ["exit", "quit", "exit()", "quit()"] {
+            let u = try session()
+            u.type(word + "\r")
+            #expect(u.exitStatus() == 0)
+        }
+        let v = try session()
+        v.type("exit(3)\r")
+        #expect(v.exitStatus() == 3)
+    }
+
+    @Test func helpSearchesAndExplainsSyntaxCommandsAndDefinitions() throws {
+        let t = try session(["PAGER": "cat"])
+        let out20 = t.output(of: "apropos(\"entropy\")")
+        #expect(out20.contains("bce"))
+        #expect(out20.contains("cce"))
+        let out21 = t.output(of: ":help cross")
+        #expect(out21.contains("cce_logits"))
+        let out22 = t.output(of: "?for")
+        #expect(out22.contains("for name in value"))
+        let out23 = t.output(of: "?if")
+        #expect(out23.contains("else"))
+        let out24 = t.output(of: "?loss")
+        #expect(out24.contains("loss name(y, p"))
+        let out25 = t.output(of: ":help :load")
+        #expect(out25.contains(":load FILE.xe"))
+        t.enter("sq(x) = x^2 + 1")
+        let out26 = t.output(of: "?sq")
+        #expect(out26.contains("sq(x) = x^2 + 1"))
+        #expect(out26.contains("defined at REPL[2]:1:1"))
+        t.enter("loss half(y, p) = mean((y - p)^2) / 2")
+        let out27 = t.output(of: "?half")
+        #expect(out27.contains("mean((y - p)^2) / 2"))
+    }
+
+    @Test func replEntriesAreNamedInErrors() throws {
+        let t = try session(["NO_COLOR": "1"])
+        t.enter("g(x) = x + nope")
+        let out28 = t.output(of: "g(1)")
+        #expect(out28.contains("REPL[1]:1:12: error: unknown name 'nope'"))
+        #expect(out28.contains("REPL[2]:1:1: note: called from here"))
+    }
+
+    @Test func resetForgetsSessionLossesAndCommandsCheckArguments() throws {
+        let t = try session()
+        t.enter("loss mine(y, p) = mean(p)")
+        let out29 = t.output(of: "mine([1], [2])")
+        #expect(out29.contains("2"))
+        let out30 = t.output(of: ":reset")
+        #expect(out30.contains("mine"))
+        let out31 = t.output(of: "mine([1], [2])")
+        #expect(out31.contains("unknown name 'mine'"))
+        let out32 = t.output(of: ":vars now")
+        #expect(out32.contains(":vars takes no argument"))
+        let out33 = t.output(of: ":load")
+        #expect(out33.contains("usage: :load FILE.xe"))
+    }
+}
