@@ -99,6 +99,9 @@ tensors = {
     "int16": torch.tensor([-32768, 32767], dtype=torch.int16),
     "int8": torch.tensor([-128, 127], dtype=torch.int8),
     "uint8": torch.tensor([0, 255], dtype=torch.uint8),
+    "uint16": torch.tensor([0, 65535], dtype=torch.uint16),
+    "uint32": torch.tensor([0, 2**32 - 1], dtype=torch.uint32),
+    "uint64": torch.tensor([0, 2**53], dtype=torch.uint64),
     "bool": torch.tensor([True, False, True]),
     "transposed": base.t(),
     "offset": base[1:, 2:],
@@ -277,6 +280,15 @@ hostile("pickle_bigint.pt", with_pickle(good_pt, b"\x80\x02\x8a\x09" + b"\x01" *
 legacy = io.BytesIO()
 torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
 hostile("legacy.pt", legacy.getvalue(), "legacy format")
+complex_pt = io.BytesIO()
+torch.save({"z": torch.tensor([1 + 2j])}, complex_pt)
+hostile("complex.pt", complex_pt.getvalue(), "type torch.ComplexFloatStorage, which xe does not read")
+float8_pt = io.BytesIO()
+torch.save(torch.ones(2).to(torch.float8_e4m3fn), float8_pt)
+hostile("float8.pt", float8_pt.getvalue(), "type torch.float8_e4m3fn, which xe does not read")
+module_pt = io.BytesIO()
+torch.save(torch.nn.Linear(2, 2), module_pt)
+hostile("module.pt", module_pt.getvalue(), "asks for 'torch.nn.modules.linear.Linear'")
 hostile("cut.pt", good_pt[: len(good_pt) - 100], "no end of central directory record")
 # A storage record missing: drop data/0.
 src = zipfile.ZipFile(io.BytesIO(good_pt))

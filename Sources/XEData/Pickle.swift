@@ -11,17 +11,19 @@ struct Pickle {
     final class List { var items: [Value] = [] }
     final class Dict { var items: [(key: Value, value: Value)] = [] }
 
-    /// A storage, as `torch.save` names it in a persistent id: its element type, the name of
-    /// its record in the archive and its length in elements.
+    /// A storage, as `torch.save` names it in a persistent id: its element type (nil for an
+    /// `UntypedStorage`, whose tensor gives the type), the name of its record in the archive
+    /// and its length in bytes.
     struct Storage {
-        var type: ElementType
+        var type: ElementType?
         var key: String
-        var count: Int
+        var bytes: Int
     }
 
     /// A tensor: a view of a storage (element offset, shape, strides in elements).
     struct TensorView {
         var storage: Storage
+        var type: ElementType
         var offset: Int
         var shape: [Int]
         var strides: [Int]
@@ -69,11 +71,19 @@ struct Pickle {
         "torch.UInt16Storage": .uint16, "torch.UInt32Storage": .uint32, "torch.UInt64Storage": .uint64,
     ]
 
+    /// The dtypes `_rebuild_tensor_v3` names (for the types without a typed storage class).
+    static let dtypes: [String: ElementType] = [
+        "torch.float64": .float64, "torch.float32": .float32, "torch.float16": .float16, "torch.bfloat16": .bfloat16,
+        "torch.int64": .int64, "torch.int32": .int32, "torch.int16": .int16, "torch.int8": .int8,
+        "torch.uint64": .uint64, "torch.uint32": .uint32, "torch.uint16": .uint16, "torch.uint8": .uint8, "torch.bool": .bool,
+    ]
+
     /// The functions and classes a pickle may name: those `weights_only=True` allows for
     /// dense tensors and plain containers.
     static let allowedGlobals: Set<String> = [
         "collections.OrderedDict", "builtins.dict", "builtins.list", "builtins.tuple",
-        "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2",
+        "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor_v3",
+        "torch.storage.UntypedStorage",
         "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
         "torch._tensor._rebuild_from_type_v2", "torch.Tensor", "torch.nn.parameter.Parameter",
     ]
@@ -308,17 +318,25 @@ struct Pickle {
 
     private func global(_ module: String, _ name: String) throws(DataFileError) -> Value {
         let full = module + "." + name
-        if Pickle.allowedGlobals.contains(full) || Pickle.storageTypes[full] != nil { return .global(full) }
+        if Pickle.allowedGlobals.contains(full) || Pickle.storageTypes[full] != nil || Pickle.dtypes[full] != nil { return .global(full) }
+        if module == "torch", name.hasSuffix("Storage") || ["float", "complex", "qint", "quint", "bits", "int", "uint"].contains(where: name.hasPrefix) {
+            throw .invalid("\(self.name): a tensor of type torch.\(name.prefix(40)), which xe does not read; it reads float64, float32, float16, bfloat16, integers and bool")
+        }
         throw failure("the pickle asks for '\(full.prefix(200))'")
     }
 
-    /// `('storage', torch.FloatStorage, '0', 'cpu', 6)`.
+    /// `('storage', torch.FloatStorage, '0', 'cpu', 6)`: 6 elements, or 6 bytes of an
+    /// `UntypedStorage`.
     private func storage(_ pid: Value) throws(DataFileError) -> Value {
         guard case .tuple(let p) = pid, p.count == 5, case .string("storage") = p[0], case .global(let type) = p[1],
-              let element = Pickle.storageTypes[type], case .string(let key) = p[2], case .int(let count) = p[4], count >= 0 else {
+              case .string(let key) = p[2], case .int(let count) = p[4], count >= 0 else {
             throw failure("a persistent id that is not a torch storage")
         }
-        return .storage(Storage(type: element, key: key, count: count))
+        if type == "torch.storage.UntypedStorage" { return .storage(Storage(type: nil, key: key, bytes: count)) }
+        guard let element = Pickle.storageTypes[type], let bytes = count.times(element.size) else {
+            throw failure("a persistent id that is not a torch storage")
+        }
+        return .storage(Storage(type: element, key: key, bytes: bytes))
     }
 
     /// The few calls a weights-only pickle makes, interpreted here.
@@ -330,13 +348,21 @@ struct Pickle {
         case "collections.OrderedDict", "builtins.dict":
             guard a.isEmpty else { throw failure("\(function) called with arguments") }
             return .dict(Dict())
-        case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2":
-            // (storage, storage_offset, size, stride[, requires_grad, backward_hooks[, metadata]])
+        case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor_v3":
+            // (storage, storage_offset, size, stride[, requires_grad, backward_hooks[, dtype (v3)][, metadata]])
             guard a.count >= 4, case .storage(let storage) = a[0], case .int(let offset) = a[1], offset >= 0,
                   let shape = integers(a[2]), let strides = integers(a[3]), shape.count == strides.count, shape.count <= 32 else {
                 throw failure("\(function) called with arguments that do not describe a tensor")
             }
-            return .tensor(TensorView(storage: storage, offset: offset, shape: shape, strides: strides))
+            var type = storage.type
+            if function.hasSuffix("v3") {
+                guard a.count >= 7, case .global(let dtype) = a[6], let t = Pickle.dtypes[dtype] else {
+                    throw failure("\(function) called without a dtype xe reads")
+                }
+                type = t
+            }
+            guard let type else { throw failure("a tensor of an untyped storage without a dtype") }
+            return .tensor(TensorView(storage: storage, type: type, offset: offset, shape: shape, strides: strides))
         case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
             guard let data = a.first, case .tensor = data else { throw failure("\(function) called without a tensor") }
             return data

@@ -89,13 +89,14 @@ enum TorchFormat {
         } catch {
             throw .invalid("\(shown) of shape \(Tensor.describe(shape: view.shape)) is too large (\(error.message))")
         }
-        let type = view.storage.type
+        let type = view.type
         guard let record = archive.entry(named: prefix + "data/" + view.storage.key) else {
             throw .invalid("\(shown) uses the storage '\(view.storage.key)', which the file does not hold")
         }
-        guard let storageBytes = view.storage.count.times(type.size), record.size >= storageBytes else {
-            throw .invalid("\(shown) uses a storage of \(view.storage.count) \(type.name) elements, but its record has \(record.size) bytes")
+        guard record.size >= view.storage.bytes else {
+            throw .invalid("\(shown) uses a storage of \(view.storage.bytes) bytes, but its record has \(record.size)")
         }
+        let storageCount = view.storage.bytes / type.size
         // The furthest element reached: offset + Σ (size - 1) · stride, inside the storage.
         if count > 0 {
             var last = view.offset
@@ -103,8 +104,8 @@ enum TorchFormat {
                 guard let step = (n - 1).times(s), let sum = last.adding(step) else { last = Int.max; break }
                 last = sum
             }
-            guard last < view.storage.count else {
-                throw .invalid("\(shown) of shape \(Tensor.describe(shape: view.shape)), strides \(view.strides) and offset \(view.offset) reaches past its storage of \(view.storage.count) elements")
+            guard last < storageCount else {
+                throw .invalid("\(shown) of shape \(Tensor.describe(shape: view.shape)), strides \(view.strides) and offset \(view.offset) reaches past its storage of \(storageCount) \(type.name) elements")
             }
         }
         return try archive.withContents(of: record, in: bytes, limit: Tensor.maxElements * 8) { (data) throws(DataFileError) -> Tensor in
