@@ -19,6 +19,8 @@ let package = Package(
     products: [
         .executable(name: "xe", targets: ["xe"]),
         .library(name: "XERuntime", targets: ["XERuntime"]),
+        // The data file readers on their own (for the data fuzz target).
+        .library(name: "XEData", targets: ["XEData"]),
         // What native plugin authors depend on: the C ABI header and Swift helpers.
         .library(name: "XEPlugin", targets: ["XEPlugin"]),
         // The example native plugin, built as a shared library xe loads with dlopen.

@@ -277,6 +277,12 @@ hostile("pickle_cut.pt", with_pickle(good_pt, good_pkl[: len(good_pkl) // 2]), "
 hostile("pickle_get.pt", with_pickle(good_pt, b"\x80\x02h\x07."), "never stored")
 hostile("pickle_long.pt", with_pickle(good_pt, b"\x80\x02X\xff\xff\xff\x7f."), "the pickle ends before its STOP")
 hostile("pickle_bigint.pt", with_pickle(good_pt, b"\x80\x02\x8a\x09" + b"\x01" * 9 + b"."), "integers of up to 64 bits")
+# A tuple of a tuple of ... each shared twice (2^60 paths in 700 bytes), and a list inside itself.
+shared = b"\x80\x02N\x85q\x000"
+for i in range(1, 61):
+    shared += b"h" + bytes([i - 1]) + b"h" + bytes([i - 1]) + b"\x86q" + bytes([i]) + b"0"
+hostile("pickle_shared.pt", with_pickle(good_pt, shared + b"h" + bytes([60]) + b"."), "counting shared ones each time")
+hostile("pickle_cycle.pt", with_pickle(good_pt, b"\x80\x02]q\x00h\x00a."), "nests containers more than 64 deep")
 legacy = io.BytesIO()
 torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
 hostile("legacy.pt", legacy.getvalue(), "legacy format")

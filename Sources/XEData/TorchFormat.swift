@@ -35,7 +35,8 @@ enum TorchFormat {
             try Pickle.load(b, name: "\(file) entry '\(pickleEntry.name)'")
         }
         var found: [(name: String, value: Pickle.Value)] = []
-        try collect(object, name: "", into: &found, depth: 0, path: path)
+        var budget = maxVisits
+        try collect(object, name: "", into: &found, depth: 0, budget: &budget, path: path)
         if found.isEmpty { throw .invalid("\(file) holds no tensors") }
         var arrays: [NamedTensor] = []
         for (name, value) in found where only == nil || only == name {
@@ -53,10 +54,16 @@ enum TorchFormat {
         return arrays
     }
 
+    /// The most containers and values looked at in one object: a pickle can share one tuple
+    /// twice in the next, and so on, making a small file describe an exponential tree.
+    static let maxVisits = 1 << 22
+
     /// The tensors and numbers of the object with their paths, in order.
-    static func collect(_ value: Pickle.Value, name: String, into found: inout [(name: String, value: Pickle.Value)], depth: Int, path: String) throws(DataFileError) {
+    static func collect(_ value: Pickle.Value, name: String, into found: inout [(name: String, value: Pickle.Value)], depth: Int,
+                        budget: inout Int, path: String) throws(DataFileError) {
         guard depth <= 64 else { throw .invalid("'\(path)' nests containers more than 64 deep") }
-        guard found.count <= 1 << 20 else { throw .invalid("'\(path)' holds more than \(1 << 20) values") }
+        budget -= 1
+        guard budget >= 0 else { throw .invalid("'\(path)' holds more than \(maxVisits) values (counting shared ones each time)") }
         func child(_ key: String) -> String { name.isEmpty ? key : name + "." + key }
         switch value {
         case .tensor, .int, .float, .bool: found.append((name, value))
@@ -68,12 +75,12 @@ enum TorchFormat {
                 case .int(let n): text = String(n)
                 default: continue
                 }
-                try collect(item, name: child(text), into: &found, depth: depth + 1, path: path)
+                try collect(item, name: child(text), into: &found, depth: depth + 1, budget: &budget, path: path)
             }
         case .list(let l):
-            for (i, item) in l.items.enumerated() { try collect(item, name: child(String(i)), into: &found, depth: depth + 1, path: path) }
+            for (i, item) in l.items.enumerated() { try collect(item, name: child(String(i)), into: &found, depth: depth + 1, budget: &budget, path: path) }
         case .tuple(let items):
-            for (i, item) in items.enumerated() { try collect(item, name: child(String(i)), into: &found, depth: depth + 1, path: path) }
+            for (i, item) in items.enumerated() { try collect(item, name: child(String(i)), into: &found, depth: depth + 1, budget: &budget, path: path) }
         case .none, .string, .bytes, .global, .storage: break
         }
     }
@@ -90,6 +97,7 @@ enum TorchFormat {
             throw .invalid("\(shown) of shape \(Tensor.describe(shape: view.shape)) is too large (\(error.message))")
         }
         let type = view.type
+        if count == 0 { return Tensor(shape: view.shape, storage: []) }
         guard let record = archive.entry(named: prefix + "data/" + view.storage.key) else {
             throw .invalid("\(shown) uses the storage '\(view.storage.key)', which the file does not hold")
         }
@@ -98,7 +106,7 @@ enum TorchFormat {
         }
         let storageCount = view.storage.bytes / type.size
         // The furthest element reached: offset + Σ (size - 1) · stride, inside the storage.
-        if count > 0 {
+        do {
             var last = view.offset
             for (n, s) in zip(view.shape, view.strides) {
                 guard let step = (n - 1).times(s), let sum = last.adding(step) else { last = Int.max; break }
@@ -111,7 +119,7 @@ enum TorchFormat {
         return try archive.withContents(of: record, in: bytes, limit: Tensor.maxElements * 8) { (data) throws(DataFileError) -> Tensor in
             let base = UnsafeRawPointer(data.baseAddress!)
             let contiguous = Tensor.strides(of: view.shape)
-            if count == 0 || zip(view.shape, zip(view.strides, contiguous)).allSatisfy({ $0 == 1 || $1.0 == $1.1 }) {
+            if zip(view.shape, zip(view.strides, contiguous)).allSatisfy({ $0 == 1 || $1.0 == $1.1 }) {
                 let values = try Tensor.decode(count, type, from: base + view.offset * type.size, bigEndian: bigEndian, path: "\(path)' tensor '\(name)")
                 return Tensor(shape: view.shape, storage: values)
             }
