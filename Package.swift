@@ -53,7 +53,7 @@ let package = Package(
             name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "CXEShim"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .executableTarget(name: "xe", dependencies: ["XESyntax", "XERuntime", "CLineEdit", "CXEShim"]),
+        .executableTarget(name: "xe", dependencies: ["XESyntax", "XELosses", "XERuntime", "CLineEdit", "CXEShim"]),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
         .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels", "CXEShim"]),
         .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),

@@ -32,9 +32,13 @@ public struct LossExplanation: Sendable {
         return Array(0..<Self.edgeRows) + [nil] + Array((count - Self.edgeRows)..<count)
     }
 
-    /// The explanation as text, the table's columns aligned.
+    /// The width of the terminal explanations are shown on (set by the REPL); nil: no limit.
+    public nonisolated(unsafe) static var width: Int?
+
+    /// The explanation as text, the table's columns aligned; a table wider than `width` is
+    /// written a sample at a time instead, each as `column value` pairs wrapped to the width.
     public var text: String {
-        var lines = header
+        var lines = header.flatMap(fitted)
         if !columns.isEmpty && count > 0 {
             let shown = shownRows
             let cells = shown.map { $0.map(row) }
@@ -45,19 +49,64 @@ public struct LossExplanation: Sendable {
             func line(_ r: [String]) -> String {
                 "    " + r.enumerated().map { j, c in j == r.count - 1 ? c : c.padding(widths[j]) }.joined(separator: "  ")
             }
+            let tableWidth = 4 + widths.reduce(0, +) + 2 * Swift.max(0, widths.count - 1)
             lines.append("")
-            lines.append(line(columns))
-            for r in cells {
-                if let r {
-                    lines.append(line(r))
-                } else {
-                    lines.append("    … \(count - 2 * Self.edgeRows) samples skipped …")
+            if let width = Self.width, tableWidth > width {
+                for r in cells {
+                    guard let r else {
+                        lines.append("  … \(count - 2 * Self.edgeRows) samples skipped …")
+                        continue
+                    }
+                    let pairs = zip(columns, r).map { "\($0) \($1)" }
+                    var current = "  "
+                    var empty = true
+                    for pair in pairs {
+                        if !empty && current.count + 3 + pair.count > width {
+                            lines.append(current)
+                            current = "      "
+                            empty = true
+                        }
+                        current += (empty ? "" : "   ") + pair
+                        empty = false
+                    }
+                    lines.append(current)
+                }
+            } else {
+                lines.append(line(columns))
+                for r in cells {
+                    if let r {
+                        lines.append(line(r))
+                    } else {
+                        lines.append("    … \(count - 2 * Self.edgeRows) samples skipped …")
+                    }
                 }
             }
             lines.append("")
         }
-        lines += footer
+        lines += footer.flatMap(fitted)
         return lines.joined(separator: "\n")
+    }
+
+    /// A header or footer line broken at spaces to `width`, continuation lines indented by two
+    /// more spaces than the line.
+    func fitted(_ line: String) -> [String] {
+        guard let width = Self.width, line.count > width else { return [line] }
+        let leading = line.prefix { $0 == " " }.count
+        let indent = String(repeating: " ", count: leading + 2)
+        var out: [String] = []
+        var current = String(repeating: " ", count: leading)
+        var empty = true
+        for word in line.dropFirst(leading).split(separator: " ") {
+            if !empty && current.count + 1 + word.count > width {
+                out.append(current)
+                current = indent + word
+            } else {
+                current += (empty ? "" : " ") + word
+            }
+            empty = false
+        }
+        out.append(current)
+        return out
     }
 
     // MARK: Helpers for writing explanations

@@ -54,7 +54,8 @@ enum Console {
 
     /// Writes text, through the pager (`$PAGER`, else `less -FRX`) when standard output is a
     /// terminal and the text is taller than it; `PAGER=cat` (or empty) never pages.
-    static func page(_ text: String) {
+    static func page(_ unfitted: String) {
+        let text = fit(unfitted, width: width)
         let lines = text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
         let pager = getenv("PAGER").map { String(cString: $0) } ?? "less -FRX"
         guard stdoutIsTerminal, lines >= height - 1, !pager.isEmpty, pager != "cat" else {
@@ -66,12 +67,31 @@ enum Console {
             write(text)
             return
         }
-        var text = text
-        text.withUTF8 { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, pipe) }
+        var bytes = text
+        bytes.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, pipe) }
         let status = pclose(pipe)
         // A pager that could not be started (127): the text is not lost.
         if status != -1, (status >> 8) & 0xff == 127 { write(text) }
         xe_clear_interrupt()
+    }
+
+    /// Help text made to fit `width` columns: each longer line is broken at spaces, its
+    /// continuation lines indented under its text (after a `name  ` column when it has one).
+    static func fit(_ text: String, width: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.count > width else { return String(line) }
+            let leading = line.prefix { $0 == " " }.count
+            // A listing row: `  name    summary`: the summary's column.
+            var indent = leading
+            let body = line.dropFirst(leading)
+            let name = body.prefix { $0 != " " }
+            let gap = body.dropFirst(name.count).prefix { $0 == " " }.count
+            if gap >= 2 { indent = leading + name.count + gap }
+            if indent > width / 2 { indent = leading + 4 }
+            let pieces = wrap(String(line.dropFirst(indent)), width: max(10, width - indent))
+            let head = String(line.prefix(indent))
+            return pieces.enumerated().map { ($0.offset == 0 ? head : String(repeating: " ", count: indent)) + $0.element }.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// Text broken into lines of at most `width` characters at spaces (a longer word alone).

@@ -1,5 +1,6 @@
 import CXEShim
 import Glibc
+import XELosses
 import XERuntime
 import XESyntax
 import XETensor
@@ -115,6 +116,7 @@ final class REPL {
     /// Runs an entry, printing each expression statement's value unless it ends with `;`.
     func evaluate(_ source: String, echo: Bool = true) {
         xe_clear_interrupt()
+        LossExplanation.width = Console.width
         entries += 1
         let quiet = !echo || REPL.endsWithSemicolon(source)
         do {

@@ -88,10 +88,7 @@ struct REPLEditingTests {
         let t = try session()
         t.enter("my_weights = 7")
         let before = t.screen.count
-        t.type("my_w")
-        t.drain(0.2)
-        t.type("\t")
-        t.drain(0.3)
+        t.complete("my_w")
         t.enter(" * 6")
         let typed = String(t.screen.dropFirst(before))
         #expect(typed.contains("eights"))
@@ -105,26 +102,17 @@ struct REPLEditingTests {
         try "1,2\n".write(toFile: home + "/numbers_table.csv", atomically: true, encoding: .utf8)
         let t = try session(["HOME": home])
         // After :load, ~ written out as the home folder.
-        t.type(":load ~/scr")
-        t.drain(0.2)
-        t.type("\t")
-        t.drain(0.3)
+        t.complete(":load ~/scr")
         t.enter("")
         let out8 = t.output(of: "x_loaded")
         #expect(out8.contains("3"))
         // Inside a string: the file name, and the string closed.
-        t.type("m = load(\"\(home)/numbers_t")
-        t.drain(0.2)
-        t.type("\t")
-        t.drain(0.3)
+        t.complete("m = load(\"\(home)/numbers_t")
         t.enter(")")
         let out9 = t.output(of: "sum(m)")
         #expect(out9.contains("3"))
         // A keyword parameter after name(.
-        t.type("bce([1, 0], [0.9, 0.2], reduc")
-        t.drain(0.2)
-        t.type("\t")
-        t.drain(0.3)
+        t.complete("bce([1, 0], [0.9, 0.2], reduc")
         let out10 = t.output(of: "\"sum\")")
         #expect(out10.contains("0.328504066972036"))
     }
@@ -146,6 +134,19 @@ struct REPLEditingTests {
         #expect(lines.count >= 3, "\(lines)")
         #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
         #expect(lines.first?.hasPrefix("[ 0,  1,") == true)
+    }
+
+    /// Help, command lists and explain tables at 50 columns: no line wider.
+    @Test func helpAndExplainFitANarrowTerminal() throws {
+        let t = try session(["PAGER": "cat"])
+        t.resize(columns: 50)
+        t.drain(0.3)
+        for entry in [":help", "?bce_logits", ":explain bce_logits([1, 0, 1], [2.5, -1, 0.3], weight=[1, 2, 1])"] {
+            let out = t.output(of: entry).replacingOccurrences(of: "\u{1B}[?2004l", with: "").replacingOccurrences(of: "\u{1B}[?2004h", with: "")
+            let lines = out.components(separatedBy: "\r\n").dropFirst().dropLast()
+            #expect(lines.count > 3)
+            #expect(lines.allSatisfy { $0.count <= 50 }, "\(lines.filter { $0.count > 50 })")
+        }
     }
 
     @Test func formatShortAndLong() throws {

@@ -82,6 +82,15 @@ final class Terminal {
         while Date() < end, screen.components(separatedBy: "xe> ").count <= count { drain(0.05) }
     }
 
+    /// Types text, then Tab once the text has been read (so the Tab is not taken as part of a
+    /// paste).
+    func complete(_ text: String) {
+        type(text)
+        drain(0.2)
+        type("\t")
+        drain(0.3)
+    }
+
     /// Types a line, waits for the next prompt and returns what came out meanwhile (the echo of
     /// the line included).
     func output(of line: String) -> String {
