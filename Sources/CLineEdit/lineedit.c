@@ -25,7 +25,6 @@ static HistoryW *entries_kept = NULL;
 static xe_completion_provider current_provider = NULL;
 static int (*interrupted)(void) = NULL;
 static char current_prompt[256] = "";
-static int pasted = 0;
 
 static volatile sig_atomic_t resized = 0, stop_requested = 0, continued = 0;
 
@@ -189,6 +188,11 @@ static int input_pending(void) {
     return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
+int xe_le_input_pending(int milliseconds) {
+    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    return poll(&p, 1, milliseconds) > 0 && (p.revents & POLLIN);
+}
+
 /* ---- completion ---- */
 
 static int terminal_columns(void) {
@@ -331,7 +335,6 @@ static unsigned char paste(EditLine *el, int ch) {
     int enter = length > 0 && text[length - 1] == L'\n';
     if (enter) length--;
     text[length] = 0;
-    pasted = 1;
     if (length > 0 && el_winsertstr(el, text) != 0) {
         free(text);
         return CC_REFRESH_BEEP;
@@ -378,12 +381,9 @@ void xe_le_init(const char *name, xe_completion_provider provider, int history_s
     el_source(editor, NULL);
 }
 
-int xe_le_last_was_pasted(void) { return pasted; }
-
 char *xe_le_readline(const char *prompt) {
     if (!editor) return NULL;
     snprintf(current_prompt, sizeof current_prompt, "%s", prompt);
-    pasted = 0;
     resized = stop_requested = continued = 0;
     struct sigaction action, saved_winch, saved_tstp, saved_cont;
     memset(&action, 0, sizeof action);

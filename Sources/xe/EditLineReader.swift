@@ -45,7 +45,8 @@ final class EditLineReader: LineReader {
         if let warning = history.append(entry) { Console.error("xe: warning: \(warning)") }
     }
 
-    var lastWasPasted: Bool { xe_le_last_was_pasted() != 0 }
+    /// Whether more input is already waiting (the rest of a paste the terminal did not mark).
+    var moreInputWaiting: Bool { xe_le_input_pending(30) != 0 }
 
     /// The candidates for the text before the cursor, as the C side wants them: a malloc'ed,
     /// NULL-terminated array; `replace` is set to how many characters they replace.

@@ -4,4 +4,6 @@ protocol LineReader {
     func read(prompt: String) -> LineInput
     /// Records a line in the history.
     func remember(_ line: String)
+    /// Whether more input is already waiting (the rest of a paste).
+    var moreInputWaiting: Bool { get }
 }

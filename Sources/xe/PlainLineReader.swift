@@ -16,4 +16,6 @@ struct PlainLineReader: LineReader {
     }
 
     func remember(_ line: String) {}
+
+    var moreInputWaiting: Bool { false }
 }

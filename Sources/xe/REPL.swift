@@ -43,8 +43,11 @@ final class REPL {
             Console.write("xe \(Interpreter.version) — losses and their gradients. Type :help for help, :quit or Ctrl-D to leave.\n")
         }
         var buffer = ""
+        // A line read ahead (see `joinsPastedElse`).
+        var held: LineInput?
         while true {
-            let input = reader.read(prompt: buffer.isEmpty ? "xe> " : "...> ")
+            let input = held ?? reader.read(prompt: buffer.isEmpty ? "xe> " : "...> ")
+            held = nil
             switch input {
             case .end:
                 if !buffer.isEmpty {
@@ -77,12 +80,31 @@ final class REPL {
                 }
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if Interpreter.isIncomplete(buffer) { continue }
+                if let next = joinsPastedElse(&buffer) {
+                    held = next
+                } else if Interpreter.isIncomplete(buffer) {
+                    continue
+                }
                 let source = buffer
                 buffer = ""
                 reader.remember(source)
                 evaluate(source)
             }
         }
+    }
+
+    /// A paste the terminal did not mark arrives as lines typed very fast: when an entry ends
+    /// with `}` and more input is already waiting, the next line is read at once, and one that
+    /// starts with `else` joins the entry, as in a script. Returns a line read that does not
+    /// join (to be handled next), nil otherwise.
+    func joinsPastedElse(_ buffer: inout String) -> LineInput? {
+        while buffer.trimmed.hasSuffix("}"), reader.moreInputWaiting {
+            let next = reader.read(prompt: "xe> ")
+            guard case .line(let line) = next, REPL.strayElse(line) != nil else { return next }
+            buffer += "\n" + line
+            if Interpreter.isIncomplete(buffer) { return nil }
+        }
+        return nil
     }
 
     /// Whether a bare `exit`/`quit` line names a variable the user made (then it is shown).

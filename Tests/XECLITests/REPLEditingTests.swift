@@ -82,6 +82,11 @@ struct REPLEditingTests {
         t.drain(0.5)
         let out7 = t.output(of: "res * 2")
         #expect(out7.contains("14"))
+        // `}` then `else` on the next line, arriving together, is one if, as in a script.
+        t.type("if 1 < 0 {\r\tprint(\"a\")\r}\relse if 2 < 1 {\r\tprint(\"b\")\r}\relse {\r\tprint(\"c\")\r}\r")
+        #expect(t.wait(for: "c\r\n"))
+        t.drain(0.3)
+        #expect(!t.screen.contains("must be on the line"))
     }
 
     @Test func aUniqueCompletionDoesNotRingTheBell() throws {

@@ -17,8 +17,8 @@ void xe_le_init(const char *name, xe_completion_provider provider, int history_s
 /// the read. While it waits, a window resize redraws the line at the new width and Ctrl-Z stops
 /// xe with the terminal restored (the line is redrawn after `fg`).
 char *xe_le_readline(const char *prompt);
-/// Whether the entry xe_le_readline returned last came (partly) from a bracketed paste.
-int xe_le_last_was_pasted(void);
+/// Whether input is waiting to be read (within `milliseconds`): the rest of a paste.
+int xe_le_input_pending(int milliseconds);
 /// Adds an entry to the in-memory history.
 void xe_le_add_history(const char *line);
 /// Loads history from a file in libedit's format; 0 on success.
