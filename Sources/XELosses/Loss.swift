@@ -59,7 +59,9 @@ extension Loss {
     }
 
     /// Calls the loss: the fused value when nothing is tracked; the value plus the loss's own
-    /// gradient when only the predictions are; otherwise `forward`, differentiated op by op.
+    /// gradient when only the predictions are and the result will be differentiated once
+    /// (`DTensor.createsGraph` is false); otherwise `forward`, differentiated op by op to any
+    /// order.
     public func evaluate(_ arguments: LossArguments) throws -> DTensor {
         try validate(arguments)
         let tracked = arguments.values.filter { _, v in
@@ -68,27 +70,27 @@ extension Loss {
         }.map(\.key)
         if tracked.isEmpty { return DTensor(try value(arguments)) }
         let predictions = parameters.count > 1 ? parameters[1].name : ""
-        guard hasGradient, tracked == [predictions], case .tensor(let p)? = arguments.values[predictions] else {
+        guard hasGradient, !DTensor.createsGraph, tracked == [predictions], case .tensor(let p)? = arguments.values[predictions] else {
             return try forward(arguments)
         }
         let constants = arguments.constants
         if let (result, fused) = try valueAndGradient(constants) {
-            return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
-                guard g.count == 1 else { return [try ownGradient(constants, upstream: g)] }
-                let k = g.storage[0]
-                return [k == 1 ? fused : fused.map { $0 * k }]
+            return DTensor.record(result, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
+                guard g.value.count == 1 else { return [DTensor(try ownGradient(constants, upstream: g))] }
+                let k = g.value.storage[0]
+                return [DTensor(k == 1 ? fused : fused.map { $0 * k })]
             }
         }
         let result = try value(constants)
-        return DTensor.record(result, [p]) { (g) throws(TensorError) -> [Tensor?] in
-            [try ownGradient(constants, upstream: g)]
+        return DTensor.record(result, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
+            [DTensor(try ownGradient(constants, upstream: g))]
         }
     }
 
     /// `gradient`, with any error it throws turned into a `TensorError` naming the loss.
-    private func ownGradient(_ constants: LossArguments, upstream g: Tensor) throws(TensorError) -> Tensor {
+    private func ownGradient(_ constants: LossArguments, upstream g: DTensor) throws(TensorError) -> Tensor {
         do {
-            return try gradient(constants, upstream: g)
+            return try gradient(constants, upstream: g.value)
         } catch let error as TensorError {
             throw error
         } catch {

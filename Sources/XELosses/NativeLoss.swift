@@ -62,11 +62,18 @@ struct NativeLoss: Loss, @unchecked Sendable {
         let rows = cols == 0 ? 0 : count / cols
         let outShape = rowwise ? Array(shape.dropLast()) : shape
         let losses = try call(forwardFunction, "forward", targets, predictions, rows: rows, cols: cols, values, output: outShape)
-        let perSample = DTensor.record(Tensor(shape: outShape, storage: losses), [p]) { (g) throws(TensorError) -> [Tensor?] in
+        let perSample = DTensor.record(Tensor(shape: outShape, storage: losses), [p]) { (g, _) throws(TensorError) -> [DTensor?] in
             guard let gradientFunction else { throw .invalid("\(name) has no gradient") }
             var d = try call(gradientFunction, "gradient", targets, predictions, rows: rows, cols: cols, values, output: shape)
-            for i in 0..<count { d[i] *= g.storage[rowwise ? i / max(cols, 1) : i] }
-            return [Tensor(shape: shape, storage: d)]
+            if DTensor.isRecordingSweep {
+                // Linear in the upstream gradient, but constant in p: a further derivative
+                // through p is an error.
+                let upstream = rowwise ? try DTensor.reshape(g, outShape + [1]) : g
+                let refusal = DTensor.refusingDerivative(p, "\(name) cannot be differentiated to order 2: it comes from the native plugin \(origin), which supplies its first derivative only (write the loss as a script plugin to differentiate it further)")
+                return [try DTensor(Tensor(shape: shape, storage: d)) * upstream + refusal]
+            }
+            for i in 0..<count { d[i] *= g.value.storage[rowwise ? i / max(cols, 1) : i] }
+            return [DTensor(Tensor(shape: shape, storage: d))]
         }
         var result = perSample
         if let w = try arguments.optionalTensor("weight") { result = try result * w }

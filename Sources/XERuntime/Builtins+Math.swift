@@ -53,10 +53,11 @@ extension Builtins {
     static func xLogY(_ x: DTensor, _ y: DTensor) throws -> DTensor {
         let value = try Tensor.zip(x.value, y.value, operation: "x·log y") { a, b in a == 0 && !b.isNaN ? 0 : a * Glibc.log(b) }
         let xv = x.value, yv = y.value
-        return DTensor.record(value, [x, y]) { (g) throws(TensorError) -> [Tensor?] in
-            let gx = try Tensor.zip(g, Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 && b == 0 ? 0 : Glibc.log(b) }, operation: "x·log y", *)
-            let gy = try Tensor.zip(g, Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 ? 0 : a / b }, operation: "x·log y", *)
-            return [gx.reduced(toShape: xv.shape), gy.reduced(toShape: yv.shape)]
+        return DTensor.record(value, [x, y]) { (g, _) throws(TensorError) -> [DTensor?] in
+            // Where x = y = 0 both partials are 0: log y and x/y are taken at y = 1 there.
+            let bothZero = DTensor(try Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 && b == 0 ? 1 : 0 })
+            let safeY = try y + bothZero
+            return [try (g * safeY.log).sum(toShape: xv.shape), try (g * x / safeY).sum(toShape: yv.shape)]
         }
     }
 }

@@ -213,12 +213,13 @@ extension Compiler {
         return .other
     }
 
-    /// A call; `grad(expr, x, ...)` and `explain(expr)` take their first argument unevaluated.
+    /// A call; `grad(expr, x, ...)`, `jacobian(expr, x, ...)`, `hessian(expr, x, ...)` and
+    /// `explain(expr)` take their first argument unevaluated.
     func compileCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
         let interpreter = self.interpreter
         if case .name(let name, _) = callee, case .global(let g) = resolve(name) {
-            if name == "grad", arguments.count >= 2, arguments.allSatisfy({ $0.label == nil }) {
-                let special = try compileGrad(arguments, at: location)
+            if let derivative = Derivative(rawValue: name), arguments.count >= 2, arguments.allSatisfy({ $0.label == nil }) {
+                let special = try compileDerivative(derivative, arguments, at: location)
                 let normal = try compileOrdinaryCall(callee, arguments, at: location)
                 let globals = interpreter.globals
                 return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
@@ -265,14 +266,18 @@ extension Compiler {
         }
     }
 
-    /// `grad(expr, x, y, ...)`: evaluates `expr` with each variable replaced by a tracked leaf,
-    /// then sweeps backwards. The variables get their values back afterwards.
-    func compileGrad(_ arguments: [Argument], at location: SourceLocation) throws -> Code {
+    /// `grad(expr, x, y, ...)` (and `jacobian`, `hessian`): evaluates `expr` with each variable
+    /// replaced by a tracked leaf, then sweeps backwards. The variables get their values back
+    /// afterwards. Nested in another differentiation, a variable the outer one tracks gets a
+    /// leaf that follows it, and the sweep records its graph, so the result can be
+    /// differentiated again.
+    func compileDerivative(_ derivative: Derivative, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
         let interpreter = self.interpreter
+        let form = derivative.rawValue
         var refs: [(String, Code, (Frame, Value) -> Void)] = []
         for argument in arguments.dropFirst() {
             guard case .name(let name, let at) = argument.value else {
-                throw XEError.argument("grad(expr, x): x must be the name of a variable, not an expression; assign it to a variable first (e.g. w = ...; grad(loss, w))", at: argument.location)
+                throw XEError.argument("\(form)(expr, x): x must be the name of a variable, not an expression; assign it to a variable first (e.g. w = ...; \(form)(loss, w))", at: argument.location)
             }
             refs.append((name, read(name, at: at), store(name)))
         }
@@ -282,17 +287,16 @@ extension Compiler {
             var leaves: [Node] = []
             for (name, readVar, _) in refs {
                 let v = try readVar(f)
-                guard let t = v.tensorValue else {
-                    throw XEError.type("grad: '\(name)' is \(v.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
+                guard let leaf = Interpreter.variable(for: v) else {
+                    throw XEError.type("\(form): '\(name)' is \(v.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
                 }
                 originals.append(v)
-                leaves.append(Node(leaf: t))
+                leaves.append(leaf)
             }
             for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, .tracked(leaves[i])) }
             defer { for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, originals[i]) } }
-            let result = try expression(f)
-            let grads = try interpreter.gradients(of: result, withRespectTo: leaves, at: location)
-            return grads.count == 1 ? grads[0] : .tuple(grads)
+            let results = try derivative.evaluate(leaves, at: location, in: interpreter) { try expression(f) }
+            return results.count == 1 ? results[0] : .tuple(results)
         }
     }
 

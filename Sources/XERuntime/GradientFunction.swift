@@ -1,20 +1,22 @@
 import XESyntax
 import XETensor
 
-/// `grad(f)` or `grad(f, argnum=k)`: a function giving the gradient of `f` with respect to
-/// its k-th argument.
+/// `grad(f)`, `jacobian(f)` or `hessian(f)` (with `argnum=k`): a function giving that
+/// derivative of `f` with respect to its k-th argument.
 final class GradientFunction: Callable, @unchecked Sendable {
+    let derivative: Derivative
     let function: any Callable
     let argnum: Int
 
-    init(function: any Callable, argnum: Int) {
+    init(_ derivative: Derivative, of function: any Callable, argnum: Int) {
+        self.derivative = derivative
         self.function = function
         self.argnum = argnum
     }
 
-    var name: String { "grad(\(function.name))" }
-    var signature: String { "grad(\(function.signature)\(argnum == 0 ? "" : ", argnum=\(argnum)"))" }
-    var help: String { "\(signature)\n  the gradient of \(function.name) with respect to argument \(argnum)" }
+    var name: String { "\(derivative.rawValue)(\(function.name))" }
+    var signature: String { "\(derivative.rawValue)(\(function.signature)\(argnum == 0 ? "" : ", argnum=\(argnum)"))" }
+    var help: String { "\(signature)\n  the \(derivative == .grad ? "gradient" : derivative.rawValue) of \(function.name) with respect to argument \(argnum)" }
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         guard argnum < arguments.positional.count else {
@@ -22,12 +24,12 @@ final class GradientFunction: Callable, @unchecked Sendable {
         }
         var args = arguments
         let x = args.positional[argnum]
-        guard let t = x.tensorValue else {
+        guard let leaf = Interpreter.variable(for: x) else {
             throw XEError.type("\(name): argument \(argnum) is \(x.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
         }
-        let leaf = Node(leaf: t)
         args.positional[argnum] = .tracked(leaf)
-        let result = try interpreter.call(.function(function), args, at: location)
-        return try interpreter.gradients(of: result, withRespectTo: [leaf], at: location)[0]
+        return try derivative.evaluate([leaf], at: location, in: interpreter) {
+            try interpreter.call(.function(function), args, at: location)
+        }[0]
     }
 }

@@ -46,7 +46,7 @@ extension Interpreter {
             lines.append("\(group):")
             for b in builtins { lines.append("  " + pad(b.name, 14) + b.summary) }
         }
-        lines.append("special forms: grad(expr, x, ...)")
+        lines.append("special forms: grad(expr, x, ...), jacobian(expr, x, ...), hessian(expr, x, ...), explain(loss(...))")
         lines.append("constants: pi, e, inf, nan; true = 1, false = 0")
         return lines.joined(separator: "\n")
     }

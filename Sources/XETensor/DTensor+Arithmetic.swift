@@ -24,57 +24,43 @@ extension Tensor {
         case .and, .or: return try zip(a, b, operation: name) { op.apply($0, $1) }
         }
     }
-
-    /// Shorthands for gradient rules, which only combine tensors of compatible shapes.
-    static func mul(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'*'", *) }
-    static func div(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'/'", /) }
-    static func add(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'+'", +) }
-    static func sub(_ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor { try zip(a, b, operation: "'-'", -) }
 }
 
 extension DTensor {
     /// `a op b` with broadcasting; the arithmetic operators carry gradients, comparisons and
     /// logic do not.
+    ///
+    /// ∂(a±b) = ±g; ∂(a·b)/∂a = g·b; ∂(a/b)/∂a = g/b, ∂(a/b)/∂b = −g·a/b²;
+    /// ∂(a^b)/∂a = g·b·a^(b−1) (0 where b = 0); ∂(a^b)/∂b = g·a^b·log a (0 where a = 0, as PyTorch).
     public static func binary(_ op: ArithmeticOperator, _ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
         var value = try Tensor.elementwise(op, a.value, b.value)
         if !op.isDifferentiable { value.isBoolean = true }  // comparisons and logic: truth values
         guard op.isDifferentiable, a.isTracked || b.isTracked else { return DTensor(value) }
-        let x = a.value, y = b.value
         let needA = a.isTracked, needB = b.isTracked
-        return record(value, [a, b]) { (g) throws(TensorError) -> [Tensor?] in
+        let sa = a.shape, sb = b.shape
+        return record(value, [a, b]) { (g, result) throws(TensorError) -> [DTensor?] in
             switch op {
             case .add:
-                return [needA ? g.reduced(toShape: x.shape) : nil, needB ? g.reduced(toShape: y.shape) : nil]
+                return [needA ? try g.sum(toShape: sa) : nil, needB ? try g.sum(toShape: sb) : nil]
             case .subtract:
-                return [needA ? g.reduced(toShape: x.shape) : nil, needB ? g.map { -$0 }.reduced(toShape: y.shape) : nil]
+                return [needA ? try g.sum(toShape: sa) : nil, needB ? try (-g).sum(toShape: sb) : nil]
             case .multiply:
-                return [
-                    needA ? try Tensor.mul(g, y).reduced(toShape: x.shape) : nil,
-                    needB ? try Tensor.mul(g, x).reduced(toShape: y.shape) : nil,
-                ]
+                return [needA ? try (g * b).sum(toShape: sa) : nil, needB ? try (g * a).sum(toShape: sb) : nil]
             case .divide:
-                // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y²
-                return [
-                    needA ? try Tensor.div(g, y).reduced(toShape: x.shape) : nil,
-                    needB ? try Tensor.mul(g, Tensor.zip(x, y, operation: "'/'") { -$0 / ($1 * $1) }).reduced(toShape: y.shape) : nil,
-                ]
+                return [needA ? try (g / b).sum(toShape: sa) : nil, needB ? try (-(g * a) / (b * b)).sum(toShape: sb) : nil]
             case .power:
-                // d(x^y)/dx = y·x^(y-1); d(x^y)/dy = x^y·log x (0 where x = 0, as PyTorch)
-                var gx: Tensor?
-                var gy: Tensor?
+                var ga: DTensor?, gb: DTensor?
                 if needA {
-                    let d = try Tensor.zip(x, y, operation: "'^'") { base, e in
-                        e == 0 ? 0 : (e == 2 ? 2 * base : (e == 1 ? 1 : e * Glibc.pow(base, e - 1)))
-                    }
-                    gx = try Tensor.mul(g, d).reduced(toShape: x.shape)
+                    // b·a^(b−1), with the exponent 0 where b = 0 so that 0·0^(−1) is not NaN.
+                    let zeroExponent = DTensor(b.value.map { $0 == 0 ? 1 : 0 })
+                    let exponent = try b - 1 + zeroExponent
+                    ga = try (g * b * a.pow(exponent)).sum(toShape: sa)
                 }
                 if needB {
-                    let d = try Tensor.zip(x, y, operation: "'^'") { base, e in
-                        base == 0 ? 0 : Glibc.pow(base, e) * Glibc.log(base)
-                    }
-                    gy = try Tensor.mul(g, d).reduced(toShape: y.shape)
+                    let zeroBase = DTensor(a.value.map { $0 == 0 ? 1 : 0 })
+                    gb = try (g * result * (a + zeroBase).log).sum(toShape: sb)
                 }
-                return [gx, gy]
+                return [ga, gb]
             default:
                 return [nil, nil]
             }
@@ -83,7 +69,7 @@ extension DTensor {
 
     /// `-a`.
     public static func negate(_ a: DTensor) -> DTensor {
-        record(a.value.map { -$0 }, [a]) { g in [g.map { -$0 }] }
+        record(a.value.map { -$0 }, [a]) { g, _ in [-g] }
     }
 
     /// The matrix product `a @ b` (`numpy.matmul`: vectors, matrices and stacks of them).
@@ -92,18 +78,18 @@ extension DTensor {
     /// were broadcast.
     public static func matmul(_ a: DTensor, _ b: DTensor) throws(TensorError) -> DTensor {
         let value = try Tensor.matmul(a.value, b.value)
-        let x = a.value, y = b.value
+        let sa = a.shape, sb = b.shape
         let needA = a.isTracked, needB = b.isTracked
-        return record(value, [a, b]) { (g) throws(TensorError) -> [Tensor?] in
-            let x1 = x.rank == 1 ? try x.reshaped([1] + x.shape) : x
-            let y1 = y.rank == 1 ? try y.reshaped(y.shape + [1]) : y
+        return record(value, [a, b]) { (g, _) throws(TensorError) -> [DTensor?] in
+            let a1 = sa.count == 1 ? try reshape(a, [1] + sa) : a
+            let b1 = sb.count == 1 ? try reshape(b, sb + [1]) : b
             var gShape = g.shape
-            if x.rank == 1 { gShape.insert(1, at: gShape.count - (y.rank == 1 ? 0 : 1)) }
-            if y.rank == 1 { gShape.append(1) }
-            let g1 = try g.reshaped(gShape)
-            let gx = needA ? try Tensor.matmul(g1, y1.swappingLastAxes()).reduced(toShape: x1.shape).reshaped(x.shape) : nil
-            let gy = needB ? try Tensor.matmul(x1.swappingLastAxes(), g1).reduced(toShape: y1.shape).reshaped(y.shape) : nil
-            return [gx, gy]
+            if sa.count == 1 { gShape.insert(1, at: gShape.count - (sb.count == 1 ? 0 : 1)) }
+            if sb.count == 1 { gShape.append(1) }
+            let g1 = try reshape(g, gShape)
+            let ga = needA ? try reshape(matmul(g1, b1.swappingLastAxes()).sum(toShape: a1.shape), sa) : nil
+            let gb = needB ? try reshape(matmul(a1.swappingLastAxes(), g1).sum(toShape: b1.shape), sb) : nil
+            return [ga, gb]
         }
     }
 }

@@ -6,11 +6,6 @@ extension Tensor {
         s[axis] = 1
         return s
     }
-
-    /// A reduced gradient spread back over the axis it was reduced over.
-    static func expand(_ g: Tensor, to shape: [Int], axis: Int?) throws(TensorError) -> Tensor {
-        try g.reshaped(keptShape(shape, axis: axis)).broadcast(to: shape)
-    }
 }
 
 extension DTensor {
@@ -27,46 +22,46 @@ extension DTensor {
             return DTensor(value)
         case .sum, .mean:
             let n = normalized.map { x.shape[$0] } ?? x.count
-            return record(value, [a]) { (g) throws(TensorError) -> [Tensor?] in
-                var spread = try Tensor.expand(g, to: x.shape, axis: normalized)
-                if kind == .mean {
-                    let scale = 1 / Double(n)
-                    spread = spread.map { $0 * scale }
-                }
-                return [spread]
+            let shape = x.shape
+            return record(value, [a]) { (g, _) throws(TensorError) -> [DTensor?] in
+                let spread = try g.spread(to: shape, axis: normalized)
+                return [kind == .mean ? try spread * DTensor(scalar: 1 / Double(n)) : spread]
             }
         case .max, .min:
-            return record(value, [a]) { (g) throws(TensorError) -> [Tensor?] in
+            return record(value, [a]) { (g, _) throws(TensorError) -> [DTensor?] in
                 let kept = try value.reshaped(Tensor.keptShape(x.shape, axis: normalized))
                 let mask = try Tensor.zip(x, kept, operation: kind.rawValue) { $0 == $1 ? 1 : 0 }
                 let ties = try mask.reduce(.sum, axis: normalized, keepdims: true)
-                let share = try Tensor.div(mask, ties)
-                return [try Tensor.mul(share, Tensor.expand(g, to: x.shape, axis: normalized))]
+                let share = try Tensor.zip(mask, ties, operation: kind.rawValue, /)
+                return [try DTensor(share) * g.spread(to: x.shape, axis: normalized)]
             }
         }
+    }
+
+    /// A reduced gradient spread back over the axis it was reduced over (nil: every axis).
+    func spread(to shape: [Int], axis: Int?) throws(TensorError) -> DTensor {
+        try DTensor.reshape(self, Tensor.keptShape(shape, axis: axis)).broadcast(to: shape)
     }
 
     /// softmax over `axis`; ∂: y ⊙ (g − Σ g ⊙ y).
     public static func softmax(_ a: DTensor, axis: Int) throws(TensorError) -> DTensor {
         let y = try a.value.softmax(axis: axis)
         let ax = a.value.rank == 0 ? nil : try Tensor.normalize(axis: axis, rank: a.value.rank)
-        return record(y, [a]) { (g) throws(TensorError) -> [Tensor?] in
-            guard let ax else { return [g.map { _ in 0 }] }
-            let gy = try Tensor.mul(g, y)
-            let s = try gy.reduce(.sum, axis: ax, keepdims: true)
-            return [try Tensor.mul(y, Tensor.sub(g, s))]
+        return record(y, [a]) { (g, result) throws(TensorError) -> [DTensor?] in
+            guard let ax else { return [try g * 0] }
+            let s = try reduce(.sum, g * result, axis: ax, keepdims: true)
+            return [try result * (g - s)]
         }
     }
 
-    /// log_softmax over `axis`; ∂: g − softmax(x) · Σ g.
+    /// log_softmax over `axis`; ∂: g − softmax(x) · Σ g, with softmax(x) = exp(result).
     public static func logSoftmax(_ a: DTensor, axis: Int) throws(TensorError) -> DTensor {
         let y = try a.value.logSoftmax(axis: axis)
         let ax = a.value.rank == 0 ? nil : try Tensor.normalize(axis: axis, rank: a.value.rank)
-        return record(y, [a]) { (g) throws(TensorError) -> [Tensor?] in
-            guard let ax else { return [g.map { _ in 0 }] }
-            let p = y.map { Glibc.exp($0) }
-            let s = try g.reduce(.sum, axis: ax, keepdims: true)
-            return [try Tensor.sub(g, Tensor.mul(p, s))]
+        return record(y, [a]) { (g, result) throws(TensorError) -> [DTensor?] in
+            guard let ax else { return [try g * 0] }
+            let s = try reduce(.sum, g, axis: ax, keepdims: true)
+            return [try g - result.exp * s]
         }
     }
 
@@ -76,11 +71,8 @@ extension DTensor {
         let y = try x.logSumExp(axis: axis, keepdims: keepdims)
         if x.rank == 0 { return a }
         let ax = try Tensor.normalize(axis: axis, rank: x.rank)
-        return record(y, [a]) { (g) throws(TensorError) -> [Tensor?] in
-            let p = try x.softmax(axis: ax)
-            return [try Tensor.mul(p, Tensor.expand(g, to: x.shape, axis: ax))]
+        return record(y, [a]) { (g, _) throws(TensorError) -> [DTensor?] in
+            [try softmax(a, axis: ax) * g.spread(to: x.shape, axis: ax)]
         }
     }
 }
-
-import Glibc

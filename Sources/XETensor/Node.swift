@@ -3,14 +3,23 @@ import CXEShim
 /// A node of the reverse-mode graph: a value, the tracked nodes it was computed from, and the
 /// rule that turns the gradient of the value into gradients of those inputs (the vector-Jacobian
 /// product). Micrograd's `Value`, for tensors.
+///
+/// The rule is written with differentiable `DTensor` operations on the operands it captured, so
+/// a backward sweep can record its own graph (PyTorch's `create_graph`): that graph is what a
+/// second derivative differentiates.
 public final class Node: @unchecked Sendable {
+    /// A vector-Jacobian product: the gradient of the result, and the result itself (tracked, so
+    /// rules such as exp' = exp can use it without a cycle), to one gradient per operand (nil for
+    /// none).
+    public typealias Backward = (_ gradient: DTensor, _ result: DTensor) throws(TensorError) -> [DTensor?]
+
     /// The value computed in the forward pass.
     public let value: Tensor
     /// The tracked inputs; `backward` returns one gradient for each (nil for none).
     private(set) var inputs: [Node]
-    private(set) var backward: (Tensor) throws(TensorError) -> [Tensor?]
+    private(set) var backward: Backward
 
-    init(value: Tensor, inputs: [Node], backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) {
+    init(value: Tensor, inputs: [Node], backward: @escaping Backward) {
         self.value = value
         self.inputs = inputs
         self.backward = backward
@@ -25,12 +34,12 @@ public final class Node: @unchecked Sendable {
         guard !inputs.isEmpty else { return }
         var pending = inputs
         inputs = []
-        backward = { _ in [] }
+        backward = { _, _ in [] }
         while var node = pending.popLast() {
             guard isKnownUniquelyReferenced(&node) else { continue }
             pending.append(contentsOf: node.inputs)
             node.inputs = []
-            node.backward = { _ in [] }
+            node.backward = { _, _ in [] }
         }
     }
 
@@ -38,13 +47,27 @@ public final class Node: @unchecked Sendable {
     public init(leaf value: Tensor) {
         self.value = value
         self.inputs = []
-        self.backward = { _ in [] }
+        self.backward = { _, _ in [] }
+    }
+
+    /// The variable of a differentiation nested in another that already tracks the value: a new
+    /// node (gradients are taken with respect to node identity, so the inner variable is its
+    /// own) whose value is `outer`'s and which passes its gradient on to `outer` unchanged, so
+    /// the enclosing derivative flows through the inner one.
+    public init(variableFollowing outer: Node) {
+        self.value = outer.value
+        self.inputs = [outer]
+        self.backward = { g, _ in [g] }
     }
 
     /// The gradients of `self` (a scalar, or seeded with `seed`) with respect to each of
     /// `targets`, by one backward sweep in reverse topological order. A target that `self` does
-    /// not depend on gets zeros.
-    public func gradients(withRespectTo targets: [Node], seed: Tensor? = nil) throws(TensorError) -> [Tensor] {
+    /// not depend on gets zeros. Only the nodes between `self` and the targets are visited.
+    ///
+    /// With `createGraph` the sweep records its own operations, so the gradients are tracked
+    /// and can be differentiated again; without it they are constants and the sweep records
+    /// nothing.
+    public func gradients(withRespectTo targets: [Node], seed: DTensor? = nil, createGraph: Bool = false) throws(TensorError) -> [DTensor] {
         // Post-order by an explicit stack: graphs from long loops are deep.
         var order: [Node] = []
         var visited = Set<ObjectIdentifier>()
@@ -62,20 +85,33 @@ public final class Node: @unchecked Sendable {
                 order.append(node)
             }
         }
+        // A node matters when a target is reachable from it (post-order puts inputs first).
         let keep = Set(targets.map(ObjectIdentifier.init))
-        var grads: [ObjectIdentifier: Tensor] = [:]
-        grads[ObjectIdentifier(self)] = seed ?? Tensor(shape: value.shape, storage: [Double](repeating: 1, count: value.count))
+        var relevant = keep
+        for node in order where node.inputs.contains(where: { relevant.contains(ObjectIdentifier($0)) }) {
+            relevant.insert(ObjectIdentifier(node))
+        }
+        let state = xe_autodiff()!
+        let saved = state.pointee
+        state.pointee.sweeping = 1
+        state.pointee.recording = createGraph ? 1 : 0
+        defer { state.pointee = saved }
+
+        var grads: [ObjectIdentifier: DTensor] = [:]
+        grads[ObjectIdentifier(self)] = seed ?? DTensor(Tensor(shape: value.shape, storage: [Double](repeating: 1, count: value.count)))
         for node in order.reversed() {
             let id = ObjectIdentifier(node)
             guard !node.inputs.isEmpty, let g = grads[id] else { continue }
-            if xe_interrupted() != 0 { throw .interrupted }
-            let inputGrads = try node.backward(g)
             if !keep.contains(id) { grads[id] = nil }
+            guard node.inputs.contains(where: { relevant.contains(ObjectIdentifier($0)) }) else { continue }
+            if xe_interrupted() != 0 { throw .interrupted }
+            let inputGrads = try node.backward(g, DTensor(node))
             for (input, grad) in zip(node.inputs, inputGrads) {
                 guard let grad else { continue }
                 let key = ObjectIdentifier(input)
+                guard relevant.contains(key) else { continue }
                 if let existing = grads[key] {
-                    grads[key] = try Tensor.zip(existing, grad, operation: "gradient accumulation", +)
+                    grads[key] = try existing + grad
                 } else {
                     grads[key] = grad
                 }
@@ -83,7 +119,7 @@ public final class Node: @unchecked Sendable {
         }
         return targets.map { target in
             grads[ObjectIdentifier(target)]
-                ?? Tensor(shape: target.value.shape, storage: [Double](repeating: 0, count: target.value.count))
+                ?? DTensor(Tensor(shape: target.value.shape, storage: [Double](repeating: 0, count: target.value.count)))
         }
     }
 }

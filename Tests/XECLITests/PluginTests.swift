@@ -72,6 +72,21 @@ import Testing
         #expect(abs(lines[5][0]) < 1e-15)
     }
 
+    @Test func nativeLossRefusesASecondDerivative() throws {
+        let program = """
+            y = [1, 0, 1]
+            p = [0.9, 0.2, 0.3]
+            print(grad(grad(focal(y, p), p)[0], p))
+            """
+        let r = try XE.run(["--plugin", Self.focal], input: program)
+        #expect(r.status == 1 && r.stdout.isEmpty)
+        #expect(r.stderr.contains("focal cannot be differentiated to order 2") && r.stderr.contains("first derivative only"), "\(r.stderr)")
+        // A first derivative inside a function that is differentiated with respect to something else still works.
+        let other = try XE.run(["--plugin", Self.focal], input: "y = [1, 0]; p = [0.9, 0.2]; a = 2; print(grad(a * sum(grad(focal(y, p), p)), a), sum(grad(focal(y, p), p)))")
+        let pair = XE.numbers(in: other.stdout)
+        #expect(other.status == 0 && pair.count == 2 && pair[0] == pair[1] && pair[0] != 0, "\(other.stdout)\(other.stderr)")
+    }
+
     @Test func focalLoadsEveryWay() throws {
         let dir = try Self.temporaryDirectory()
         try FileManager.default.copyItem(atPath: Self.focal, toPath: dir.appendingPathComponent("libXEFocalLoss.so").path)

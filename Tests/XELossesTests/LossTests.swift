@@ -68,11 +68,11 @@ struct LossTests {
             let leaf = Node(leaf: x.value)
             var tracked = values
             tracked[predictions] = .tensor(DTensor(leaf))
-            let own = try scalar(try loss.evaluate(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf])[0]
+            let own = try scalar(try loss.evaluate(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf])[0].value
             // The formula differentiated op by op.
             let leaf2 = Node(leaf: x.value)
             tracked[predictions] = .tensor(DTensor(leaf2))
-            let opByOp = try scalar(try loss.forward(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0]
+            let opByOp = try scalar(try loss.forward(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0].value
             for i in 0..<x.value.count {
                 #expect(abs(own.storage[i] - opByOp.storage[i]) <= 1e-12 * max(1, abs(opByOp.storage[i])), "\(name) [\(i)]: own \(own.storage[i]) vs op-by-op \(opByOp.storage[i])")
                 var plus = x.value, minus = x.value

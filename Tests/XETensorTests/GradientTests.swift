@@ -30,15 +30,52 @@ struct GradientTests {
         try checkGradient("minimum", at: x) { try DTensor.extremum($0, DTensor(scalar: 0.5), maximum: false) }
     }
 
+    /// The fused first-order derivative loop and the differentiable rule a recording sweep uses
+    /// give the same numbers.
+    @Test func unaryDerivativeFormsAgree() throws {
+        let inputs = Tensor(vector: [-2.5, -0.3, 0, 0.4, 1.7, 30])
+        for f in UnaryFunction.allCases {
+            let y = inputs.applying(f)
+            let formula = try f.derivative(of: DTensor(inputs), result: DTensor(y)).value
+            for i in 0..<inputs.count {
+                let fused = f.derivative(inputs.storage[i], y.storage[i])
+                #expect(fused == formula.storage[i] || (fused.isNaN && formula.storage[i].isNaN) || abs(fused - formula.storage[i]) <= 1e-15 * abs(fused), "\(f) at \(inputs.storage[i])")
+            }
+        }
+    }
+
+    /// A first derivative sweep records nothing; one inside an enclosing differentiation records
+    /// its graph, and `createsGraph` says so.
+    @Test func recordingFollowsNesting() throws {
+        #expect(!DTensor.createsGraph)
+        let leaf = Node(leaf: Tensor(scalar: 2))
+        let cube = try DTensor(leaf) * DTensor(leaf) * DTensor(leaf)
+        #expect(try !cube.node!.gradients(withRespectTo: [leaf])[0].isTracked)
+        try DTensor.differentiating {
+            #expect(!DTensor.createsGraph)
+            try DTensor.differentiating {
+                #expect(DTensor.createsGraph)
+                let first = try cube.node!.gradients(withRespectTo: [leaf], createGraph: true)[0]
+                #expect(first.value.storage == [12])
+                #expect(try first.node!.gradients(withRespectTo: [leaf])[0].value.storage == [12])
+            }
+        }
+        #expect(!DTensor.createsGraph)
+        let refused = try DTensor(leaf) + DTensor.differentiating { try DTensor.differentiating { () throws -> DTensor in
+            try cube.node!.gradients(withRespectTo: [leaf], createGraph: true)[0] + DTensor.refusingDerivative(DTensor(leaf), "no second derivative")
+        } }
+        #expect(throws: TensorError.self) { try refused.node!.gradients(withRespectTo: [leaf]) }
+    }
+
     @Test func kinkConventions() throws {
         let zero = Node(leaf: Tensor(vector: [0, 1, 2]))
         let a = try DTensor.apply(.abs, DTensor(zero)).sum()
-        #expect(try a.node!.gradients(withRespectTo: [zero])[0].storage == [0, 1, 1])
+        #expect(try a.node!.gradients(withRespectTo: [zero])[0].value.storage == [0, 1, 1])
         let c = try DTensor.clip(DTensor(zero), DTensor(scalar: 0), DTensor(scalar: 1)).sum()
-        #expect(try c.node!.gradients(withRespectTo: [zero])[0].storage == [1, 1, 0])
+        #expect(try c.node!.gradients(withRespectTo: [zero])[0].value.storage == [1, 1, 0])
         let tie = Node(leaf: Tensor(vector: [3, 1, 3]))
         let m = try DTensor.reduce(.max, DTensor(tie), axis: nil)
-        #expect(try m.node!.gradients(withRespectTo: [tie])[0].storage == [0.5, 0, 0.5])
+        #expect(try m.node!.gradients(withRespectTo: [tie])[0].value.storage == [0.5, 0, 0.5])
     }
 
     @Test func reductionsAndSoftmax() throws {
@@ -60,6 +97,10 @@ struct GradientTests {
         try checkGradient("matvec", at: Tensor(vector: [1, -1, 2])) { try DTensor.matmul(DTensor(x), $0) }
         try checkGradient("vecmat", at: Tensor(vector: [1, -1])) { try DTensor.matmul($0, DTensor(x)) }
         try checkGradient("dot", at: Tensor(vector: [1, -1, 2])) { try DTensor.matmul($0, $0) }
+        let stack = Tensor(shape: [2, 2, 3], storage: [0.3, -1.2, 0.8, 2.1, -0.4, 1.5, 1, 0.5, -0.5, 0.2, 0.7, -1.1])
+        try checkGradient("matmul stack broadcast", at: stack) { try DTensor.matmul($0, DTensor.transpose(DTensor(x))) }
+        try checkGradient("matmul stack squared", at: stack) { try DTensor.matmul($0, DTensor.transpose($0, [0, 2, 1])) }
+        try checkGradient("stack @ vector", at: Tensor(vector: [1, -1, 2])) { try DTensor.matmul(DTensor(stack), $0) * $0.sum() }
         try checkGradient("reshape", at: x) { try DTensor.reshape($0, [3, 2]) }
         try checkGradient("transpose", at: x) { try DTensor.transpose($0) }
         let plan = try IndexPlan(shape: [2, 3], indices: [.range(start: nil, stop: nil, step: nil), .list([2, 0, 2])])

@@ -57,4 +57,15 @@ int xe_isatty(int fd);
 /// Returns 0 on success, or the pthread error code.
 int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context);
 
+/// The calling thread's differentiation state, read by XETensor: how many differentiations
+/// (grad, jacobian, hessian) are being evaluated, and whether a backward sweep is running and
+/// records its own graph. One per thread: the interpreter runs on one thread, tests on many.
+typedef struct {
+    int depth;
+    int sweeping;
+    int recording;
+} xe_autodiff_state;
+/// This thread's differentiation state.
+xe_autodiff_state *xe_autodiff(void);
+
 #endif

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import XERuntime
+
+/// `jacobian` and `hessian`: against finite differences, and the classic closed forms.
+struct DerivativeTests {
+    /// The elements of a numeric result, flattened.
+    func flat(_ s: Session, _ expr: String) throws -> [Double] {
+        let text = try s.eval("reshape(\(expr), [-1])")
+        return text.split(whereSeparator: { "[], \n".contains($0) }).map { Double($0)! }
+    }
+
+    func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+
+    /// Checks `derivative(expr, x)` (shape: expr's then x's) column by column against central
+    /// differences of `of` (expr itself for jacobian, grad(expr, x) for hessian).
+    func check(_ setup: String, _ derivative: String, _ expr: String, of: String? = nil, variable: String = "x") throws {
+        let s = Session()
+        try s.eval(setup)
+        try s.eval("__x0 = \(variable)")
+        let d = try flat(s, "\(derivative)(\(expr), \(variable))")
+        let base = of ?? expr
+        let m = try flat(s, base).count
+        let n = Int(try s.eval("size(__x0)"))!
+        #expect(d.count == m * n, "\(derivative)(\(expr)) has \(d.count) elements, not \(m)·\(n)")
+        for j in 0..<n {
+            let step = "reshape(__x0, [-1]); __s[\(j)] = __s[\(j)] + __h; \(variable) = reshape(__s, shape(__x0))"
+            try s.eval("__h = 1e-6; __s = \(step)")
+            let plus = try flat(s, base)
+            try s.eval("__h = -1e-6; __s = \(step)")
+            let minus = try flat(s, base)
+            try s.eval("\(variable) = __x0")
+            let column = zip(plus, minus).map { ($0 - $1) / 2e-6 }
+            let analytic = (0..<m).map { d[$0 * n + j] }
+            #expect(close(analytic, column, 1e-6), "\(derivative)(\(expr), \(variable)) column \(j): \(analytic) vs \(column)")
+        }
+    }
+
+    let data = "y = [1, 0, 1, 0]; x = [0.9, 0.2, 0.6, 0.3]; Z = [[0.5, -1, 2], [1.5, 0.2, -0.3]]; labels = [2, 0]; Y = [[0, 0.5, 0.5], [1, 0, 0]]"
+
+    @Test func jacobiansAgainstFiniteDifferences() throws {
+        try check(data, "jacobian", "softmax(x)")
+        try check(data, "jacobian", "log_softmax(Z)", variable: "Z")
+        try check(data, "jacobian", "softmax(Z, axis=0)", variable: "Z")
+        try check(data, "jacobian", "sigmoid(Z) @ [1, -2, 0.5]", variable: "Z")
+        try check(data, "jacobian", "bce(y, x, reduction=\"none\")")
+        try check(data, "jacobian", "x[1:3] * sum(x ^ 2)")
+        try check(data, "jacobian", "bce(y, x)")
+    }
+
+    @Test func hessiansAgainstFiniteDifferences() throws {
+        for loss in ["bce(y, x)", "bce(y, x, reduction=\"sum\", weight=[1, 2, 3, 4])", "bce_logits(y, x, pos_weight=3)",
+                     "bce_logits(y, x, weight=[0.5, 1, 2, 1])", "mean((y - x) ^ 2)", "sum(exp(x) * log1p(x))"] {
+            try check(data, "hessian", loss, of: "grad(\(loss), x)")
+        }
+        for loss in ["cce_logits(labels, Z)", "cce_logits(Y, Z, label_smoothing=0.1)", "cce_logits(labels, Z, weight=[1, 2, 0.5])",
+                     "cce(labels, softmax(Z))", "logsumexp(reshape(Z, [-1]))"] {
+            try check(data, "hessian", loss, of: "grad(\(loss), Z)", variable: "Z")
+        }
+    }
+
+    @Test func classicResultsComeOutExactly() throws {
+        let s = Session()
+        try s.eval(data)
+        // softmax: diag(s) - s sᵀ.
+        let sv = try flat(s, "softmax(Z[0])")
+        let j = try flat(s, "{ z = Z[0]; jacobian(softmax(z), z) }")
+        for a in 0..<3 { for b in 0..<3 {
+            let expected = (a == b ? sv[a] : 0) - sv[a] * sv[b]
+            #expect(abs(j[a * 3 + b] - expected) <= 1e-15, "softmax Jacobian [\(a), \(b)]")
+        } }
+        // bce_logits: σ(z)(1-σ(z))/n on the diagonal, times the weights.
+        let sigma = x.map { 1 / (1 + exp(-$0)) }
+        let weights = [0.5, 1, 2, 1.5]
+        let h = try flat(s, "hessian(bce_logits(y, x, weight=[0.5, 1, 2, 1.5]), x)")
+        for a in 0..<4 { for b in 0..<4 {
+            let expected = a == b ? weights[a] * sigma[a] * (1 - sigma[a]) / 4 : 0
+            #expect(abs(h[a * 4 + b] - expected) <= 1e-15, "bce_logits Hessian [\(a), \(b)]: \(h[a * 4 + b]) vs \(expected)")
+        } }
+        // cce_logits: per sample diag(p) - p pᵀ, over n; no coupling between samples.
+        let hz = try flat(s, "hessian(cce_logits(labels, Z), Z)")
+        for i in 0..<2 {
+            let p = try flat(s, "softmax(Z[\(i)])")
+            for i2 in 0..<2 { for a in 0..<3 { for b in 0..<3 {
+                let expected = i == i2 ? ((a == b ? p[a] : 0) - p[a] * p[b]) / 2 : 0
+                let got = hz[((i * 3 + a) * 2 + i2) * 3 + b]
+                #expect(abs(got - expected) <= 1e-15, "cce_logits Hessian [\(i), \(a), \(i2), \(b)]: \(got) vs \(expected)")
+            } } }
+        }
+        // Logistic regression: Xᵀ diag(σ(1-σ)) X / n.
+        try s.eval("X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7]]; w = [0.1, -0.4, 0.25]")
+        let X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7]], w = [0.1, -0.4, 0.25]
+        let hw = try flat(s, "hessian(bce_logits(y, X @ w), w)")
+        for a in 0..<3 { for b in 0..<3 {
+            var expected = 0.0
+            for r in X {
+                let z = zip(r, w).map(*).reduce(0, +)
+                let q = 1 / (1 + exp(-z))
+                expected += r[a] * q * (1 - q) * r[b] / 4
+            }
+            #expect(abs(hw[a * 3 + b] - expected) <= 1e-15, "logistic-regression Hessian [\(a), \(b)]")
+        } }
+    }
+    let x = [0.9, 0.2, 0.6, 0.3]
+
+    @Test func formsShapesAndNesting() throws {
+        let s = Session()
+        #expect(try s.eval("f(v) = v^3; [hessian(f)(2), jacobian(f)(2), jacobian(grad(f))(2)]") == "[12, 12, 12]")
+        #expect(try s.eval("g(a, b) = a * b^2; jacobian(g, argnum=1)(2, [1, 3])") == "[[ 4,  0],\n [ 0, 12]]")
+        #expect(try s.eval("a = 2; b = 3; hessian(a^2 * b^3, a, b)") == "((54, 108), (108, 72))")
+        #expect(try s.eval("Z = [[1, 2, 3], [4, 5, 6]]; shape(jacobian(softmax(Z), Z))") == "[2, 3, 2, 3]")
+        #expect(try s.eval("z = [1, 2]; shape(jacobian(sum(z), z))") == "[2]")
+        #expect(try s.eval("z = [1, 2]; grad(sum(hessian(sum(z^4), z)), z)") == "[24, 48]")
+        #expect(try s.eval("c = 3; jacobian(2 * c, c)") == "2")
+        #expect(try s.eval("z = [1, 2]; u = 5; hessian(sum(z^2), u)") == "0")
+        #expect(s.error("z = [1, 2]; hessian(z^2, z)")!.message.contains("hessian needs a scalar expression"))
+        #expect(s.error("z = [1, 2]; jacobian(z, z + 1)")!.message.contains("jacobian(expr, x): x must be the name of a variable"))
+        #expect(s.error("jacobian(\"a\", print)") != nil)
+        try s.eval("help(hessian); help(jacobian)")
+        #expect(s.printed.contains("∂²e/∂x[i...]∂x[j...]") && s.printed.contains("J[i..., j...] = ∂e[i...]/∂x[j...]"))
+    }
+}
