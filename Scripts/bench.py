@@ -1,8 +1,11 @@
-"""The benchmark of Scripts/bench: the same workloads in xe and in NumPy/CPython, one run.
+"""The benchmark of Scripts/bench: the same workloads in xe, NumPy/CPython, JAX and PyTorch.
 
 Data is generated with NumPy and saved as .npy; xe loads it and times each task with
-timeit (the median of RUNS runs); NumPy is timed the same way (median of RUNS). xe's results
-are also checked against NumPy's (the largest relative difference is printed).
+timeit (the median of RUNS runs); NumPy, JAX (jit, float64, on the CPU) and PyTorch (CPU,
+float64, when installed) are timed the same way on the same data in the same run. xe's results
+are checked against NumPy's (the largest relative difference is printed). The ratio columns are
+xe's time over the other's: below 1, xe is faster. xe's peak memory (maximum resident set) for
+the gradient of the focal script loss is measured in a process of its own.
 """
 import os
 import platform
@@ -14,6 +17,19 @@ import time
 import timeit
 
 import numpy as np
+
+try:
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")
+    import jax.numpy as jnp
+except ImportError:
+    jax = None
+try:
+    import torch
+    torch.set_default_dtype(torch.float64)
+except ImportError:
+    torch = None
 
 xe, runs = sys.argv[1], int(sys.argv[2])
 work = tempfile.mkdtemp(prefix="xe-bench-")
@@ -30,6 +46,8 @@ for name, array in [("y", y), ("p", p), ("z", z), ("Z", Z), ("labels", labels), 
     np.save(os.path.join(work, name + ".npy"), array)
 
 eps = 1e-15
+gamma = 2.0
+poly_eps = 1.0
 
 
 def np_bce():
@@ -74,6 +92,39 @@ def np_softmax():
     return e / e.sum(axis=1, keepdims=True)
 
 
+def np_focal():
+    return np.mean(-(y * (1 - p) ** gamma * np.log(p) + (1 - y) * p ** gamma * np.log(1 - p)))
+
+
+def np_focal_grad():
+    a = y * (-gamma * (1 - p) ** (gamma - 1) * np.log(p) + (1 - p) ** gamma / p)
+    b = (1 - y) * (gamma * p ** (gamma - 1) * np.log(1 - p) - p ** gamma / (1 - p))
+    return -(a + b) / n
+
+
+def np_mse():
+    return np.mean((y - p) ** 2)
+
+
+def np_mse_grad():
+    return -2 * (y - p) / n
+
+
+def np_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def np_poly1():
+    q = np_sigmoid(z)
+    bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    return np.mean(bce + poly_eps * (1 - (y * q + (1 - y) * (1 - q))))
+
+
+def np_poly1_grad():
+    q = np_sigmoid(z)
+    return ((q - y) - poly_eps * (2 * y - 1) * q * (1 - q)) / n
+
+
 def py_loop():
     s = 0
     for i in range(1000000):
@@ -81,27 +132,137 @@ def py_loop():
     return s
 
 
-tasks = [
-    ("bce(y, p)  n=1e7", "bce(y, p)", np_bce),
-    ("grad(bce(y, p), p)", "grad(bce(y, p), p)", np_bce_grad),
-    ("bce_logits(y, z)  n=1e7", "bce_logits(y, z)", np_bce_logits),
-    ("grad(bce_logits(y, z), z)", "grad(bce_logits(y, z), z)", np_bce_logits_grad),
-    ("cce_logits(labels, Z)  200000x100", "cce_logits(labels, Z)", np_cce_logits),
-    ("grad(cce_logits(labels, Z), Z)", "grad(cce_logits(labels, Z), Z)", np_cce_logits_grad),
-    ("softmax(Z)", "softmax(Z)", np_softmax),
-    ("exp(Z)", "exp(Z)", lambda: np.exp(Z)),
-    ("Z * w  (row broadcast)", "Z * w", lambda: Z * w),
-    ("Z @ W  200000x100 @ 100x100", "Z @ W", lambda: Z @ W),
-    ("scalar loop 1e6 (vs CPython)", "{ s = 0; for i in range(1000000) { s = s + i * 0.5 }; s }", py_loop),
+# The same formulas for JAX and PyTorch (module `m` is jax.numpy or torch).
+def f_bce(m, y, p):
+    c = m.clip(p, eps, 1 - eps)
+    return -m.mean(y * m.log(c) + (1 - y) * m.log(1 - c))
+
+
+def f_bce_logits(m, y, z):
+    return m.mean(m.maximum(z, m.zeros_like(z)) - z * y + m.log1p(m.exp(-m.abs(z))))
+
+
+def f_cce_logits(m, labels, Z):
+    lse = torch.logsumexp(Z, dim=1) if m is torch else jax.scipy.special.logsumexp(Z, axis=1)
+    picked = Z[m.arange(Z.shape[0]), labels]
+    return m.mean(lse - picked)
+
+
+def f_focal(m, y, p):
+    return m.mean(-(y * (1 - p) ** gamma * m.log(p) + (1 - y) * p ** gamma * m.log(1 - p)))
+
+
+def f_mse(m, y, p):
+    return m.mean((y - p) ** 2)
+
+
+def f_poly1(m, y, z):
+    q = 1 / (1 + m.exp(-z))
+    bce = m.maximum(z, m.zeros_like(z)) - z * y + m.log1p(m.exp(-m.abs(z)))
+    return m.mean(bce + poly_eps * (1 - (y * q + (1 - y) * (1 - q))))
+
+
+def frameworks():
+    """{task key: (jax fn, torch fn)} timed without arguments; None where absent."""
+    fns = {}
+    if jax is not None:
+        J = {k: jnp.asarray(v) for k, v in [("y", y), ("p", p), ("z", z), ("Z", Z), ("w", w), ("W", W)]}
+        J["labels"] = jnp.asarray(idx)
+
+        def jit(f, *names):
+            g = jax.jit(f)
+            args = [J[k] for k in names]
+            return lambda: g(*args).block_until_ready()
+
+        jm = jnp
+        fns.update({
+            "bce": jit(lambda y, p: f_bce(jm, y, p), "y", "p"),
+            "grad bce": jit(jax.grad(lambda p, y: f_bce(jm, y, p)), "p", "y"),
+            "bce_logits": jit(lambda y, z: f_bce_logits(jm, y, z), "y", "z"),
+            "grad bce_logits": jit(jax.grad(lambda z, y: f_bce_logits(jm, y, z)), "z", "y"),
+            "cce_logits": jit(lambda l, Z: f_cce_logits(jm, l, Z), "labels", "Z"),
+            "grad cce_logits": jit(jax.grad(lambda Z, l: f_cce_logits(jm, l, Z)), "Z", "labels"),
+            "softmax": jit(lambda Z: jax.nn.softmax(Z, axis=1), "Z"),
+            "exp": jit(jnp.exp, "Z"),
+            "Z * w": jit(lambda Z, w: Z * w, "Z", "w"),
+            "Z @ W": jit(lambda Z, W: Z @ W, "Z", "W"),
+            "focal": jit(lambda y, p: f_focal(jm, y, p), "y", "p"),
+            "grad focal": jit(jax.grad(lambda p, y: f_focal(jm, y, p)), "p", "y"),
+            "mse": jit(lambda y, p: f_mse(jm, y, p), "y", "p"),
+            "grad mse": jit(jax.grad(lambda p, y: f_mse(jm, y, p)), "p", "y"),
+            "poly1": jit(lambda y, z: f_poly1(jm, y, z), "y", "z"),
+            "grad poly1": jit(jax.grad(lambda z, y: f_poly1(jm, y, z)), "z", "y"),
+        })
+    fns = {k: [f, None] for k, f in fns.items()}
+    if torch is not None:
+        T = {k: torch.from_numpy(v) for k, v in [("y", y), ("p", p), ("z", z), ("Z", Z), ("w", w), ("W", W)]}
+        T["labels"] = torch.from_numpy(idx)
+        tm = torch
+        from torch.func import grad as tgrad
+
+        def run(f, *names):
+            args = [T[k] for k in names]
+            return lambda: f(*args)
+
+        tfns = {
+            "bce": run(lambda y, p: f_bce(tm, y, p), "y", "p"),
+            "grad bce": run(tgrad(lambda p, y: f_bce(tm, y, p)), "p", "y"),
+            "bce_logits": run(lambda y, z: f_bce_logits(tm, y, z), "y", "z"),
+            "grad bce_logits": run(tgrad(lambda z, y: f_bce_logits(tm, y, z)), "z", "y"),
+            "cce_logits": run(lambda l, Z: f_cce_logits(tm, l, Z), "labels", "Z"),
+            "grad cce_logits": run(tgrad(lambda Z, l: f_cce_logits(tm, l, Z)), "Z", "labels"),
+            "softmax": run(lambda Z: torch.softmax(Z, dim=1), "Z"),
+            "exp": run(torch.exp, "Z"),
+            "Z * w": run(lambda Z, w: Z * w, "Z", "w"),
+            "Z @ W": run(lambda Z, W: Z @ W, "Z", "W"),
+            "focal": run(lambda y, p: f_focal(tm, y, p), "y", "p"),
+            "grad focal": run(tgrad(lambda p, y: f_focal(tm, y, p)), "p", "y"),
+            "mse": run(lambda y, p: f_mse(tm, y, p), "y", "p"),
+            "grad mse": run(tgrad(lambda p, y: f_mse(tm, y, p)), "p", "y"),
+            "poly1": run(lambda y, z: f_poly1(tm, y, z), "y", "z"),
+            "grad poly1": run(tgrad(lambda z, y: f_poly1(tm, y, z)), "z", "y"),
+        }
+        for k, f in tfns.items():
+            fns.setdefault(k, [None, None])[1] = f
+    return fns
+
+
+losses_xe = [
+    "loss focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))",
+    "loss mse(y, p) = mean((y - p)^2)",
+    'loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }',
 ]
 
-script = ['y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy"); labels = load("labels.npy"); w = load("w.npy"); W = load("W.npy")']
-for i, (_, expr, _) in enumerate(tasks):
+# (row name, key for the frameworks, xe expression, NumPy function)
+tasks = [
+    ("bce(y, p)  n=1e7", "bce", "bce(y, p)", np_bce),
+    ("grad(bce(y, p), p)", "grad bce", "grad(bce(y, p), p)", np_bce_grad),
+    ("bce_logits(y, z)  n=1e7", "bce_logits", "bce_logits(y, z)", np_bce_logits),
+    ("grad(bce_logits(y, z), z)", "grad bce_logits", "grad(bce_logits(y, z), z)", np_bce_logits_grad),
+    ("cce_logits(labels, Z)  200000x100", "cce_logits", "cce_logits(labels, Z)", np_cce_logits),
+    ("grad(cce_logits(labels, Z), Z)", "grad cce_logits", "grad(cce_logits(labels, Z), Z)", np_cce_logits_grad),
+    ("softmax(Z)", "softmax", "softmax(Z)", np_softmax),
+    ("exp(Z)", "exp", "exp(Z)", lambda: np.exp(Z)),
+    ("Z * w  (row broadcast)", "Z * w", "Z * w", lambda: Z * w),
+    ("Z @ W  200000x100 @ 100x100", "Z @ W", "Z @ W", lambda: Z @ W),
+    ("script focal(y, p)  n=1e7", "focal", "focal(y, p)", np_focal),
+    ("grad(focal(y, p), p)", "grad focal", "grad(focal(y, p), p)", np_focal_grad),
+    ("script mse(y, p)  n=1e7", "mse", "mse(y, p)", np_mse),
+    ("grad(mse(y, p), p)", "grad mse", "grad(mse(y, p), p)", np_mse_grad),
+    ("script poly1(y, z)  n=1e7", "poly1", "poly1(y, z)", np_poly1),
+    ("grad(poly1(y, z), z)", "grad poly1", "grad(poly1(y, z), z)", np_poly1_grad),
+    ("scalar loop 1e6 (vs CPython)", None, "{ s = 0; for i in range(1000000) { s = s + i * 0.5 }; s }", py_loop),
+]
+
+load = 'y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy"); labels = load("labels.npy"); w = load("w.npy"); W = load("W.npy")'
+script = [load] + losses_xe
+for i, (_, _, expr, _) in enumerate(tasks):
     script.append(f"r{i} = {expr}")
     script.append(f'print("time", {i}, timeit(() -> {expr}, {runs}))')
     script.append(f'save("r{i}.npy", r{i})')
 with open(os.path.join(work, "bench.xe"), "w") as f:
     f.write("\n".join(script) + "\n")
+load_before = os.getloadavg()[0]
 out = subprocess.run([xe, "bench.xe"], cwd=work, capture_output=True, text=True)
 if out.returncode != 0:
     sys.exit("xe failed:\n" + out.stderr)
@@ -110,14 +271,27 @@ for line in out.stdout.splitlines():
     _, i, t = line.split()
     xe_times[int(i)] = float(t)
 
+
+def median_time(fn):
+    return statistics.median(timeit.repeat(fn, number=1, repeat=runs))
+
+
+others = frameworks()
 results = []
-for i, (name, _, fn) in enumerate(tasks):
+for i, (name, key, _, fn) in enumerate(tasks):
     reference = fn()
-    t = statistics.median(timeit.repeat(fn, number=1, repeat=runs))
+    t = median_time(fn)
+    timed = []
+    for f in others.get(key, [None, None]):
+        if f is None:
+            timed.append(None)
+        else:
+            f()  # compiles (JAX) and warms up
+            timed.append(median_time(f))
     got = np.load(os.path.join(work, f"r{i}.npy"))
     ref = np.asarray(reference, dtype=np.float64)
     diff = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-300))) if ref.size else 0.0
-    results.append((name, xe_times[i], t, diff))
+    results.append((name, xe_times[i], t, timed[0], timed[1], diff))
 
 
 def startup(cmd):
@@ -129,7 +303,27 @@ def startup(cmd):
     return statistics.median(times)
 
 
-results.append(("start-up: xe -e '1+1' (vs python3 -c)", startup([xe, "-e", "1+1"]), startup([sys.executable, "-c", "1+1"]), 0.0))
+results.append(("start-up: xe -e '1+1' (vs python3 -c)", startup([xe, "-e", "1+1"]), startup([sys.executable, "-c", "1+1"]), None, None, 0.0))
+
+
+def peak_rss(program):
+    """The maximum resident set, in bytes, of an xe process running `program`. It is started
+    from a small Python process: a child forked from this one (which holds every array)
+    would report this process's size as its own maximum."""
+    with open(os.path.join(work, "peak.xe"), "w") as f:
+        f.write(program + "\n")
+    measure = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", measure, xe, "peak.xe"], cwd=work, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("xe failed:\n" + out.stderr)
+    return int(out.stdout) * 1024
+
+
+inputs = y.nbytes + p.nbytes
+loaded = peak_rss('y = load("y.npy"); p = load("p.npy")')
+peak = peak_rss('y = load("y.npy"); p = load("p.npy"); ' + losses_xe[0] + "; g = grad(focal(y, p), p)")
+load_after = os.getloadavg()[0]
 
 cpu = "unknown CPU"
 try:
@@ -137,9 +331,26 @@ try:
         cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
 except (OSError, StopIteration):
     pass
-print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, NumPy {np.__version__}, Python {platform.python_version()}; median of {runs} runs")
+versions = f"NumPy {np.__version__}"
+versions += f", JAX {jax.__version__}" if jax is not None else ", no JAX"
+versions += f", PyTorch {torch.__version__}" if torch is not None else ", no PyTorch"
+print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}, {versions}; "
+      f"median of {runs} runs; load average {load_before:.1f} before, {load_after:.1f} after")
 print()
-print(f"| {'task':<40} | {'xe':>9} | {'NumPy/Python':>12} | {'ratio':>6} | {'max rel diff':>12} |")
-print(f"|{'-' * 42}|{'-' * 11}:|{'-' * 14}:|{'-' * 7}:|{'-' * 14}:|")
-for name, a, b, d in results:
-    print(f"| {name:<40} | {a * 1e3:>7.1f}ms | {b * 1e3:>10.1f}ms | {a / b:>6.2f} | {d:>12.1e} |")
+
+
+def ms(t):
+    return f"{t * 1e3:.1f}ms" if t is not None else "—"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b is not None else "—"
+
+
+print(f"| {'task':<38} | {'xe':>8} | {'NumPy/Py':>9} | {'JAX jit':>8} | {'PyTorch':>8} | {'/NumPy':>6} | {'/JAX':>5} | {'/Torch':>6} | {'max rel diff':>12} |")
+print(f"|{'-' * 40}|{'-' * 9}:|{'-' * 10}:|{'-' * 9}:|{'-' * 9}:|{'-' * 7}:|{'-' * 6}:|{'-' * 7}:|{'-' * 13}:|")
+for name, a, b, j, tt, d in results:
+    print(f"| {name:<38} | {ms(a):>8} | {ms(b):>9} | {ms(j):>8} | {ms(tt):>8} | {ratio(a, b):>6} | {ratio(a, j):>5} | {ratio(a, tt):>6} | {d:>12.1e} |")
+print()
+print(f"xe's peak memory for grad(focal(y, p), p), n=1e7: {peak / 2**20:.0f} MiB = {peak / inputs:.1f}× its two inputs "
+      f"({inputs / 2**20:.0f} MiB); loading the inputs alone peaks at {loaded / 2**20:.0f} MiB")

@@ -4,44 +4,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
-/* AVX2 + FMA where the CPU has them (libmvec's 4-lane log/exp), SSE2 otherwise. */
-#define XE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define XE_CLONES
-#endif
+#include "kernels_internal.h"
 
 enum { BLOCK = 512, MIN_PARALLEL = 1 << 16, MAX_THREADS = 8 };
 
-/* ---- Compensated sum of block sums ---------------------------------------------------- */
-
-typedef struct { double sum, c; } kahan;
-
-static inline void kahan_add(kahan *k, double x) {
-    double y = x - k->c;
-    double t = k->sum + y;
-    k->c = (t - k->sum) - y;
-    k->sum = t;
-}
-
-/* The sum of n values with four explicit accumulators: vectorised without letting the
- * compiler reassociate anything else. */
-static inline double sum_block(const double *b, int64_t n) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int64_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += b[i];
-        s1 += b[i + 1];
-        s2 += b[i + 2];
-        s3 += b[i + 3];
-    }
-    for (; i < n; i++) s0 += b[i];
-    return (s0 + s1) + (s2 + s3);
-}
-
 /* ---- Threads ---------------------------------------------------------------------------- */
-
-typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
 
 typedef struct {
     range_fn fn;
@@ -93,6 +60,10 @@ static double parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t
         kahan_add(&total, -jobs[t].result.c);
     }
     return total.sum;
+}
+
+double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item) {
+    return parallel(fn, ctx, n, align, work_per_item);
 }
 
 /* ---- bce -------------------------------------------------------------------------------- */
@@ -522,12 +493,8 @@ typedef struct { xe_function f; const double *x; double *y; } unary_ctx;
 
 /* y = f(x) over [lo, hi). log and exp become libmvec's vector functions; log1p and tanh, which
  * have no vector form there, are built on them. */
-XE_CLONES static void unary_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
-    (void)out;
-    unary_ctx *c = arg;
-    const double *x = c->x;
-    double *y = c->y;
-    switch (c->f) {
+XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi) {
+    switch (f) {
     case XE_FN_LOG: for (int64_t i = lo; i < hi; i++) y[i] = log(x[i]); break;
     case XE_FN_EXP: for (int64_t i = lo; i < hi; i++) y[i] = exp(x[i]); break;
     case XE_FN_SQRT: for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); break;
@@ -562,6 +529,12 @@ XE_CLONES static void unary_range(void *arg, int64_t lo, int64_t hi, kahan *out)
         for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
         break;
     }
+}
+
+static void unary_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    (void)out;
+    unary_ctx *c = arg;
+    xe_unary_span(c->f, c->x, c->y, lo, hi);
 }
 
 void xe_unary(xe_function f, const double *x, double *y, int64_t n) {

@@ -2,7 +2,19 @@ import XESyntax
 import XETensor
 
 extension Compiler {
+    /// The closure of `expr`; a region of elementwise operations is fused (`compileFused`).
     func compile(_ expr: Expr) throws -> Code {
+        switch expr {
+        case .binary, .unary, .call:
+            if let code = try compileFused(expr) { return code }
+        default:
+            break
+        }
+        return try compileUnfused(expr)
+    }
+
+    /// The closure of `expr` an operation at a time (its operands may still be fused).
+    func compileUnfused(_ expr: Expr) throws -> Code {
         let interpreter = self.interpreter
         switch expr {
         case .number(let x, _):

@@ -16,6 +16,11 @@ public final class Interpreter: @unchecked Sendable {
     public let losses: LossRegistry
     let root = Frame(count: 0, parent: nil)
     var callDepth = 0
+    /// Elementwise regions whose result has fewer elements run an operation at a time
+    /// (`Compiler.compileFused`); tests compare 0 (all fused) with Int.max (none).
+    var fusionThreshold = 1
+    /// How many regions were evaluated fused (for tests).
+    var fusedEvaluations = 0
     /// Where `print` and `help` write.
     public var output: (String) -> Void = { text in
         var text = text

@@ -57,6 +57,60 @@ typedef enum {
 /// function, split over the cores for large n.
 void xe_unary(xe_function f, const double *x, double *y, int64_t n);
 
+/// The instructions of a fused elementwise program (`xe_fused`). d = destination, a b c operands.
+typedef enum {
+    XE_OP_ADD, XE_OP_SUB, XE_OP_MUL, XE_OP_DIV,
+    XE_OP_POW,              ///< pow(a, b)
+    XE_OP_SQUARE,           ///< a·a
+    XE_OP_NEG, XE_OP_ONE_MINUS, XE_OP_NOT,
+    XE_OP_EQ, XE_OP_NE, XE_OP_LT, XE_OP_LE, XE_OP_GT, XE_OP_GE,  ///< 1 or 0
+    XE_OP_MAX, XE_OP_MIN,   ///< NaN if either is NaN
+    XE_OP_CLIP,             ///< min(max(a, b), c), NaN kept
+    XE_OP_FUNCTION,         ///< f(a), f = function (xe_function)
+    XE_OP_DERIVATIVE,       ///< f'(a) given a and b = f(a)
+    XE_OP_POW_DBASE,        ///< ∂(a^b)/∂a: 0 if b = 0, 2a if b = 2, 1 if b = 1, else b·a^(b-1)
+    XE_OP_POW_DEXPONENT,    ///< ∂(a^b)/∂b: a^b·log a, 0 where a = 0
+    XE_OP_DIV_DDENOMINATOR, ///< ∂(a/b)/∂b = -a/(b·b)
+    XE_OP_SHARE_MAX,        ///< a's share of the gradient of max(a, b): 1, ½ at ties, else 0
+    XE_OP_SHARE_MIN,        ///< the same for min(a, b)
+} xe_fused_op;
+
+/// An operand that is not used.
+static const int32_t XE_NO_OPERAND = INT32_MIN;
+
+/// One instruction: register `destination` = op(a, b, c). An operand k ≥ 0 is register k, an
+/// operand k < 0 is input -1-k.
+typedef struct {
+    int32_t op, function, destination, a, b, c;
+} xe_fused_instruction;
+
+/// An input of `length` elements, read as element (i / inner) % length for element i of the
+/// result: a scalar (length 1), the full result (inner 1, length = count), a row repeated
+/// down the result (inner 1) or a column repeated along it (inner = row length).
+typedef struct {
+    const double *data;
+    int64_t length, inner;
+} xe_fused_input;
+
+/// A program over `count` elements: writes output_operands[k] to outputs[k] (count elements
+/// each) and sums operand `reduce` unless it is XE_NO_OPERAND.
+typedef struct {
+    int64_t count;
+    const xe_fused_instruction *code;
+    int32_t instruction_count, register_count;
+    const xe_fused_input *inputs;
+    int32_t input_count;
+    double *const *outputs;
+    const int32_t *output_operands;
+    int32_t output_count;
+    int32_t reduce;
+} xe_fused_program;
+
+/// Runs `program` block by block (1024 elements, in the cache) over both cores; the sum of
+/// its reduce operand goes to *sum (four accumulators per block, the block sums Kahan-added).
+/// Returns 0, or -1 if scratch memory could not be allocated (the results are then incomplete).
+int xe_fused(const xe_fused_program *program, double *sum);
+
 /// The number of threads the kernels use for large inputs.
 int xe_kernel_threads(void);
 #endif

@@ -1,0 +1,154 @@
+/* Fused elementwise evaluation: a program of elementwise instructions run block by block.
+ *
+ * numexpr's design, in C: the program is evaluated over blocks of FUSED_BLOCK elements that fit
+ * in the cache. Each instruction is one tight loop over the block (vectorised; log, exp and pow
+ * through libmvec), its result kept in a small register block, so an expression of k operations
+ * reads its inputs once and writes only its result, never a full-size temporary per operation.
+ * The blocks are split over the cores; a reduction adds block sums as the loss kernels do. */
+#include "kernels_internal.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FUSED_BLOCK = 1024 };
+
+typedef struct {
+    const xe_fused_program *p;
+    int failed;
+} fused_ctx;
+
+/* The operand's values for the block [b, b + m): a register, a full input read in place, or a
+ * scalar or broadcast input gathered into its scratch block. */
+static inline const double *operand(int32_t id, double *regs, const double **inputs) {
+    return id >= 0 ? regs + (int64_t)id * FUSED_BLOCK : inputs[-1 - id];
+}
+
+/* f'(x) given x and y = f(x), as UnaryFunction.derivative. */
+XE_CLONES static void derivative(xe_function f, const double *x, const double *y, double *d, int64_t m) {
+    switch (f) {
+    case XE_FN_LOG: for (int64_t i = 0; i < m; i++) d[i] = 1 / x[i]; break;
+    case XE_FN_EXP: for (int64_t i = 0; i < m; i++) d[i] = y[i]; break;
+    case XE_FN_SQRT: for (int64_t i = 0; i < m; i++) d[i] = 0.5 / y[i]; break;
+    case XE_FN_ABS: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0); break;
+    case XE_FN_SIGMOID: for (int64_t i = 0; i < m; i++) d[i] = y[i] * (1 - y[i]); break;
+    case XE_FN_LOG1P: for (int64_t i = 0; i < m; i++) d[i] = 1 / (1 + x[i]); break;
+    case XE_FN_TANH: for (int64_t i = 0; i < m; i++) d[i] = 1 - y[i] * y[i]; break;
+    case XE_FN_RELU: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : 0; break;
+    }
+}
+
+/* One instruction over a block of m elements. */
+XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const double *a, const double *b, const double *c,
+                              int64_t m) {
+    switch ((xe_fused_op)in->op) {
+    case XE_OP_ADD: for (int64_t i = 0; i < m; i++) d[i] = a[i] + b[i]; break;
+    case XE_OP_SUB: for (int64_t i = 0; i < m; i++) d[i] = a[i] - b[i]; break;
+    case XE_OP_MUL: for (int64_t i = 0; i < m; i++) d[i] = a[i] * b[i]; break;
+    case XE_OP_DIV: for (int64_t i = 0; i < m; i++) d[i] = a[i] / b[i]; break;
+    case XE_OP_POW: for (int64_t i = 0; i < m; i++) d[i] = pow(a[i], b[i]); break;
+    case XE_OP_SQUARE: for (int64_t i = 0; i < m; i++) d[i] = a[i] * a[i]; break;
+    case XE_OP_NEG: for (int64_t i = 0; i < m; i++) d[i] = -a[i]; break;
+    case XE_OP_ONE_MINUS: for (int64_t i = 0; i < m; i++) d[i] = 1 - a[i]; break;
+    case XE_OP_NOT: for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 1 : 0; break;
+    case XE_OP_EQ: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 1 : 0; break;
+    case XE_OP_NE: for (int64_t i = 0; i < m; i++) d[i] = a[i] != b[i] ? 1 : 0; break;
+    case XE_OP_LT: for (int64_t i = 0; i < m; i++) d[i] = a[i] < b[i] ? 1 : 0; break;
+    case XE_OP_LE: for (int64_t i = 0; i < m; i++) d[i] = a[i] <= b[i] ? 1 : 0; break;
+    case XE_OP_GT: for (int64_t i = 0; i < m; i++) d[i] = a[i] > b[i] ? 1 : 0; break;
+    case XE_OP_GE: for (int64_t i = 0; i < m; i++) d[i] = a[i] >= b[i] ? 1 : 0; break;
+    case XE_OP_MAX:
+        for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (a[i] < b[i] ? b[i] : a[i]);
+        break;
+    case XE_OP_MIN:
+        for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (b[i] < a[i] ? b[i] : a[i]);
+        break;
+    case XE_OP_CLIP:
+        for (int64_t i = 0; i < m; i++) {
+            double v = a[i] != a[i] ? a[i] : (a[i] < b[i] ? b[i] : a[i]);
+            d[i] = v != v ? v : (c[i] < v ? c[i] : v);
+        }
+        break;
+    case XE_OP_FUNCTION: xe_unary_span((xe_function)in->function, a, d, 0, m); break;
+    case XE_OP_DERIVATIVE: derivative((xe_function)in->function, a, b, d, m); break;
+    case XE_OP_POW_DBASE:
+        for (int64_t i = 0; i < m; i++) {
+            double e = b[i];
+            d[i] = e == 0 ? 0 : (e == 2 ? 2 * a[i] : (e == 1 ? 1 : e * pow(a[i], e - 1)));
+        }
+        break;
+    case XE_OP_POW_DEXPONENT:
+        for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 0 : pow(a[i], b[i]) * log(a[i]);
+        break;
+    case XE_OP_DIV_DDENOMINATOR: for (int64_t i = 0; i < m; i++) d[i] = -a[i] / (b[i] * b[i]); break;
+    case XE_OP_SHARE_MAX: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] > b[i] ? 1 : 0); break;
+    case XE_OP_SHARE_MIN: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] < b[i] ? 1 : 0); break;
+    }
+}
+
+/* Input k's values for [b, b + m): element i of the result reads element (i / inner) % len. */
+static void gather(const xe_fused_input *in, int64_t b, int64_t m, double *out) {
+    int64_t inner = in->inner, len = in->length;
+    int64_t r = b % inner, j = (b / inner) % len;
+    for (int64_t i = 0; i < m; i++) {
+        out[i] = in->data[j];
+        if (++r == inner) {
+            r = 0;
+            if (++j == len) j = 0;
+        }
+    }
+}
+
+static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
+    fused_ctx *ctx = arg;
+    const xe_fused_program *p = ctx->p;
+    int32_t ni = p->input_count;
+    double *scratch = malloc(sizeof(double) * FUSED_BLOCK * (size_t)(p->register_count + ni) + sizeof(double *) * (size_t)ni);
+    if (!scratch) {
+        __atomic_store_n(&ctx->failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    double *regs = scratch;
+    double *gathered = regs + (int64_t)p->register_count * FUSED_BLOCK;
+    const double **inputs = (const double **)(gathered + (int64_t)ni * FUSED_BLOCK);
+    for (int32_t k = 0; k < ni; k++) {
+        const xe_fused_input *in = &p->inputs[k];
+        if (in->length == 1) {
+            for (int64_t i = 0; i < FUSED_BLOCK; i++) gathered[k * FUSED_BLOCK + i] = in->data[0];
+        }
+    }
+    for (int64_t b = lo; b < hi; b += FUSED_BLOCK) {
+        int64_t m = hi - b < FUSED_BLOCK ? hi - b : FUSED_BLOCK;
+        for (int32_t k = 0; k < ni; k++) {
+            const xe_fused_input *in = &p->inputs[k];
+            double *mine = gathered + (int64_t)k * FUSED_BLOCK;
+            if (in->length == 1) {
+                inputs[k] = mine;
+            } else if (in->inner == 1 && in->length == p->count) {
+                inputs[k] = in->data + b;
+            } else {
+                gather(in, b, m, mine);
+                inputs[k] = mine;
+            }
+        }
+        for (int32_t s = 0; s < p->instruction_count; s++) {
+            const xe_fused_instruction *in = &p->code[s];
+            const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs);
+            const double *x = in->b == XE_NO_OPERAND ? NULL : operand(in->b, regs, inputs);
+            const double *c = in->c == XE_NO_OPERAND ? NULL : operand(in->c, regs, inputs);
+            execute(in, regs + (int64_t)in->destination * FUSED_BLOCK, a, x, c, m);
+        }
+        for (int32_t k = 0; k < p->output_count; k++) {
+            memcpy(p->outputs[k] + b, operand(p->output_operands[k], regs, inputs), sizeof(double) * (size_t)m);
+        }
+        if (p->reduce != XE_NO_OPERAND) kahan_add(sum, sum_block(operand(p->reduce, regs, inputs), m));
+    }
+    free(scratch);
+}
+
+int xe_fused(const xe_fused_program *program, double *sum) {
+    fused_ctx ctx = {program, 0};
+    int64_t work = program->instruction_count > 0 ? program->instruction_count : 1;
+    double total = xe_parallel(fused_range, &ctx, program->count, FUSED_BLOCK, work);
+    if (sum) *sum = total;
+    return ctx.failed ? -1 : 0;
+}

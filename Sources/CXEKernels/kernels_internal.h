@@ -1,0 +1,50 @@
+/* What the kernel files share: the SIMD clones, compensated sums and the thread split. */
+#ifndef XE_KERNELS_INTERNAL_H
+#define XE_KERNELS_INTERNAL_H
+#include "CXEKernels.h"
+
+#if defined(__x86_64__)
+/* AVX2 + FMA where the CPU has them (libmvec's 4-lane log/exp), SSE2 otherwise. */
+#define XE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define XE_CLONES
+#endif
+
+/* ---- Compensated sum of block sums ---------------------------------------------------- */
+
+typedef struct { double sum, c; } kahan;
+
+static inline void kahan_add(kahan *k, double x) {
+    double y = x - k->c;
+    double t = k->sum + y;
+    k->c = (t - k->sum) - y;
+    k->sum = t;
+}
+
+/* The sum of n values with four explicit accumulators: vectorised without letting the
+ * compiler reassociate anything else. */
+static inline double sum_block(const double *b, int64_t n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += b[i];
+        s1 += b[i + 1];
+        s2 += b[i + 2];
+        s3 += b[i + 3];
+    }
+    for (; i < n; i++) s0 += b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* ---- Threads ------------------------------------------------------------------------- */
+
+/* A piece of work over [lo, hi) adding its sum into *out. */
+typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
+
+/* Runs fn over [0, n) split into one piece per core (pieces aligned to `align`) when n times
+ * work_per_item is large enough, and returns the compensated sum of the pieces' sums. */
+double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item);
+
+/* y_i = f(x_i) for lo ≤ i < hi on the calling thread (the body of xe_unary). */
+void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi);
+#endif

@@ -1,0 +1,170 @@
+import XESyntax
+import XETensor
+
+/// A region of elementwise operations found in the AST: arithmetic, comparisons, `-`, `not`,
+/// the unary built-ins, `clip`, `maximum`, `minimum`, optionally under `sum` or `mean` of
+/// every element. Its leaves (names, literals, any other expression) are compiled as usual.
+indirect enum FusedNode {
+    case leaf(Int)
+    case binary(BinaryOperator, FusedNode, FusedNode, SourceLocation)
+    case unary(UnaryOperator, FusedNode, SourceLocation)
+    /// A call of the built-in `name` (read through `callee`, in case it is redefined).
+    case call(name: String, callee: Int, [FusedNode], SourceLocation)
+}
+
+/// Whether a fusion site's last evaluation was on plain numbers (then the ordinary closures,
+/// specialised for numbers, run it).
+final class FusionSite: @unchecked Sendable {
+    var scalar = false
+}
+
+/// How fused evaluation is used.
+enum Fusion {
+    /// Larger trees are split into several regions (compiling a region also compiles its
+    /// ordinary form, so this bounds the compile time of long generated expressions).
+    static let maxOperations = 48
+
+    /// The unary built-ins by name.
+    static let functions: [String: UnaryFunction] = Dictionary(uniqueKeysWithValues: UnaryFunction.allCases.map { ($0.rawValue, $0) })
+}
+
+extension Compiler {
+    /// The fused form of `expr`, or nil when it is not a region of at least two operations
+    /// (a reduction counts as one).
+    func compileFused(_ expr: Expr) throws -> Code? {
+        var reduction: (kind: FusedReduction, name: String, location: SourceLocation)?
+        var body = expr
+        if case .call(.name(let name, _), let arguments, let location) = expr, name == "sum" || name == "mean",
+           case .global = resolve(name), arguments.count == 1, arguments[0].label == nil {
+            reduction = (name == "sum" ? .sum : .mean, name, location)
+            body = arguments[0].value
+        }
+        var leaves: [Expr] = []
+        var callees: [String] = []
+        var operations = 0
+        let tree = fusedTree(body, &leaves, &callees, &operations)
+        guard operations + (reduction == nil ? 0 : 1) >= 2, operations <= Fusion.maxOperations else { return nil }
+        if let reduction { callees.append(reduction.name) }
+        let expression = elementwise(tree)
+        let leafCodes = try leaves.map(compile)
+        let calleeCodes = callees.map { read($0, at: expr.location) }
+        let ordinary = try compileUnfused(expr)
+        let interpreter = self.interpreter
+        let site = FusionSite()
+        let reductionCallee = reduction.map { _ in callees.count - 1 }
+
+        /// The region an operation at a time, on the leaves' values (the numbers case, and
+        /// every case the kernel does not take: it also gives the errors).
+        func stepwise(_ f: Frame, _ values: [Value]) throws -> Value {
+            func eval(_ node: FusedNode) throws -> Value {
+                switch node {
+                case .leaf(let k): return values[k]
+                case .binary(let op, let a, let b, let at): return try interpreter.binary(op, try eval(a), try eval(b), at: at)
+                case .unary(let op, let a, let at): return try interpreter.unary(op, try eval(a), at: at)
+                case .call(_, let callee, let arguments, let at):
+                    return try interpreter.call(try calleeCodes[callee](f), Arguments(try arguments.map(eval)), at: at)
+                }
+            }
+            let v = try eval(tree)
+            guard let reduction, let callee = reductionCallee else { return v }
+            return try interpreter.call(try calleeCodes[callee](f), Arguments([v]), at: reduction.location)
+        }
+
+        return { f in
+            if site.scalar {
+                let v = try ordinary(f)
+                if case .number = v { return v }
+                site.scalar = false
+                return v
+            }
+            for (name, code) in zip(callees, calleeCodes) {
+                guard case .function(let fn) = try code(f), (fn as? Builtin)?.name == name else { return try ordinary(f) }
+            }
+            var values: [Value] = []
+            values.reserveCapacity(leafCodes.count)
+            var operands: [DTensor] = []
+            operands.reserveCapacity(leafCodes.count)
+            var largest = 0
+            for code in leafCodes {
+                let v = try code(f)
+                values.append(v)
+                switch v {
+                case .number(let x): operands.append(DTensor(scalar: x))
+                case .tensor(let t):
+                    operands.append(DTensor(t))
+                    largest = max(largest, t.count)
+                case .tracked(let n):
+                    operands.append(DTensor(n))
+                    largest = max(largest, n.value.count)
+                default: break
+                }
+            }
+            let numbers = values.allSatisfy { if case .number = $0 { return true } else { return false } }
+            if operands.count == values.count, !numbers, largest >= interpreter.fusionThreshold,
+               let result = try Interpreter.located(expr.location, { try DTensor.fused(expression, operands, reduction: reduction?.kind ?? .none) }) {
+                interpreter.fusedEvaluations &+= 1
+                return Value(result)
+            }
+            let v = try stepwise(f, values)
+            if numbers { site.scalar = true }
+            return v
+        }
+    }
+
+    /// The elementwise tree under `expr`: its leaves appended to `leaves` (left to right, the
+    /// order they are evaluated in), the functions it calls to `callees`.
+    private func fusedTree(_ expr: Expr, _ leaves: inout [Expr], _ callees: inout [String], _ operations: inout Int) -> FusedNode {
+        func leaf() -> FusedNode {
+            leaves.append(expr)
+            return .leaf(leaves.count - 1)
+        }
+        // Past the limit the region is refused anyway: stop walking (long generated chains).
+        if operations > Fusion.maxOperations { return leaf() }
+        switch expr {
+        case .binary(let op, let a, let b, let location) where op != .matmul:
+            operations += 1
+            let x = fusedTree(a, &leaves, &callees, &operations)
+            let y = fusedTree(b, &leaves, &callees, &operations)
+            return .binary(op, x, y, location)
+        case .unary(let op, let a, let location) where op != .plus:
+            if op == .negate, case .number = a { return leaf() }
+            operations += 1
+            return .unary(op, fusedTree(a, &leaves, &callees, &operations), location)
+        case .call(.name(let name, _), let arguments, let location)
+            where arguments.allSatisfy({ $0.label == nil }) && Compiler.fusedArity(name) == arguments.count:
+            guard case .global = resolve(name) else { return leaf() }
+            operations += 1
+            callees.append(name)
+            let callee = callees.count - 1
+            return .call(name: name, callee: callee, arguments.map { fusedTree($0.value, &leaves, &callees, &operations) }, location)
+        default:
+            return leaf()
+        }
+    }
+
+    /// The number of arguments of a built-in that fusion takes, or nil.
+    static func fusedArity(_ name: String) -> Int? {
+        if Fusion.functions[name] != nil { return 1 }
+        switch name {
+        case "clip": return 3
+        case "maximum", "minimum": return 2
+        default: return nil
+        }
+    }
+
+    private func elementwise(_ node: FusedNode) -> ElementwiseExpression {
+        switch node {
+        case .leaf(let k): return .leaf(k)
+        case .binary(let op, let a, let b, _): return .binary(Interpreter.arithmetic(op), elementwise(a), elementwise(b))
+        case .unary(let op, let a, _): return op == .not ? .not(elementwise(a)) : .negate(elementwise(a))
+        case .call(let name, _, let arguments, _):
+            let a = arguments.map(elementwise)
+            switch name {
+            case "clip": return .clip(a[0], a[1], a[2])
+            case "maximum": return .extremum(a[0], a[1], maximum: true)
+            case "minimum": return .extremum(a[0], a[1], maximum: false)
+            default: return .apply(Fusion.functions[name]!, a[0])
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import CXEKernels
+
+extension DTensor {
+    /// Evaluates `expression` over `leaves` in one fused pass (`xe_fused`), feeding `reduction`;
+    /// the same values as its operations applied one at a time (within rounding), without a
+    /// full-size temporary per operation. When a leaf is tracked the result is one graph node
+    /// whose backward rule is one more fused pass: the chain rule of the whole expression,
+    /// with a mean's 1/n folded into the seed, recomputing the forward values block by block
+    /// instead of keeping them. Nil when the expression cannot be fused (an operand broadcast
+    /// in a way other than as a scalar, a row or a column, shapes that do not broadcast, no
+    /// elements, `and`/`or`): the caller then evaluates it operation by operation, which also
+    /// gives the errors.
+    public static func fused(_ expression: ElementwiseExpression, _ leaves: [DTensor],
+                             reduction: FusedReduction) throws(TensorError) -> DTensor? {
+        let values = leaves.map(\.value)
+        guard let graph = FusedGraph(expression, leaves: leaves) else { return nil }
+        let shape = graph.shape
+        let n = shape.reduce(1, *)
+        guard n > 0 else { return nil }
+        var program = FusedProgram(count: n)
+        guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
+        let root = refs[refs.count - 1]
+        let value: Tensor
+        switch reduction {
+        case .none:
+            value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
+        case .sum:
+            value = Tensor(scalar: try program.run(outputs: [], reduce: root).sum)
+        case .mean:
+            value = Tensor(scalar: try program.run(outputs: [], reduce: root).sum / Double(n))
+        }
+        guard graph.isTracked else { return DTensor(value) }
+        // One operand per tracked node, however many leaves read it.
+        var operands: [DTensor] = []
+        var group = [Int](repeating: -1, count: leaves.count)
+        var seen: [ObjectIdentifier: Int] = [:]
+        for (k, leaf) in leaves.enumerated() {
+            guard let node = leaf.node else { continue }
+            let id = ObjectIdentifier(node)
+            if let g = seen[id] {
+                group[k] = g
+            } else {
+                seen[id] = operands.count
+                group[k] = operands.count
+                operands.append(leaf)
+            }
+        }
+        let groups = operands.count
+        return record(value, operands) { (g) throws(TensorError) -> [Tensor?] in
+            try graph.gradients(seed: g, reduction: reduction, leaves: values, group: group, groups: groups)
+        }
+    }
+}
+
+/// An `ElementwiseExpression` flattened into nodes, children before parents, each with its
+/// broadcast shape and whether it is tracked (as the operation applied alone would be).
+struct FusedGraph: Sendable {
+    enum Kind: Sendable {
+        case leaf(Int)
+        case binary(ArithmeticOperator)
+        case negate, not
+        case apply(UnaryFunction)
+        case clip
+        case extremum(maximum: Bool)
+    }
+
+    struct Node: Sendable {
+        let kind: Kind
+        let children: [Int]
+        let shape: [Int]
+        let tracked: Bool
+    }
+
+    private(set) var nodes: [Node] = []
+
+    /// The shape of the result.
+    var shape: [Int] { nodes[nodes.count - 1].shape }
+    var isTracked: Bool { nodes[nodes.count - 1].tracked }
+
+    /// Nil when shapes do not broadcast or an operation is not fused.
+    init?(_ expression: ElementwiseExpression, leaves: [DTensor]) {
+        guard add(expression, leaves) != nil else { return nil }
+    }
+
+    private mutating func add(_ e: ElementwiseExpression, _ leaves: [DTensor]) -> Int? {
+        func node(_ kind: Kind, _ children: [Int], tracked: Bool) -> Int? {
+            var shape: [Int] = []
+            for c in children {
+                guard let s = try? Tensor.broadcastShape(shape, nodes[c].shape, operation: "fused") else { return nil }
+                shape = s
+            }
+            nodes.append(Node(kind: kind, children: children, shape: shape, tracked: tracked))
+            return nodes.count - 1
+        }
+        switch e {
+        case .leaf(let k):
+            guard leaves.indices.contains(k) else { return nil }
+            nodes.append(Node(kind: .leaf(k), children: [], shape: leaves[k].shape, tracked: leaves[k].isTracked))
+            return nodes.count - 1
+        case .binary(let op, let a, let b):
+            guard op != .and, op != .or, let x = add(a, leaves), let y = add(b, leaves) else { return nil }
+            return node(.binary(op), [x, y], tracked: op.isDifferentiable && (nodes[x].tracked || nodes[y].tracked))
+        case .negate(let a):
+            guard let x = add(a, leaves) else { return nil }
+            return node(.negate, [x], tracked: nodes[x].tracked)
+        case .not(let a):
+            guard let x = add(a, leaves) else { return nil }
+            return node(.not, [x], tracked: false)
+        case .apply(let f, let a):
+            guard let x = add(a, leaves) else { return nil }
+            return node(.apply(f), [x], tracked: nodes[x].tracked)
+        case .clip(let a, let lo, let hi):
+            guard let x = add(a, leaves), let l = add(lo, leaves), let h = add(hi, leaves) else { return nil }
+            return node(.clip, [x, l, h], tracked: nodes[x].tracked || nodes[l].tracked || nodes[h].tracked)
+        case .extremum(let a, let b, let maximum):
+            guard let x = add(a, leaves), let y = add(b, leaves) else { return nil }
+            return node(.extremum(maximum: maximum), [x, y], tracked: nodes[x].tracked || nodes[y].tracked)
+        }
+    }
+
+    static func opcode(_ op: ArithmeticOperator) -> xe_fused_op? {
+        switch op {
+        case .add: XE_OP_ADD
+        case .subtract: XE_OP_SUB
+        case .multiply: XE_OP_MUL
+        case .divide: XE_OP_DIV
+        case .power: XE_OP_POW
+        case .equal: XE_OP_EQ
+        case .notEqual: XE_OP_NE
+        case .less: XE_OP_LT
+        case .lessEqual: XE_OP_LE
+        case .greater: XE_OP_GT
+        case .greaterEqual: XE_OP_GE
+        case .and, .or: nil
+        }
+    }
+
+    /// Emits every node's value; nil when a leaf cannot be read in the result's layout.
+    func emitForward(into p: inout FusedProgram, leaves: [Tensor]) -> [FusedProgram.Ref]? {
+        var refs: [FusedProgram.Ref] = []
+        for node in nodes {
+            let c = node.children.map { refs[$0] }
+            switch node.kind {
+            case .leaf(let k):
+                guard let r = p.input(leaves[k], shape: shape) else { return nil }
+                refs.append(r)
+            case .binary(let op):
+                // x^2 and x^1 for a one-element exponent, as Tensor.elementwise computes them.
+                if op == .power, case .leaf(let k) = nodes[node.children[1]].kind,
+                   let e = leaves[k].scalarValue, leaves[k].rank <= nodes[node.children[0]].shape.count, e == 2 || e == 1 {
+                    refs.append(e == 2 ? p.emit(XE_OP_SQUARE, c[0]) : c[0])
+                    continue
+                }
+                guard let code = FusedGraph.opcode(op) else { return nil }
+                refs.append(p.emit(code, c[0], c[1]))
+            case .negate: refs.append(p.emit(XE_OP_NEG, c[0]))
+            case .not: refs.append(p.emit(XE_OP_NOT, c[0]))
+            case .apply(let f): refs.append(p.emit(XE_OP_FUNCTION, c[0], function: f.kernel))
+            case .clip: refs.append(p.emit(XE_OP_CLIP, c[0], c[1], c[2]))
+            case .extremum(let maximum): refs.append(p.emit(maximum ? XE_OP_MAX : XE_OP_MIN, c[0], c[1]))
+            }
+        }
+        return refs
+    }
+
+    /// The gradient of each group of tracked leaves (nil for one no path reaches) given the
+    /// result's gradient `seed`: one fused pass that recomputes the forward values and applies
+    /// each operation's rule (the rules of `DTensor.binary`, `apply`, `clip`, `extremum`,
+    /// `reduce`), summed over the broadcast axes of each leaf.
+    func gradients(seed: Tensor, reduction: FusedReduction, leaves: [Tensor], group: [Int], groups: Int) throws(TensorError) -> [Tensor?] {
+        let n = shape.reduce(1, *)
+        var p = FusedProgram(count: n)
+        guard let refs = emitForward(into: &p, leaves: leaves) else {
+            throw .invalid("the fused expression's inputs changed shape")
+        }
+        var adjoint = [FusedProgram.Ref?](repeating: nil, count: nodes.count)
+        switch reduction {
+        case .none:
+            guard let s = p.input(seed, shape: shape) else {
+                throw .shapeMismatch(operation: "gradient", seed.shape, shape)
+            }
+            adjoint[nodes.count - 1] = s
+        case .sum:
+            adjoint[nodes.count - 1] = p.constant(seed.storage[0])
+        case .mean:
+            adjoint[nodes.count - 1] = p.constant(seed.storage[0] * (1 / Double(n)))
+        }
+        var leafAdjoint = [FusedProgram.Ref?](repeating: nil, count: groups)
+        func give(_ child: Int, _ ref: @autoclosure () -> FusedProgram.Ref) {
+            guard nodes[child].tracked else { return }
+            let r = ref()
+            if case .leaf(let k) = nodes[child].kind {
+                let g = group[k]
+                leafAdjoint[g] = leafAdjoint[g].map { p.emit(XE_OP_ADD, $0, r) } ?? r
+            } else {
+                adjoint[child] = adjoint[child].map { p.emit(XE_OP_ADD, $0, r) } ?? r
+            }
+        }
+        for i in nodes.indices.reversed() {
+            guard nodes[i].tracked, let g = adjoint[i] else { continue }
+            let c = nodes[i].children
+            let x = c.first.map { refs[$0] }
+            switch nodes[i].kind {
+            case .leaf, .not:
+                break
+            case .binary(let op):
+                let a = refs[c[0]], b = refs[c[1]]
+                switch op {
+                case .add:
+                    give(c[0], g)
+                    give(c[1], g)
+                case .subtract:
+                    give(c[0], g)
+                    give(c[1], p.emit(XE_OP_NEG, g))
+                case .multiply:
+                    give(c[0], p.emit(XE_OP_MUL, g, b))
+                    give(c[1], p.emit(XE_OP_MUL, g, a))
+                case .divide:
+                    give(c[0], p.emit(XE_OP_DIV, g, b))
+                    give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_DIV_DDENOMINATOR, a, b)))
+                case .power:
+                    give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_POW_DBASE, a, b)))
+                    give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_POW_DEXPONENT, a, b)))
+                default:
+                    break
+                }
+            case .negate:
+                give(c[0], p.emit(XE_OP_NEG, g))
+            case .apply(let f):
+                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_DERIVATIVE, x!, refs[i], function: f.kernel)))
+            case .clip:
+                let l = refs[c[1]], h = refs[c[2]]
+                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_MUL, p.emit(XE_OP_GE, x!, l), p.emit(XE_OP_LE, x!, h))))
+                give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_LT, x!, l)))
+                give(c[2], p.emit(XE_OP_MUL, g, p.emit(XE_OP_GT, x!, h)))
+            case .extremum(let maximum):
+                let share = p.emit(maximum ? XE_OP_SHARE_MAX : XE_OP_SHARE_MIN, x!, refs[c[1]])
+                give(c[0], p.emit(XE_OP_MUL, g, share))
+                give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_ONE_MINUS, share)))
+            }
+        }
+        let wanted = leafAdjoint.indices.filter { leafAdjoint[$0] != nil }
+        let outputs = try p.run(outputs: wanted.map { leafAdjoint[$0]! }, reduce: nil).outputs
+        var result = [Tensor?](repeating: nil, count: groups)
+        for (j, g) in wanted.enumerated() {
+            let k = group.firstIndex(of: g)!
+            let full = Tensor(shape: shape, storage: outputs[j])
+            let target = leaves[k].shape
+            result[g] = full.count == leaves[k].count ? try full.reshaped(target) : full.reduced(toShape: target)
+        }
+        return result
+    }
+}

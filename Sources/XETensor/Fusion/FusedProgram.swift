@@ -1,0 +1,158 @@
+import CXEKernels
+
+/// A program for the C kernel `xe_fused`, built one instruction at a time in SSA form (each
+/// instruction a new value), then pruned to what its outputs need and given block registers
+/// by a linear scan, so a long expression needs only as many cache-sized registers as values
+/// alive at once.
+struct FusedProgram {
+    /// A value of the program: an input tensor or the result of an instruction.
+    enum Ref: Equatable {
+        case input(Int)
+        case value(Int)
+    }
+
+    private struct Instruction {
+        var op: xe_fused_op
+        var function: xe_function = XE_FN_LOG
+        var operands: [Ref]
+    }
+
+    /// The number of elements of the result.
+    let count: Int
+    private var inputs: [(tensor: Tensor, length: Int, inner: Int)] = []
+    private var code: [Instruction] = []
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    /// The layout of a tensor of `shape` broadcast to `result` as `xe_fused` reads it (element
+    /// i reads (i / inner) % length), or nil when it is none of a scalar, the full result, or
+    /// one contiguous band of the result's axes (a row or a column).
+    static func layout(of shape: [Int], in result: [Int]) -> (length: Int, inner: Int)? {
+        let n = shape.reduce(1, *)
+        let total = result.reduce(1, *)
+        if n == 1 { return (1, 1) }
+        if n == total { return (n, 1) }
+        let padded = [Int](repeating: 1, count: result.count - shape.count) + shape
+        guard let first = padded.firstIndex(where: { $0 != 1 }), let last = padded.lastIndex(where: { $0 != 1 }) else { return (1, 1) }
+        for axis in first...last where padded[axis] != result[axis] { return nil }
+        return (n, result[(last + 1)...].reduce(1, *))
+    }
+
+    /// Adds an input read with `layout(of:in:)`; nil when it cannot be read that way.
+    mutating func input(_ t: Tensor, shape result: [Int]) -> Ref? {
+        guard let (length, inner) = FusedProgram.layout(of: t.shape, in: result) else { return nil }
+        inputs.append((t, length, inner))
+        return .input(inputs.count - 1)
+    }
+
+    /// Adds a scalar input.
+    mutating func constant(_ x: Double) -> Ref {
+        inputs.append((Tensor(scalar: x), 1, 1))
+        return .input(inputs.count - 1)
+    }
+
+    /// Adds an instruction and returns its value.
+    mutating func emit(_ op: xe_fused_op, _ operands: Ref..., function: xe_function = XE_FN_LOG) -> Ref {
+        code.append(Instruction(op: op, function: function, operands: operands))
+        return .value(code.count - 1)
+    }
+
+    /// Runs the program: writes each of `outputs` into a new array of `count` elements and
+    /// returns them with the sum of `reduce` (0 without one).
+    func run(outputs: [Ref], reduce: Ref?) throws(TensorError) -> (outputs: [[Double]], sum: Double) {
+        // Prune: keep the instructions the outputs depend on.
+        var needed = [Bool](repeating: false, count: code.count)
+        for case .value(let v) in outputs + (reduce.map { [$0] } ?? []) { needed[v] = true }
+        for i in stride(from: code.count - 1, through: 0, by: -1) where needed[i] {
+            for case .value(let v) in code[i].operands { needed[v] = true }
+        }
+        // The last instruction reading each value (outputs are read after every instruction).
+        var lastUse = [Int](repeating: -1, count: code.count)
+        for i in code.indices where needed[i] {
+            for case .value(let v) in code[i].operands { lastUse[v] = i }
+        }
+        for case .value(let v) in outputs + (reduce.map { [$0] } ?? []) { lastUse[v] = Int.max }
+        // Linear scan: a register is reused once the value in it is read for the last time
+        // (after the destination is chosen, so no instruction writes over its own operand).
+        var register = [Int32](repeating: -1, count: code.count)
+        var free: [Int32] = []
+        var registers: Int32 = 0
+        var instructions: [xe_fused_instruction] = []
+        func encode(_ r: Ref) -> Int32 {
+            switch r {
+            case .input(let k): return -1 - Int32(k)
+            case .value(let v): return register[v]
+            }
+        }
+        for i in code.indices where needed[i] {
+            let ins = code[i]
+            let operands = ins.operands.map(encode) + [Int32](repeating: XE_NO_OPERAND, count: 3 - ins.operands.count)
+            if let r = free.popLast() {
+                register[i] = r
+            } else {
+                register[i] = registers
+                registers += 1
+            }
+            instructions.append(xe_fused_instruction(op: Int32(ins.op.rawValue), function: Int32(ins.function.rawValue),
+                                                     destination: register[i], a: operands[0], b: operands[1], c: operands[2]))
+            var released = Set<Int>()
+            for case .value(let v) in ins.operands where lastUse[v] == i && released.insert(v).inserted {
+                free.append(register[v])
+            }
+        }
+        let outputOperands = outputs.map(encode)
+        let reduceOperand = reduce.map(encode) ?? XE_NO_OPERAND
+        let specs = inputs.map { (length: Int64($0.length), inner: Int64($0.inner)) }
+        var sum = 0.0
+        var status: Int32 = 0
+        let results = FusedProgram.buffers(outputs.count, count, []) { outs in
+            FusedProgram.withPointers(inputs.map(\.tensor), []) { pointers in
+                let cInputs = zip(pointers, specs).map { xe_fused_input(data: $0, length: $1.length, inner: $1.inner) }
+                instructions.withUnsafeBufferPointer { codePointer in
+                    cInputs.withUnsafeBufferPointer { inputPointer in
+                        outs.map { Optional($0) }.withUnsafeBufferPointer { outPointer in
+                            outputOperands.withUnsafeBufferPointer { operandPointer in
+                                var program = xe_fused_program(
+                                    count: Int64(count), code: codePointer.baseAddress, instruction_count: Int32(instructions.count),
+                                    register_count: registers, inputs: inputPointer.baseAddress, input_count: Int32(cInputs.count),
+                                    outputs: outPointer.baseAddress, output_operands: operandPointer.baseAddress,
+                                    output_count: Int32(outs.count), reduce: reduceOperand)
+                                status = xe_fused(&program, &sum)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if status != 0 { throw .invalid("no memory left for the scratch blocks of a fused expression") }
+        return (results, sum)
+    }
+
+    /// `k` new arrays of `n` elements, each filled through its pointer by `body`.
+    private static func buffers(_ k: Int, _ n: Int, _ pointers: [UnsafeMutablePointer<Double>],
+                                _ body: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
+        if k == 0 {
+            body(pointers)
+            return []
+        }
+        var rest: [[Double]] = []
+        let first = Tensor.uninitialized(n) { p in rest = buffers(k - 1, n, pointers + [p], body) }
+        return [first] + rest
+    }
+
+    /// Runs `body` with a pointer to the storage of each of `tensors`.
+    private static func withPointers(_ tensors: ArraySlice<Tensor>, _ pointers: [UnsafePointer<Double>],
+                                     _ body: ([UnsafePointer<Double>]) -> Void) {
+        guard let first = tensors.first else { return body(pointers) }
+        first.storage.withUnsafeBufferPointer { p in
+            withPointers(tensors.dropFirst(), pointers + [p.baseAddress!], body)
+        }
+    }
+
+    private static func withPointers(_ tensors: [Tensor], _ pointers: [UnsafePointer<Double>],
+                                     _ body: ([UnsafePointer<Double>]) -> Void) {
+        withPointers(tensors[...], pointers, body)
+    }
+}

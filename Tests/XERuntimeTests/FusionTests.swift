@@ -1,0 +1,168 @@
+import Testing
+import XETensor
+@testable import XERuntime
+
+/// Fused evaluation (`Compiler.compileFused`, the kernel `xe_fused`) against the same programs
+/// run an operation at a time: random elementwise expressions over a full operand, a row, a
+/// column and a scalar, with NaN and infinities, odd lengths, lengths at the block edges and
+/// above the threading threshold; values, reductions and gradients.
+struct FusionTests {
+    /// splitmix64: the same programs and data on every run.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    }
+
+    /// A random expression over a (rows × columns), b (a row), c (a column) and s (a number).
+    static func expression(_ r: inout Random, depth: Int) -> String {
+        if depth == 0 || r.int(5) == 0 {
+            return ["a", "b", "c", "s", "a", "0.75", "2"][r.int(7)]
+        }
+        let x = expression(&r, depth: depth - 1)
+        switch r.int(16) {
+        case 0, 1, 2, 3:
+            return "(\(x) \(["+", "-", "*", "/"][r.int(4)]) \(expression(&r, depth: depth - 1)))"
+        case 4: return "(\(x))^2"
+        case 5: return "(\(x))^\(["3", "s", "b", "0.5"][r.int(4)])"
+        case 6: return "-(\(x))"
+        case 7: return "\(["exp", "sigmoid", "tanh", "abs", "relu"][r.int(5)])(\(x))"
+        case 8: return "\(["log", "sqrt", "log1p"][r.int(3)])(abs(\(x)) + 0.25)"
+        case 9: return "clip(\(x), -0.5, \(["0.75", "c", "b"][r.int(3)]))"
+        case 10: return "\(["maximum", "minimum"][r.int(2)])(\(x), \(expression(&r, depth: depth - 1)))"
+        case 11: return "(\(x) \([">", "<=", "==", "!="][r.int(4)]) \(expression(&r, depth: depth - 1)))"
+        case 12: return "(\(x) * (\(expression(&r, depth: depth - 1)) > 0.3))"
+        case 13: return "(not (\(x) > 0))"
+        case 14: return "(\(x) + \(expression(&r, depth: depth - 1)) * \(x))"
+        default: return "(\(x) * s - b)"
+        }
+    }
+
+    /// Two interpreters with the same variables: one fuses every region, one none.
+    static func sessions(rows: Int, columns: Int, specials: Bool, _ r: inout Random) -> (fused: Interpreter, stepwise: Interpreter) {
+        func tensor(_ shape: [Int]) -> Tensor {
+            let n = shape.reduce(1, *)
+            var values = (0..<n).map { _ in r.uniform() * 3 - 1.5 }
+            if specials && n >= 4 {
+                values[0] = .nan
+                values[n / 2] = .infinity
+                values[n - 1] = -.infinity
+                values[n / 3] = 0
+            }
+            return Tensor(shape: shape, storage: values)
+        }
+        let a = tensor([rows, columns]), b = tensor([columns]), c = tensor([rows, 1])
+        let s = 0.5 + r.uniform()
+        let fused = Interpreter(), stepwise = Interpreter()
+        fused.fusionThreshold = 0
+        stepwise.fusionThreshold = Int.max
+        for interpreter in [fused, stepwise] {
+            interpreter.globals.set("a", .tensor(a))
+            interpreter.globals.set("b", .tensor(b))
+            interpreter.globals.set("c", .tensor(c))
+            interpreter.globals.set("s", .number(s))
+        }
+        return (fused, stepwise)
+    }
+
+    /// The numbers of a value (a tuple's one after another) and its shapes.
+    static func flatten(_ v: Value) -> (shapes: [[Int]], values: [Double]) {
+        switch v {
+        case .number(let x): return ([[]], [x])
+        case .tensor(let t): return ([t.shape], t.storage)
+        case .tracked(let n): return ([n.value.shape], n.value.storage)
+        case .tuple(let items):
+            let parts = items.map(flatten)
+            return (parts.flatMap(\.shapes), parts.flatMap(\.values))
+        default: return ([], [])
+        }
+    }
+
+    /// Equal shapes; the same NaN and infinite elements; finite elements within `tolerance`
+    /// times the largest finite magnitude (at least 1).
+    static func agree(_ x: Value, _ y: Value, tolerance: Double) -> Bool {
+        let (sx, vx) = flatten(x), (sy, vy) = flatten(y)
+        guard sx == sy, vx.count == vy.count else { return false }
+        let scale = max(1, (vx + vy).filter(\.isFinite).map(Swift.abs).max() ?? 1)
+        for (p, q) in zip(vx, vy) {
+            if p.isNaN || q.isNaN {
+                if !(p.isNaN && q.isNaN) { return false }
+            } else if !p.isFinite || !q.isFinite {
+                if p != q { return false }
+            } else if Swift.abs(p - q) > tolerance * scale {
+                return false
+            }
+        }
+        return true
+    }
+
+    static let shapes: [(rows: Int, columns: Int)] = [(1, 1), (3, 5), (1, 1023), (2, 1024), (1, 1025), (3, 2049), (7, 10_007)]
+
+    @Test(arguments: shapes.indices)
+    func randomPrograms(shape: Int) throws {
+        var r = Random(state: UInt64(shape) &* 7919 &+ 1)
+        let (rows, columns) = FusionTests.shapes[shape]
+        for program in 0..<12 {
+            let specials = program % 3 == 2
+            let (fused, stepwise) = FusionTests.sessions(rows: rows, columns: columns, specials: specials, &r)
+            let e = FusionTests.expression(&r, depth: 4)
+            let forms = [(e, 1e-12), ("sum(\(e))", 1e-11), ("mean(\(e))", 1e-11),
+                         ("grad(mean(\(e)), a, b, c, s)", 1e-10), ("grad(sum((\(e)) * a), a, s)", 1e-10)]
+            for (source, tolerance) in forms {
+                let expected = try stepwise.run(source)
+                let got = try fused.run(source)
+                #expect(FusionTests.agree(got, expected, tolerance: tolerance),
+                        "\(rows)×\(columns)\(specials ? " with NaN/inf" : ""): \(source)\nfused: \(fused.format(got).prefix(300))\nstepwise: \(stepwise.format(expected).prefix(300))")
+            }
+            #expect(stepwise.fusedEvaluations == 0)
+            #expect(fused.fusedEvaluations > 0, "\(e) was not fused")
+        }
+    }
+
+    @Test func theScriptLossesAreFused() throws {
+        var r = Random(state: 42)
+        let (fused, stepwise) = FusionTests.sessions(rows: 4, columns: 1031, specials: false, &r)
+        let losses = """
+            loss focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))
+            loss mse(y, p) = mean((y - p)^2)
+            loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }
+            y = a > 0; p = sigmoid(a); z = 3 * a
+            """
+        for interpreter in [fused, stepwise] { try interpreter.run(losses) }
+        for source in ["focal(y, p)", "grad(focal(y, p), p)", "mse(y, p)", "grad(mse(y, p), p)", "poly1(y, z)", "grad(poly1(y, z), z)",
+                       "grad(focal(y, p, gamma=s), p)", "grad(poly1(y, z, eps=0.5), z)"] {
+            let before = fused.fusedEvaluations
+            let got = try fused.run(source), expected = try stepwise.run(source)
+            #expect(fused.fusedEvaluations > before, "\(source) was not fused")
+            #expect(FusionTests.agree(got, expected, tolerance: 1e-12), "\(source)")
+        }
+    }
+
+    @Test func errorsAndOtherValuesAreThoseOfTheOperations() throws {
+        var r = Random(state: 7)
+        let (fused, stepwise) = FusionTests.sessions(rows: 3, columns: 5, specials: false, &r)
+        for source in ["a + [1, 2] * b", "mean(a * \"x\")", "sum(log(a) + [[1], [2]])", "exp(a) * (a @ b)"] {
+            func outcome(_ interpreter: Interpreter) -> String {
+                do {
+                    return interpreter.format(try interpreter.run(source, file: "t.xe"))
+                } catch {
+                    return "\(error)"
+                }
+            }
+            #expect(outcome(fused) == outcome(stepwise), "\(source)")
+        }
+        // A redefined built-in is called, not fused.
+        for interpreter in [fused, stepwise] { try interpreter.run("exp = (x) -> x + 1") }
+        #expect(FusionTests.agree(try fused.run("mean(exp(a) * 2)"), try stepwise.run("mean(exp(a) * 2)"), tolerance: 0))
+        // Plain numbers take the scalar path.
+        let loop = "{ t = 0; for i in range(100) { t = t + (i * 0.5 - 1) ^ 2 }; t }"
+        #expect(FusionTests.agree(try fused.run(loop), try stepwise.run(loop), tolerance: 0))
+    }
+}
