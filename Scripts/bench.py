@@ -162,68 +162,43 @@ def f_poly1(m, y, z):
     return m.mean(bce + poly_eps * (1 - (y * q + (1 - y) * (1 - q))))
 
 
+def workloads(m, grad, softmax):
+    """{task key: (function, names of its arguments)} for module m (jax.numpy or torch)."""
+    return {
+        "bce": (lambda y, p: f_bce(m, y, p), ("y", "p")),
+        "grad bce": (grad(lambda p, y: f_bce(m, y, p)), ("p", "y")),
+        "bce_logits": (lambda y, z: f_bce_logits(m, y, z), ("y", "z")),
+        "grad bce_logits": (grad(lambda z, y: f_bce_logits(m, y, z)), ("z", "y")),
+        "cce_logits": (lambda l, Z: f_cce_logits(m, l, Z), ("labels", "Z")),
+        "grad cce_logits": (grad(lambda Z, l: f_cce_logits(m, l, Z)), ("Z", "labels")),
+        "softmax": (softmax, ("Z",)),
+        "exp": (m.exp, ("Z",)),
+        "Z * w": (lambda Z, w: Z * w, ("Z", "w")),
+        "Z @ W": (lambda Z, W: Z @ W, ("Z", "W")),
+        "focal": (lambda y, p: f_focal(m, y, p), ("y", "p")),
+        "grad focal": (grad(lambda p, y: f_focal(m, y, p)), ("p", "y")),
+        "mse": (lambda y, p: f_mse(m, y, p), ("y", "p")),
+        "grad mse": (grad(lambda p, y: f_mse(m, y, p)), ("p", "y")),
+        "poly1": (lambda y, z: f_poly1(m, y, z), ("y", "z")),
+        "grad poly1": (grad(lambda z, y: f_poly1(m, y, z)), ("z", "y")),
+    }
+
+
 def frameworks():
-    """{task key: (jax fn, torch fn)} timed without arguments; None where absent."""
+    """{task key: [JAX run, PyTorch run]}, each timed without arguments; None where absent."""
+    data = [("y", y), ("p", p), ("z", z), ("Z", Z), ("w", w), ("W", W), ("labels", idx)]
     fns = {}
     if jax is not None:
-        J = {k: jnp.asarray(v) for k, v in [("y", y), ("p", p), ("z", z), ("Z", Z), ("w", w), ("W", W)]}
-        J["labels"] = jnp.asarray(idx)
-
-        def jit(f, *names):
-            g = jax.jit(f)
-            args = [J[k] for k in names]
-            return lambda: g(*args).block_until_ready()
-
-        jm = jnp
-        fns.update({
-            "bce": jit(lambda y, p: f_bce(jm, y, p), "y", "p"),
-            "grad bce": jit(jax.grad(lambda p, y: f_bce(jm, y, p)), "p", "y"),
-            "bce_logits": jit(lambda y, z: f_bce_logits(jm, y, z), "y", "z"),
-            "grad bce_logits": jit(jax.grad(lambda z, y: f_bce_logits(jm, y, z)), "z", "y"),
-            "cce_logits": jit(lambda l, Z: f_cce_logits(jm, l, Z), "labels", "Z"),
-            "grad cce_logits": jit(jax.grad(lambda Z, l: f_cce_logits(jm, l, Z)), "Z", "labels"),
-            "softmax": jit(lambda Z: jax.nn.softmax(Z, axis=1), "Z"),
-            "exp": jit(jnp.exp, "Z"),
-            "Z * w": jit(lambda Z, w: Z * w, "Z", "w"),
-            "Z @ W": jit(lambda Z, W: Z @ W, "Z", "W"),
-            "focal": jit(lambda y, p: f_focal(jm, y, p), "y", "p"),
-            "grad focal": jit(jax.grad(lambda p, y: f_focal(jm, y, p)), "p", "y"),
-            "mse": jit(lambda y, p: f_mse(jm, y, p), "y", "p"),
-            "grad mse": jit(jax.grad(lambda p, y: f_mse(jm, y, p)), "p", "y"),
-            "poly1": jit(lambda y, z: f_poly1(jm, y, z), "y", "z"),
-            "grad poly1": jit(jax.grad(lambda z, y: f_poly1(jm, y, z)), "z", "y"),
-        })
-    fns = {k: [f, None] for k, f in fns.items()}
+        J = {k: jnp.asarray(v) for k, v in data}
+        for key, (f, names) in workloads(jnp, jax.grad, lambda Z: jax.nn.softmax(Z, axis=1)).items():
+            compiled, args = jax.jit(f), [J[k] for k in names]
+            fns.setdefault(key, [None, None])[0] = lambda compiled=compiled, args=args: compiled(*args).block_until_ready()
     if torch is not None:
-        T = {k: torch.from_numpy(v) for k, v in [("y", y), ("p", p), ("z", z), ("Z", Z), ("w", w), ("W", W)]}
-        T["labels"] = torch.from_numpy(idx)
-        tm = torch
         from torch.func import grad as tgrad
-
-        def run(f, *names):
+        T = {k: torch.from_numpy(v) for k, v in data}
+        for key, (f, names) in workloads(torch, tgrad, lambda Z: torch.softmax(Z, dim=1)).items():
             args = [T[k] for k in names]
-            return lambda: f(*args)
-
-        tfns = {
-            "bce": run(lambda y, p: f_bce(tm, y, p), "y", "p"),
-            "grad bce": run(tgrad(lambda p, y: f_bce(tm, y, p)), "p", "y"),
-            "bce_logits": run(lambda y, z: f_bce_logits(tm, y, z), "y", "z"),
-            "grad bce_logits": run(tgrad(lambda z, y: f_bce_logits(tm, y, z)), "z", "y"),
-            "cce_logits": run(lambda l, Z: f_cce_logits(tm, l, Z), "labels", "Z"),
-            "grad cce_logits": run(tgrad(lambda Z, l: f_cce_logits(tm, l, Z)), "Z", "labels"),
-            "softmax": run(lambda Z: torch.softmax(Z, dim=1), "Z"),
-            "exp": run(torch.exp, "Z"),
-            "Z * w": run(lambda Z, w: Z * w, "Z", "w"),
-            "Z @ W": run(lambda Z, W: Z @ W, "Z", "W"),
-            "focal": run(lambda y, p: f_focal(tm, y, p), "y", "p"),
-            "grad focal": run(tgrad(lambda p, y: f_focal(tm, y, p)), "p", "y"),
-            "mse": run(lambda y, p: f_mse(tm, y, p), "y", "p"),
-            "grad mse": run(tgrad(lambda p, y: f_mse(tm, y, p)), "p", "y"),
-            "poly1": run(lambda y, z: f_poly1(tm, y, z), "y", "z"),
-            "grad poly1": run(tgrad(lambda z, y: f_poly1(tm, y, z)), "z", "y"),
-        }
-        for k, f in tfns.items():
-            fns.setdefault(k, [None, None])[1] = f
+            fns.setdefault(key, [None, None])[1] = lambda f=f, args=args: f(*args)
     return fns
 
 
