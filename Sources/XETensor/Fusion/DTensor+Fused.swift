@@ -135,6 +135,13 @@ struct FusedGraph: Sendable {
         }
     }
 
+    /// The exponent of power node `i` when it is a leaf of one element (of no higher rank than
+    /// the base, as `Tensor.elementwise` requires for its special cases).
+    func constantExponent(_ i: Int, _ leaves: [Tensor]) -> Double? {
+        guard case .leaf(let k) = nodes[nodes[i].children[1]].kind, leaves[k].rank <= nodes[nodes[i].children[0]].shape.count else { return nil }
+        return leaves[k].scalarValue
+    }
+
     /// Emits every node's value; nil when a leaf cannot be read in the result's layout.
     func emitForward(into p: inout FusedProgram, leaves: [Tensor]) -> [FusedProgram.Ref]? {
         var refs: [FusedProgram.Ref] = []
@@ -146,8 +153,7 @@ struct FusedGraph: Sendable {
                 refs.append(r)
             case .binary(let op):
                 // x^2 and x^1 for a one-element exponent, as Tensor.elementwise computes them.
-                if op == .power, case .leaf(let k) = nodes[node.children[1]].kind,
-                   let e = leaves[k].scalarValue, leaves[k].rank <= nodes[node.children[0]].shape.count, e == 2 || e == 1 {
+                if op == .power, let e = constantExponent(refs.count, leaves), e == 2 || e == 1 {
                     refs.append(e == 2 ? p.emit(XE_OP_SQUARE, c[0]) : c[0])
                     continue
                 }
@@ -219,7 +225,15 @@ struct FusedGraph: Sendable {
                     give(c[0], p.emit(XE_OP_DIV, g, b))
                     give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_DIV_DDENOMINATOR, a, b)))
                 case .power:
-                    give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_POW_DBASE, a, b)))
+                    if let e = constantExponent(i, leaves) {
+                        // The rule of DTensor.binary for one known exponent, without a pow
+                        // per element where none is needed.
+                        let d = e == 0 ? p.constant(0) : e == 1 ? p.constant(1) : e == 2 ? p.emit(XE_OP_MUL, p.constant(2), a)
+                            : p.emit(XE_OP_MUL, p.constant(e), p.emit(XE_OP_POW, a, p.constant(e - 1)))
+                        give(c[0], p.emit(XE_OP_MUL, g, d))
+                    } else {
+                        give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_POW_DBASE, a, b)))
+                    }
                     give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_POW_DEXPONENT, a, b)))
                 default:
                     break
