@@ -148,7 +148,7 @@ struct FusionTests {
     @Test func errorsAndOtherValuesAreThoseOfTheOperations() throws {
         var r = Random(state: 7)
         let (fused, stepwise) = FusionTests.sessions(rows: 3, columns: 5, specials: false, &r)
-        for source in ["a + [1, 2] * b", "mean(a * \"x\")", "sum(log(a) + [[1], [2]])", "exp(a) * (a @ b)"] {
+        for source in ["a[not (a > 0.5)]", "b[(b > 0) * (b < 1) == 1]", "a + [1, 2] * b", "mean(a * \"x\")", "sum(log(a) + [[1], [2]])", "exp(a) * (a @ b)"] {
             func outcome(_ interpreter: Interpreter) -> String {
                 do {
                     return interpreter.format(try interpreter.run(source, file: "t.xe"))

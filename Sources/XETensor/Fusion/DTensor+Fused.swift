@@ -23,7 +23,9 @@ extension DTensor {
         let value: Tensor
         switch reduction {
         case .none:
-            value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
+            var t = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
+            t.isBoolean = graph.givesTruthValues
+            value = t
         case .sum:
             value = Tensor(scalar: try program.run(outputs: [], reduce: root).sum)
         case .mean:
@@ -76,6 +78,14 @@ struct FusedGraph: Sendable {
     /// The shape of the result.
     var shape: [Int] { nodes[nodes.count - 1].shape }
     var isTracked: Bool { nodes[nodes.count - 1].tracked }
+    /// Whether the result is a comparison's or `not`'s (truth values, a boolean mask).
+    var givesTruthValues: Bool {
+        switch nodes[nodes.count - 1].kind {
+        case .not: return true
+        case .binary(let op): return !op.isDifferentiable
+        default: return false
+        }
+    }
 
     /// Nil when shapes do not broadcast or an operation is not fused.
     init?(_ expression: ElementwiseExpression, leaves: [DTensor]) {
