@@ -114,7 +114,8 @@ struct FusionTests {
             let (fused, stepwise) = FusionTests.sessions(rows: rows, columns: columns, specials: specials, &r)
             let e = FusionTests.expression(&r, depth: 4)
             let forms = [(e, 1e-12), ("sum(\(e))", 1e-11), ("mean(\(e))", 1e-11),
-                         ("grad(mean(\(e)), a, b, c, s)", 1e-10), ("grad(sum((\(e)) * a), a, s)", 1e-10)]
+                         ("grad(mean(\(e)), a, b, c, s)", 1e-10), ("grad(sum((\(e)) * a), a, s)", 1e-10),
+                         ("grad(sum(grad(sum(\(e)), a) * b), a, s)", 1e-9)]
             for (source, tolerance) in forms {
                 let expected = try stepwise.run(source)
                 let got = try fused.run(source)

@@ -14,6 +14,9 @@ extension DTensor {
                              reduction: FusedReduction) throws(TensorError) -> DTensor? {
         let values = leaves.map(\.value)
         guard let graph = FusedGraph(expression, leaves: leaves) else { return nil }
+        // A result that may be differentiated more than once is built from the operations
+        // themselves: the fused gradient is a first derivative only.
+        if graph.isTracked && DTensor.createsGraph { return nil }
         let shape = graph.shape
         let n = shape.reduce(1, *)
         guard n > 0 else { return nil }
@@ -48,8 +51,13 @@ extension DTensor {
             }
         }
         let groups = operands.count
-        return record(value, operands) { (g) throws(TensorError) -> [Tensor?] in
-            try graph.gradients(seed: g, reduction: reduction, leaves: values, group: group, groups: groups)
+        return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
+            // Not reached while createsGraph was false when the region was evaluated; refused
+            // rather than answered with a constant.
+            guard !DTensor.isRecordingSweep else {
+                throw .invalid("a fused elementwise expression was differentiated a second time; evaluate it inside the outer differentiation")
+            }
+            return try graph.gradients(seed: g.value, reduction: reduction, leaves: values, group: group, groups: groups).map { $0.map(DTensor.init) }
         }
     }
 }
