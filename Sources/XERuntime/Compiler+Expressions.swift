@@ -259,22 +259,32 @@ extension Compiler {
         for (label, _) in keywords where !seen.insert(label).inserted {
             throw XEError.argument("the keyword argument '\(label)' is given twice", at: location)
         }
+        let places = ArgumentPlaces(call: location, arguments: arguments)
+        // An error about one argument points at it (see ArgumentPlaces).
+        func call(_ fn: Value, _ args: Arguments) throws -> Value {
+            do {
+                return try interpreter.call(fn, args, at: location)
+            } catch let error as XEError where places.isAboutTheCall(error) {
+                guard case .function(let f) = fn else { throw error }
+                throw places.relocate(error, parameters: interpreter.parameterNames(of: f))
+            }
+        }
         if keywords.isEmpty {
             switch positional.count {
             case 1:
                 let p0 = positional[0]
-                return { f in try interpreter.call(try function(f), Arguments([try p0(f)]), at: location) }
+                return { f in try call(try function(f), Arguments([try p0(f)])) }
             case 2:
                 let p0 = positional[0], p1 = positional[1]
-                return { f in try interpreter.call(try function(f), Arguments([try p0(f), try p1(f)]), at: location) }
+                return { f in try call(try function(f), Arguments([try p0(f), try p1(f)])) }
             default:
-                return { f in try interpreter.call(try function(f), Arguments(try positional.map { try $0(f) }), at: location) }
+                return { f in try call(try function(f), Arguments(try positional.map { try $0(f) })) }
             }
         }
         return { f in
             let fn = try function(f)
             let args = Arguments(try positional.map { try $0(f) }, keywords: try keywords.map { ($0.0, try $0.1(f)) })
-            return try interpreter.call(fn, args, at: location)
+            return try call(fn, args)
         }
     }
 

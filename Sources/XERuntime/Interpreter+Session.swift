@@ -84,6 +84,11 @@ extension Interpreter {
         return found.map { pad($0.name, width) + $0.summary }.joined(separator: "\n")
     }
 
+    /// The candidate `name` is most likely a typo of, if any (the language's own rule).
+    public static func likelyTypo(_ name: String, of candidates: [String]) -> String? {
+        Suggestions.closest(to: name, among: candidates)
+    }
+
     /// The REPL's commands, for `apropos` (set by the REPL).
     public nonisolated(unsafe) static var commandHelp: [(name: String, summary: String, text: String)] = []
 

@@ -116,8 +116,21 @@ public struct Lexer {
 
     private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
+    /// A letter (any script's, as in Julia: `α`, `γ`, `naïve`) or `_`.
     private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_"
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        return c.properties.isAlphabetic
+    }
+
+    /// After the first character also digits, combining marks, sub- and superscript digits
+    /// (`x₁`, `σ²`) and primes (`f′`).
+    private func isIdentifierContinuation(_ c: Unicode.Scalar) -> Bool {
+        if isIdentifierStart(c) || isDigit(c) { return true }
+        if c.isASCII { return false }
+        switch c.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .decimalNumber, .otherNumber, .connectorPunctuation: return true
+        default: return c == "′" || c == "″" || c == "‴"
+        }
     }
 
     private func closing(_ open: Unicode.Scalar) -> Unicode.Scalar {
@@ -130,7 +143,7 @@ public struct Lexer {
 
     private mutating func identifier() -> String {
         var text = String.UnicodeScalarView()
-        while let c = peek(), isIdentifierStart(c) || isDigit(c) { text.append(advance()) }
+        while let c = peek(), isIdentifierContinuation(c) { text.append(advance()) }
         return String(text)
     }
 
@@ -221,6 +234,14 @@ public struct Lexer {
         case "@": return .at
         case "^": return .caret
         case "=": return next == "=" ? two(.equal) : .assign
+        case "." where next.map(isIdentifierStart) == true:
+            // `x.shape`, `p.sum()`: xe has functions, not methods or fields.
+            var name = String.UnicodeScalarView()
+            while let c = peek(), isIdentifierContinuation(c) { name.append(advance()) }
+            let field = String(name)
+            var receiver = "value"
+            if case .identifier(let n)? = scanned.last?.token { receiver = n }
+            throw .invalidToken("xe has no fields or methods: write \(field)(\(receiver)) instead of \(receiver).\(field)", at: start)
         case "!":
             if next == "=" { return two(.notEqual) }
             throw .invalidToken("unexpected character '!'; write 'not x' for negation or '!=' for inequality", at: start)
@@ -242,7 +263,10 @@ public struct Lexer {
             brackets.removeLast()
             return c == ")" ? .rightParen : (c == "]" ? .rightBracket : .rightBrace)
         default:
-            let shown = c.isASCII && c.value >= 32 ? "'\(Character(c))'" : "U+\(String(c.value, radix: 16, uppercase: true))"
+            let hex = String(c.value, radix: 16, uppercase: true)
+            let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            let printable = c.value >= 32 && c.value != 127 && !(c.value >= 0x80 && c.value < 0xA0) && !c.properties.isWhitespace
+            let shown = c.isASCII ? (printable ? "'\(Character(c))'" : code) : (printable ? "'\(Character(c))' (\(code))" : code)
             throw .invalidToken("unexpected character \(shown)", at: start)
         }
     }

@@ -170,7 +170,12 @@ final class REPL {
 
     func report(_ error: XEError) {
         Console.flush()
-        Console.error(interpreter.render(error, color: Console.colorErrors))
+        var text = interpreter.render(error, color: Console.colorErrors)
+        // `exti`, `quti()`: a person trying to leave.
+        if case .unknownName(let name, _) = error.problem, Interpreter.likelyTypo(name, of: ["exit", "quit"]) != nil {
+            text += "\n" + (Console.colorErrors ? "\u{1B}[1;36mnote:\u{1B}[0m" : "note:") + " to leave the REPL, type exit, quit or Ctrl-D"
+        }
+        Console.error(text)
         xe_clear_interrupt()
     }
 

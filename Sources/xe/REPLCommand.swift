@@ -179,7 +179,9 @@ extension REPL {
         let name = String(trimmed.prefix { $0 != " " && $0 != "\t" })
         let argument = String(trimmed.dropFirst(name.count)).trimmed
         guard let command = REPL.command(named: name) else {
-            let hint = REPL.commands.first { $0.name.hasPrefix(name) }.map { "; did you mean \($0.name)?" } ?? ""
+            let names = REPL.commands.map(\.name)
+            let guess = names.first { $0.hasPrefix(name) } ?? Interpreter.likelyTypo(name, of: names)
+            let hint = guess.map { "; did you mean \($0)?" } ?? ""
             Console.error("unknown command \(name)\(hint) (commands: \(REPL.commands.map(\.name).joined(separator: " ")))")
             return .done
         }

@@ -277,6 +277,20 @@ struct REPLEditingTests {
         #expect(out28.contains("REPL[2]:1:1: note: called from here"))
     }
 
+    /// The caret under the argument an error is about; typos of exit and x.shape say the fix.
+    @Test func errorsPointAtTheArgumentAndSuggestTheFix() throws {
+        let t = try session(["NO_COLOR": "1"])
+        let probability = t.output(of: "bce([1, 0], [0.5, 0.7] * 2)")
+        #expect(probability.contains("REPL[1]:1:13: error: bce: prediction p[1]"))
+        #expect(probability.contains("\r\n            ^"))
+        let keyword = t.output(of: "bce([1, 0], [0.5, 0.7], reductoin=\"sum\")")
+        #expect(keyword.contains("REPL[2]:1:25: error: bce() has no parameter 'reductoin'; did you mean 'reduction'?"))
+        #expect(t.output(of: "exti").contains("note: to leave the REPL, type exit, quit or Ctrl-D"))
+        #expect(t.output(of: "x = [1, 2]; x.shape").contains("write shape(x) instead of x.shape"))
+        #expect(t.output(of: ":qiut").contains("did you mean :quit?"))
+        #expect(t.output(of: "α = 0.25; γ = 2; naïve = 1; α * γ + naïve").contains("1.5"))
+    }
+
     @Test func resetForgetsSessionLossesAndCommandsCheckArguments() throws {
         let t = try session()
         t.enter("loss mine(y, p) = mean(p)")

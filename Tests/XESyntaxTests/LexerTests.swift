@@ -12,6 +12,25 @@ struct LexerTests {
         ])
     }
 
+    /// Identifiers as Julia's: any script's letters, then digits, marks, sub- and superscripts
+    /// and primes; a symbol that is not a letter is still refused, shown with its code point.
+    @Test func unicodeIdentifiers() throws {
+        #expect(try tokens("α γ₁ naïve σ² f′ _ü") == [
+            .identifier("α"), .identifier("γ₁"), .identifier("naïve"), .identifier("σ²"), .identifier("f′"), .identifier("_ü"), .end,
+        ])
+        #expect(try tokens("e\u{301}") == [.identifier("e\u{301}"), .end])
+        #expect(throws: SyntaxError.self) { try tokens("a × b") }
+        #expect(throws: SyntaxError.self) { try tokens("²x") }
+    }
+
+    @Test func aFieldOrMethodSaysWhichFunctionToCall() throws {
+        #expect {
+            try tokens("x.shape")
+        } throws: { error in
+            (error as? SyntaxError)?.message == "xe has no fields or methods: write shape(x) instead of x.shape"
+        }
+    }
+
     @Test func operatorsAndKeywords() throws {
         #expect(try tokens("a -> b == c != d <= e >= f ** 2 and not g") == [
             .identifier("a"), .op(.arrow), .identifier("b"), .op(.equal), .identifier("c"), .op(.notEqual),
