@@ -27,6 +27,7 @@ enum FileSystem {
     /// (standard input may be `/dev/null`).
     static func read(_ file: UnsafeMutablePointer<FILE>, named name: String, limit: Int, devices: Bool = false) throws -> [UInt8] {
         var info = stat()
+        var bytes: [UInt8] = []
         if fstat(fileno(file), &info) == 0 {
             let kind = info.st_mode & S_IFMT
             guard kind == S_IFREG || kind == S_IFIFO || kind == S_IFSOCK || (devices && kind == S_IFCHR) else {
@@ -35,8 +36,9 @@ enum FileSystem {
             if kind == S_IFREG && Int(info.st_size) > limit {
                 throw XEError(.io("\(name) is \(info.st_size) bytes, more than the \(limit) xe reads"))
             }
+            // A regular file's size is known: one allocation, no copies as the array grows.
+            if kind == S_IFREG { bytes.reserveCapacity(Int(info.st_size) + 1) }
         }
-        var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             if xe_interrupted() != 0 { throw XEError(.interrupted) }
