@@ -23,7 +23,7 @@ public final class AtomicFile: ByteSink {
             free(resolved)
         }
         if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            throw .invalid("cannot write '\(path)': it is \(AtomicFile.describe(kind: info.st_mode & S_IFMT)), not a file")
+            throw .invalid("cannot write '\(path)': it is \(AtomicFile.describe(kind: info.st_mode & S_IFMT) ?? "not a regular file"), not a file")
         }
         self.target = target
         self.shown = path
@@ -104,8 +104,10 @@ public final class AtomicFile: ByteSink {
         .invalid("cannot write '\(shown)': \(String(cString: strerror(errno))); the file was left as it was")
     }
 
-    static func describe(kind: mode_t) -> String {
+    /// What a file of this kind (`st_mode & S_IFMT`) is, in words; nil for a regular file.
+    public static func describe(kind: mode_t) -> String? {
         switch kind {
+        case S_IFREG: return nil
         case S_IFDIR: return "a folder"
         case S_IFIFO: return "a named pipe"
         case S_IFSOCK: return "a socket"

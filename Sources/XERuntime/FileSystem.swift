@@ -91,15 +91,7 @@ enum FileSystem {
     }
 
     /// What a file of this kind (`st_mode & S_IFMT`) is, in words; nil for a regular file.
-    static func describe(kind: mode_t) -> String? {
-        switch kind {
-        case S_IFREG: return nil
-        case S_IFDIR: return "a folder"
-        case S_IFIFO: return "a named pipe"
-        case S_IFSOCK: return "a socket"
-        default: return "a device"
-        }
-    }
+    static func describe(kind: mode_t) -> String? { AtomicFile.describe(kind: kind) }
 
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
