@@ -7,7 +7,6 @@ import XETensor
 struct BinaryCrossEntropy: Loss {
     let name = "bce"
     let summary = "binary cross-entropy on probabilities: -[y log p + (1-y) log(1-p)]"
-    let hasGradient = true
     let parameters = [
         LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)"),
         LossParameter("p", required: true, summary: "predicted probabilities in [0, 1]"),
@@ -36,50 +35,22 @@ struct BinaryCrossEntropy: Loss {
         guard eps >= 0, eps < 0.5 else { throw TensorError.invalid("bce: eps must be in [0, 0.5), not \(Tensor.format(eps))") }
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    /// l = -[xlogy(y, p̂) + xlogy(1-y, 1-p̂)], p̂ = clip(p, eps, 1-eps) (a term with a zero
+    /// target adds nothing, even at eps = 0).
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let y = try arguments.tensor("y"), p = try arguments.tensor("p")
         let eps = try arguments.number("eps")
         let pc = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps))
-        var losses = try -(y * pc.log + (1 - y) * (1 - pc).log)
+        var losses = try -(DTensor.xLogY(y, pc) + DTensor.xLogY(1 - y, 1 - pc))
         if let w = try arguments.optionalTensor("weight") { losses = try losses * w }
         return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
     }
 
-    func value(_ arguments: LossArguments) throws -> Tensor {
-        if let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") {
-            let sum = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: nil).sum
-            return Tensor(scalar: mean ? sum / Double(p.count) : sum)
-        }
-        let y = try arguments.tensor("y").value, p = try arguments.tensor("p").value
-        let eps = try arguments.number("eps")
-        let hi = 1 - eps
-        var losses = try Tensor.zip(y, p, operation: "bce") { t, q in
-            let c = q < eps ? eps : (q > hi ? hi : q)
-            if t == 1 { return -Glibc.log(c) }
-            if t == 0 { return -Glibc.log(1 - c) }
-            return -(t * Glibc.log(c) + (1 - t) * Glibc.log(1 - c))
-        }
-        if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
-        return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
-    }
-
-    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
+    /// `xe_bce`: y and p of one shape, no weight, a mean or sum.
+    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
         guard let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") else { return nil }
         let n = Double(p.count)
-        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: mean ? 1 / n : 1)
-        return (Tensor(scalar: mean ? sum / n : sum), Tensor(shape: p.shape, storage: g!))
-    }
-
-    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
-        let y = try arguments.tensor("y").value, p = try arguments.tensor("p").value
-        let eps = try arguments.number("eps")
-        let hi = 1 - eps
-        var d = try Tensor.zip(y, p, operation: "bce") { t, q in
-            guard q >= eps, q <= hi else { return 0 }
-            return -(t / q - (1 - t) / (1 - q))
-        }
-        if let w = try arguments.optionalTensor("weight") { d = try Tensor.elementwise(.multiply, d, w.value) }
-        let scale = try LossSupport.upstreamScale(upstream, shape: d.shape, reduction: arguments.string("reduction", choices: LossSupport.reductions))
-        return try Tensor.elementwise(.multiply, d, scale).reduced(toShape: p.shape)
+        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: gradient ? (mean ? 1 / n : 1) : nil)
+        return FusedLoss(value: Tensor(scalar: mean ? sum / n : sum), gradient: g.map { Tensor(shape: p.shape, storage: $0) })
     }
 }

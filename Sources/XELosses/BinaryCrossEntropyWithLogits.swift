@@ -7,7 +7,6 @@ import XETensor
 struct BinaryCrossEntropyWithLogits: Loss {
     let name = "bce_logits"
     let summary = "binary cross-entropy from logits, stable: max(z,0) - z y + log(1 + e^-|z|)"
-    let hasGradient = true
     let parameters = [
         LossParameter("y", required: true, summary: "targets in [0, 1]"),
         LossParameter("z", required: true, summary: "logits (any real numbers)"),
@@ -32,75 +31,24 @@ struct BinaryCrossEntropyWithLogits: Loss {
                                    hint: "targets must be labels 0/1 or probabilities")
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    /// l = (1-y)·max(z, 0) + w₊·y·max(-z, 0) + (1 + (w₊-1)·y)·log(1 + e^-|z|): the stable form,
+    /// whose terms with a zero factor drop out, so an infinite logit gives the limit t'·|z|.
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let y = try arguments.tensor("y"), z = try arguments.tensor("z")
         let pw = try arguments.tensor("pos_weight")
         let softplusNegAbs = (-z.abs).exp.log1p
-        var losses: DTensor
-        if !pw.isTracked, pw.value.storage.allSatisfy({ $0 == 1 }) {
-            losses = try DTensor.extremum(z, 0, maximum: true) - z * y + softplusNegAbs
-        } else {
-            let logWeight = try (pw - 1) * y + 1
-            losses = try (1 - y) * z + logWeight * (softplusNegAbs + DTensor.extremum(-z, 0, maximum: true))
-        }
+        let positive = try DTensor.extremum(z, 0, maximum: true), negative = try DTensor.extremum(-z, 0, maximum: true)
+        var losses = try DTensor.weighting(1 - y, positive) + DTensor.weighting(pw * y, negative) + ((pw - 1) * y + 1) * softplusNegAbs
         if let w = try arguments.optionalTensor("weight") { losses = try losses * w }
         return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
     }
 
-    /// One element's loss for target t, logit x and pos_weight w; at x = ±inf its limit t'·|x|
-    /// with t' = 1 - t (x → +inf) or w·t (x → -inf), 0 where t' = 0 (never 0·inf = NaN).
-    static func term(_ t: Double, _ x: Double, _ w: Double) -> Double {
-        if x.isInfinite {
-            let k = x > 0 ? 1 - t : w * t
-            return k == 0 ? 0 : k * .infinity
-        }
-        let softplus = Glibc.log1p(Glibc.exp(-Swift.abs(x)))
-        if w == 1 { return Swift.max(x, 0) - x * t + softplus }
-        return (1 - t) * x + (1 + (w - 1) * t) * (softplus + Swift.max(-x, 0))
-    }
-
-    /// The fused kernels cover pos_weight = 1.
-    func plain(_ arguments: LossArguments) throws -> (y: Tensor, p: Tensor, mean: Bool)? {
-        guard try arguments.tensor("pos_weight").value.storage == [1] else { return nil }
-        return FusedKernels.plain(arguments, predictions: "z")
-    }
-
-    func value(_ arguments: LossArguments) throws -> Tensor {
-        if let (y, z, mean) = try plain(arguments) {
-            let sum = FusedKernels.bceLogits(y, z, gradientScale: nil).sum
-            return Tensor(scalar: mean ? sum / Double(z.count) : sum)
-        }
-        let y = try arguments.tensor("y").value, z = try arguments.tensor("z").value
-        let pw = try arguments.tensor("pos_weight").value
-        let shape = try Tensor.broadcastShape(Tensor.broadcastShape(y.shape, z.shape, operation: "bce_logits"), pw.shape, operation: "bce_logits")
-        let (yb, zb, wb) = (try y.broadcast(to: shape), try z.broadcast(to: shape), try pw.broadcast(to: shape))
-        var losses = Tensor(shape: shape, storage: (0..<yb.count).map { i in Self.term(yb.storage[i], zb.storage[i], wb.storage[i]) })
-        if let w = try arguments.optionalTensor("weight") { losses = try Tensor.elementwise(.multiply, losses, w.value) }
-        return LossSupport.reduceValue(losses, try arguments.string("reduction", choices: LossSupport.reductions))
-    }
-
-    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
-        guard let (y, z, mean) = try plain(arguments) else { return nil }
+    /// `xe_bce_logits`: pos_weight = 1, y and z of one shape, no weight, a mean or sum.
+    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+        guard try arguments.tensor("pos_weight").value.storage == [1],
+              let (y, z, mean) = FusedKernels.plain(arguments, predictions: "z") else { return nil }
         let n = Double(z.count)
-        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: mean ? 1 / n : 1)
-        return (Tensor(scalar: mean ? sum / n : sum), Tensor(shape: z.shape, storage: g!))
-    }
-
-    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
-        let y = try arguments.tensor("y").value, z = try arguments.tensor("z").value
-        let pw = try arguments.tensor("pos_weight").value
-        var d: Tensor
-        if pw.storage.allSatisfy({ $0 == 1 }) {
-            d = try Tensor.zip(y, z, operation: "bce_logits") { t, x in UnaryFunction.sigmoid(x) - t }
-            d = try d.broadcast(to: Tensor.broadcastShape(d.shape, pw.shape, operation: "bce_logits"))
-        } else {
-            let logWeight = try Tensor.zip(y, pw, operation: "bce_logits") { t, w in 1 + (w - 1) * t }
-            let tail = try Tensor.zip(y, z, operation: "bce_logits") { t, x in 1 - UnaryFunction.sigmoid(x) }
-            let head = try Tensor.zip(y, z, operation: "bce_logits") { t, _ in 1 - t }
-            d = try Tensor.elementwise(.subtract, head, Tensor.elementwise(.multiply, logWeight, tail))
-        }
-        if let w = try arguments.optionalTensor("weight") { d = try Tensor.elementwise(.multiply, d, w.value) }
-        let scale = try LossSupport.upstreamScale(upstream, shape: d.shape, reduction: arguments.string("reduction", choices: LossSupport.reductions))
-        return try Tensor.elementwise(.multiply, d, scale).reduced(toShape: z.shape)
+        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: gradient ? (mean ? 1 / n : 1) : nil)
+        return FusedLoss(value: Tensor(scalar: mean ? sum / n : sum), gradient: g.map { Tensor(shape: z.shape, storage: $0) })
     }
 }

@@ -7,7 +7,6 @@ import XETensor
 struct CategoricalCrossEntropy: Loss {
     let name = "cce"
     let summary = "categorical cross-entropy on probabilities: -Σ_c y_c log p_c per sample"
-    let hasGradient = true
     let parameters = [
         LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
         LossParameter("p", required: true, summary: "predicted probabilities, one row per sample"),
@@ -41,35 +40,10 @@ struct CategoricalCrossEntropy: Loss {
         guard eps >= 0, eps < 0.5 else { throw TensorError.invalid("cce: eps must be in [0, 0.5), not \(Tensor.format(eps))") }
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let p = try arguments.tensor("p")
         let eps = try arguments.number("eps")
         let logP = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps)).log
-        return try CategoricalSupport.forward(arguments, logProbabilities: logP, shape: p.shape)
-    }
-
-    func value(_ arguments: LossArguments) throws -> Tensor {
-        let p = try arguments.tensor("p").value
-        let eps = try arguments.number("eps")
-        let hi = 1 - eps
-        let logP = p.map { Glibc.log($0 < eps ? eps : ($0 > hi ? hi : $0)) }
-        return try CategoricalSupport.value(arguments, logProbabilities: logP)
-    }
-
-    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
-        let p = try arguments.tensor("p").value
-        let eps = try arguments.number("eps")
-        let plan = try CategoricalSupport.Plan(arguments, shape: p.shape)
-        var out = [Double](repeating: 0, count: p.count)
-        let scale = try plan.sampleScale(upstream)
-        for i in 0..<plan.samples {
-            for c in 0..<plan.classes {
-                let k = i * plan.classes + c
-                let q = p.storage[k]
-                guard q >= eps, q <= 1 - eps else { continue }
-                out[k] = -scale[i] * plan.weightedTarget(k, c) / q
-            }
-        }
-        return Tensor(shape: p.shape, storage: out)
+        return try CategoricalSupport.formula(arguments, logProbabilities: logP, shape: p.shape)
     }
 }

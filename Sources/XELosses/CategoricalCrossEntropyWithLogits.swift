@@ -6,7 +6,6 @@ import XETensor
 struct CategoricalCrossEntropyWithLogits: Loss {
     let name = "cce_logits"
     let summary = "categorical cross-entropy from logits via a stable log-softmax"
-    let hasGradient = true
     let parameters = [
         LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
         LossParameter("z", required: true, summary: "logits, one row per sample"),
@@ -31,9 +30,9 @@ struct CategoricalCrossEntropyWithLogits: Loss {
         guard s >= 0, s <= 1 else { throw TensorError.invalid("cce_logits: label_smoothing must be in [0, 1], not \(Tensor.format(s))") }
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let z = try arguments.tensor("z")
-        return try CategoricalSupport.forward(arguments, logProbabilities: DTensor.logSoftmax(z, axis: -1), shape: z.shape)
+        return try CategoricalSupport.formula(arguments, logProbabilities: DTensor.logSoftmax(z, axis: -1), shape: z.shape)
     }
 
     /// The fused kernel covers no weights, no label smoothing, logits with a class axis.
@@ -46,39 +45,14 @@ struct CategoricalCrossEntropyWithLogits: Loss {
         return (z, indices ? y.value : nil, indices ? nil : y.value, reduction)
     }
 
-    func value(_ arguments: LossArguments) throws -> Tensor {
-        if let (z, labels, y, reduction) = try plain(arguments) {
-            let r = FusedKernels.cceLogits(z, labels: labels, y: y, perSample: reduction == "none", gradientScale: nil)
-            if let losses = r.losses { return Tensor(shape: Array(z.shape.dropLast()), storage: losses) }
-            let rows = Double(z.count / z.shape[z.rank - 1])
-            return Tensor(scalar: reduction == "mean" ? r.sum / rows : r.sum)
-        }
-        let z = try arguments.tensor("z").value
-        return try CategoricalSupport.value(arguments, logProbabilities: z.logSoftmax(axis: -1))
-    }
-
-    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? {
-        guard let (z, labels, y, reduction) = try plain(arguments), reduction != "none" else { return nil }
+    /// `xe_cce_logits`: the value for any reduction, the gradient of a mean or sum.
+    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+        guard let (z, labels, y, reduction) = try plain(arguments) else { return nil }
+        if gradient && reduction == "none" { return nil }
         let rows = Double(z.count / z.shape[z.rank - 1])
         let scale = reduction == "mean" ? 1 / rows : 1
-        let r = FusedKernels.cceLogits(z, labels: labels, y: y, perSample: false, gradientScale: scale)
-        return (Tensor(scalar: reduction == "mean" ? r.sum / rows : r.sum), Tensor(shape: z.shape, storage: r.gradient!))
-    }
-
-    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
-        let z = try arguments.tensor("z").value
-        let plan = try CategoricalSupport.Plan(arguments, shape: z.shape)
-        let softmax = try z.softmax(axis: -1)
-        var out = [Double](repeating: 0, count: z.count)
-        let scale = try plan.sampleScale(upstream)
-        for i in 0..<plan.samples {
-            var total = 0.0
-            for c in 0..<plan.classes { total += plan.weightedTarget(i * plan.classes + c, c) }
-            for c in 0..<plan.classes {
-                let k = i * plan.classes + c
-                out[k] = scale[i] * (total * softmax.storage[k] - plan.weightedTarget(k, c))
-            }
-        }
-        return Tensor(shape: z.shape, storage: out)
+        let r = FusedKernels.cceLogits(z, labels: labels, y: y, perSample: reduction == "none", gradientScale: gradient ? scale : nil)
+        if let losses = r.losses { return FusedLoss(value: Tensor(shape: Array(z.shape.dropLast()), storage: losses)) }
+        return FusedLoss(value: Tensor(scalar: reduction == "mean" ? r.sum / rows : r.sum), gradient: r.gradient.map { Tensor(shape: z.shape, storage: $0) })
     }
 }

@@ -2,7 +2,7 @@ import XETensor
 
 /// The computation both categorical losses share once they have log-probabilities.
 enum CategoricalSupport {
-    /// Smoothed, weighted dense targets and the reduction, for the fused kernels.
+    /// Smoothed, weighted dense targets and the reduction, for the explanation.
     struct Plan {
         var targets: [Double]
         var weights: [Double]?
@@ -29,44 +29,13 @@ enum CategoricalSupport {
                 denominator = d
             }
         }
-
-        /// w_c·y′ for the flat position k of class c.
-        @inline(__always)
-        func weightedTarget(_ k: Int, _ c: Int) -> Double {
-            var t = targets[k]
-            if smoothing != 0 { t = (1 - smoothing) * t + smoothing / Double(classes) }
-            if let weights { t *= weights[c] }
-            return t
-        }
-
-        /// The factor for each sample's gradient from the upstream gradient and the reduction.
-        func sampleScale(_ upstream: Tensor) throws(TensorError) -> [Double] {
-            // Per sample (reduction "none"), the upstream has the samples' shape, of any rank.
-            let perSample = reduction == "none" ? try upstream.broadcast(to: sampleShape).reshaped([samples]) : upstream
-            return try LossSupport.upstreamScale(perSample, shape: [samples], reduction: reduction,
-                                          denominator: denominator ?? Double(samples)).storage
-        }
     }
 
-    /// −Σ_c w_c·y′_ic·logp_ic per sample, then the reduction.
-    static func value(_ arguments: LossArguments, logProbabilities logP: Tensor) throws(TensorError) -> Tensor {
-        let plan = try Plan(arguments, shape: logP.shape)
-        var losses = [Double](repeating: 0, count: plan.samples)
-        for i in 0..<plan.samples {
-            var s = 0.0
-            for c in 0..<plan.classes {
-                let k = i * plan.classes + c
-                let t = plan.weightedTarget(k, c)
-                if t != 0 { s += t * logP.storage[k] }  // a class without target adds nothing, even at log p = -inf
-            }
-            losses[i] = -s
-        }
-        let perSample = Tensor(shape: plan.sampleShape, storage: losses)
-        return LossSupport.reduceValue(perSample, plan.reduction, denominator: plan.denominator)
-    }
-
-    /// The same through differentiable operations.
-    static func forward(_ arguments: LossArguments, logProbabilities logP: DTensor, shape: [Int]) throws -> DTensor {
+    /// The formula both categorical losses share once they have log-probabilities:
+    /// l_i = −Σ_c w_c·y′_ic·logp_ic per sample (a class without target adds nothing, even at
+    /// log p = −inf), y′ = (1−s)·y + s/C, then the reduction; a weighted mean divides by
+    /// Σ_i Σ_c w_c·y_ic.
+    static func formula(_ arguments: LossArguments, logProbabilities logP: DTensor, shape: [Int]) throws -> DTensor {
         let t = try CategoricalTargets(arguments.tensor("y"), predictions: shape, loss: arguments.lossName)
         let s = try arguments.number("label_smoothing")
         var y = t.dense
@@ -76,7 +45,7 @@ enum CategoricalSupport {
             y = try y * w
             denominator = try (t.dense * w).sum()
         }
-        let perSample = try -(y * logP).sum(axis: -1)
+        let perSample = try -DTensor.weighting(y, logP).sum(axis: -1)
         return try LossSupport.reduce(perSample, arguments.string("reduction", choices: LossSupport.reductions), denominator: denominator)
     }
 }

@@ -1,12 +1,13 @@
 import XETensor
 
 /// A loss function that xe can call, list, explain and differentiate. Every loss, the built-in
-/// ones included, is registered through this protocol (swift-format's `Rule` is the model).
+/// ones included, is registered through this protocol (swift-format's `Rule` is the model): a
+/// name, help, parameters, validation, the formula, and optionally a fused kernel.
 ///
 /// A loss computes from targets and predictions (its first two parameters, in that order) and
-/// named options. `forward` must be built from differentiable `DTensor` operations, so that
-/// `grad` can differentiate a loss with no gradient of its own. A loss may add a fused `value`
-/// and its own `gradient` with respect to the predictions.
+/// named options. Its `formula`, built from differentiable `DTensor` operations, is the one
+/// definition of the loss: it gives the value, every derivative of every order and the
+/// explanation's numbers.
 public protocol Loss: Sendable {
     /// The name it is called by.
     var name: String { get }
@@ -16,52 +17,55 @@ public protocol Loss: Sendable {
     var help: String { get }
     /// The parameters, targets and predictions first.
     var parameters: [LossParameter] { get }
-    /// Whether `gradient` is implemented.
-    var hasGradient: Bool { get }
     /// `name(y, p, eps=1e-15, ...)` (default: from `parameters`).
     var signature: String { get }
 
-    /// The loss from its arguments through differentiable operations.
-    func forward(_ arguments: LossArguments) throws -> DTensor
-    /// The loss on constant arguments (default: `forward`'s value); a fused kernel may do better.
-    func value(_ arguments: LossArguments) throws -> Tensor
-    /// The gradient with respect to the predictions (the second parameter) given the gradient
-    /// of the result, when `hasGradient`.
-    func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor
     /// Checks the arguments before anything is computed (ranges, shapes).
     func validate(_ arguments: LossArguments) throws
-    /// The value and the gradient with respect to the predictions (for an upstream gradient of
-    /// 1) in one pass, when a fused kernel covers these arguments; nil otherwise.
-    func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)?
+    /// The loss as its formula, through differentiable operations.
+    func formula(_ arguments: LossArguments) throws -> DTensor
+    /// A fused kernel's value of the loss on constant arguments and, with `gradient`, the
+    /// gradient of the (reduced, scalar) result with respect to the predictions; nil where the
+    /// kernel does not cover these arguments (default: no kernel). It must agree with `formula`.
+    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss?
     /// The calculation step by step, for `explain` (default: the per-sample losses and the
     /// reduction, or just the result for a loss without a `reduction` option).
     func explain(_ arguments: LossArguments) throws -> LossExplanation
 }
 
+/// What a fused loss kernel gives: the value and, when asked and covered, the gradient with
+/// respect to the predictions for an upstream gradient of 1.
+public struct FusedLoss: Sendable {
+    public var value: Tensor
+    public var gradient: Tensor?
+
+    public init(value: Tensor, gradient: Tensor? = nil) {
+        self.value = value
+        self.gradient = gradient
+    }
+}
+
 extension Loss {
-    public var hasGradient: Bool { false }
-
-    public func value(_ arguments: LossArguments) throws -> Tensor {
-        try forward(arguments).value
-    }
-
-    public func gradient(_ arguments: LossArguments, upstream: Tensor) throws -> Tensor {
-        throw TensorError.invalid("\(name) has no gradient of its own")
-    }
-
     public func validate(_ arguments: LossArguments) throws {}
 
-    public func valueAndGradient(_ arguments: LossArguments) throws -> (value: Tensor, gradient: Tensor)? { nil }
+    public func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? { nil }
 
     /// `name(y, p, eps=1e-15, ...)`.
     public var signature: String {
         "\(name)(" + parameters.map(\.display).joined(separator: ", ") + ")"
     }
 
-    /// Calls the loss: the fused value when nothing is tracked; the value plus the loss's own
-    /// gradient when only the predictions are and the result will be differentiated once
-    /// (`DTensor.createsGraph` is false); otherwise `forward`, differentiated op by op to any
-    /// order.
+    /// The loss on constant arguments: the fused kernel where it applies, the formula otherwise.
+    public func value(_ arguments: LossArguments) throws -> Tensor {
+        let constants = arguments.constants
+        if let kernel = try fused(constants, gradient: false) { return kernel.value }
+        return try formula(constants).value
+    }
+
+    /// Calls the loss. The fused kernel gives the value when nothing is tracked, and the value
+    /// with its first gradient when only the predictions are and the result will be
+    /// differentiated once (`DTensor.createsGraph` is false); otherwise the formula is
+    /// evaluated, and differentiated op by op to any order.
     public func evaluate(_ arguments: LossArguments) throws -> DTensor {
         try validate(arguments)
         let tracked = arguments.values.filter { _, v in
@@ -70,31 +74,14 @@ extension Loss {
         }.map(\.key)
         if tracked.isEmpty { return DTensor(try value(arguments)) }
         let predictions = parameters.count > 1 ? parameters[1].name : ""
-        guard hasGradient, !DTensor.createsGraph, tracked == [predictions], case .tensor(let p)? = arguments.values[predictions] else {
-            return try forward(arguments)
+        guard !DTensor.createsGraph, tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
+              let kernel = try fused(arguments.constants, gradient: true), let gradient = kernel.gradient else {
+            return try formula(arguments)
         }
-        let constants = arguments.constants
-        if let (result, fused) = try valueAndGradient(constants) {
-            return DTensor.record(result, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
-                guard g.value.count == 1 else { return [DTensor(try ownGradient(constants, upstream: g))] }
-                let k = g.value.storage[0]
-                return [DTensor(k == 1 ? fused : fused.map { $0 * k })]
-            }
-        }
-        let result = try value(constants)
-        return DTensor.record(result, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
-            [DTensor(try ownGradient(constants, upstream: g))]
-        }
-    }
-
-    /// `gradient`, with any error it throws turned into a `TensorError` naming the loss.
-    private func ownGradient(_ constants: LossArguments, upstream g: DTensor) throws(TensorError) -> Tensor {
-        do {
-            return try gradient(constants, upstream: g.value)
-        } catch let error as TensorError {
-            throw error
-        } catch {
-            throw .invalid("\(name): \(error)")
+        // The result is a scalar, so its upstream gradient is one number k.
+        return DTensor.record(kernel.value, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
+            let k = g.value.storage[0]
+            return [DTensor(k == 1 ? gradient : gradient.map { $0 * k })]
         }
     }
 }

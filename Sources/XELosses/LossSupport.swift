@@ -45,25 +45,4 @@ enum LossSupport {
             return try losses.mean()
         }
     }
-
-    /// The reduction on constant per-element losses.
-    static func reduceValue(_ losses: Tensor, _ reduction: String, denominator: Double? = nil) -> Tensor {
-        switch reduction {
-        case "none": return losses
-        case "sum": return Tensor(scalar: losses.sumAll())
-        default: return Tensor(scalar: losses.sumAll() / (denominator ?? Double(losses.count)))
-        }
-    }
-
-    /// The factor by which a reduction scales the upstream gradient: the upstream itself for
-    /// "none", spread to every element otherwise, divided by the count (or denominator) for a mean.
-    static func upstreamScale(_ upstream: Tensor, shape: [Int], reduction: String, denominator: Double? = nil) throws(TensorError) -> Tensor {
-        switch reduction {
-        case "none": return try upstream.broadcast(to: shape)
-        case "sum": return try Tensor(shape: shape, repeating: upstream.storage[0])
-        default:
-            let n = denominator ?? Double(shape.reduce(1, *))
-            return try Tensor(shape: shape, repeating: upstream.storage[0] / n)
-        }
-    }
 }

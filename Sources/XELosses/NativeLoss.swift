@@ -18,8 +18,6 @@ struct NativeLoss: Loss, @unchecked Sendable {
     let gradientFunction: xe_loss_fn?
     let context: UnsafeMutableRawPointer?
 
-    var hasGradient: Bool { false }
-
     var parameters: [LossParameter] {
         [LossParameter("y", required: true, summary: "targets"),
          LossParameter("p", required: true, summary: "predictions")]
@@ -43,7 +41,9 @@ struct NativeLoss: Loss, @unchecked Sendable {
         return text
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    /// The plugin's per-sample losses as one recorded operation (its backward the plugin's
+    /// gradient), then the weight and the reduction.
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let y = try arguments.tensor("y")
         var p = try arguments.tensor("p")
         if y.isTracked {

@@ -38,26 +38,14 @@ extension Builtins {
             let p = try call.tensor(0, "distribution p")
             let base = try call.number(1, "base")
             guard base > 0, base != 1 else { throw XEError.argument("entropy(): base must be positive and not 1, not \(Tensor.format(base))", at: call.location) }
-            let h = try (-xLogY(p, p)).sum(axis: p.value.rank == 0 ? nil : -1)
+            let h = try (-DTensor.xLogY(p, p)).sum(axis: p.value.rank == 0 ? nil : -1)
             return Value(base == Glibc.exp(1.0) ? h : try h / DTensor(scalar: Glibc.log(base)))
         },
         Builtin("kl_div", [x("p"), x("q")], summary: "Kullback–Leibler divergence KL(p‖q) over the last axis",
                 details: "Formula: KL(p‖q) = Σ_i p_i·log(p_i/q_i), with 0·log(0/q) = 0\nExample: kl_div([0.5, 0.5], [0.9, 0.1])  →  0.5108256237659907") { call in
             let p = try call.tensor(0, "distribution p"), q = try call.tensor(1, "distribution q")
             let axis: Int? = max(p.value.rank, q.value.rank) == 0 ? nil : -1
-            return Value(try (xLogY(p, p) - xLogY(p, q)).sum(axis: axis))
+            return Value(try (DTensor.xLogY(p, p) - DTensor.xLogY(p, q)).sum(axis: axis))
         },
     ]
-
-    /// x·log(y) elementwise with 0·log(y) = 0; ∂/∂x = log y, ∂/∂y = x/y.
-    static func xLogY(_ x: DTensor, _ y: DTensor) throws -> DTensor {
-        let value = try Tensor.zip(x.value, y.value, operation: "x·log y") { a, b in a == 0 && !b.isNaN ? 0 : a * Glibc.log(b) }
-        let xv = x.value, yv = y.value
-        return DTensor.record(value, [x, y]) { (g, _) throws(TensorError) -> [DTensor?] in
-            // Where x = y = 0 both partials are 0: log y and x/y are taken at y = 1 there.
-            let bothZero = DTensor(try Tensor.zip(xv, yv, operation: "x·log y") { a, b in a == 0 && b == 0 ? 1 : 0 })
-            let safeY = try y + bothZero
-            return [try (g * safeY.log).sum(toShape: xv.shape), try (g * x / safeY).sum(toShape: yv.shape)]
-        }
-    }
 }

@@ -45,7 +45,8 @@ struct ScriptLoss: Loss, @unchecked Sendable {
         return nil
     }
 
-    func forward(_ arguments: LossArguments) throws -> DTensor {
+    /// The function the script wrote, called with the arguments by name.
+    func formula(_ arguments: LossArguments) throws -> DTensor {
         let keywords = function.template.parameters.compactMap { name -> (name: String, value: Value)? in
             arguments.values[name].map { (name, LossCallable.value($0)) }
         }

@@ -53,4 +53,26 @@ extension DTensor {
             return [try (g * DTensor(share)).sum(toShape: x.shape), try (g * DTensor(share.map { 1 - $0 })).sum(toShape: y.shape)]
         }
     }
+
+    /// x·log(y) elementwise with 0·log(y) = 0 (scipy's and PyTorch's `xlogy`);
+    /// ∂/∂x = log y, ∂/∂y = x/y, both 0 where x = y = 0.
+    public static func xLogY(_ x: DTensor, _ y: DTensor) throws(TensorError) -> DTensor {
+        let value = try Tensor.zip(x.value, y.value, operation: "x·log y") { a, b in a == 0 && !b.isNaN ? 0 : a * Glibc.log(b) }
+        let xv = x.value, yv = y.value
+        return record(value, [x, y]) { (g, _) throws(TensorError) -> [DTensor?] in
+            // Where x = y = 0 both partials are 0: log y and x/y are taken at y = 1 there.
+            let safeY = try y + mask(xv, yv, "x·log y") { a, b in a == 0 && b == 0 }
+            return [try (g * safeY.log).sum(toShape: xv.shape), try (g * x / safeY).sum(toShape: yv.shape)]
+        }
+    }
+
+    /// w·x elementwise with 0·x = 0 even where x is infinite: a term with zero weight drops out
+    /// (a loss's limit at an infinite logit, never 0·∞ = NaN); ∂/∂w = x, ∂/∂x = w.
+    public static func weighting(_ w: DTensor, _ x: DTensor) throws(TensorError) -> DTensor {
+        let value = try Tensor.zip(w.value, x.value, operation: "weighting") { a, b in a == 0 && !b.isNaN ? 0 : a * b }
+        let sw = w.shape, sx = x.shape
+        return record(value, [w, x]) { (g, _) throws(TensorError) -> [DTensor?] in
+            [try (g * x).sum(toShape: sw), try weighting(w, g).sum(toShape: sx)]
+        }
+    }
 }

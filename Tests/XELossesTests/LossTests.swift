@@ -2,8 +2,9 @@ import Testing
 import XETensor
 @testable import XELosses
 
-/// The built-in losses: fused kernels against their op-by-op formulas, their own gradients
-/// against differentiating the formulas and against central finite differences.
+/// The built-in losses: fused kernels against their formulas (values and first gradients), the
+/// gradients `evaluate` gives against differentiating the formulas and against central finite
+/// differences.
 struct LossTests {
     let registry = LossRegistry.withBuiltins()
 
@@ -43,12 +44,55 @@ struct LossTests {
         return list
     }
 
-    @Test func fusedValuesMatchTheFormulas() throws {
+    /// The fused kernels, value and first gradient, against the formula (its value and its
+    /// gradient differentiated op by op) on random data of sizes around the SIMD widths.
+    @Test func fusedKernelsMatchTheFormulaOnRandomData() throws {
+        var random = KernelTests.Random(state: 13)
+        for n in [1, 3, 8, 17, 100, 1031] {
+            let labels = (0..<n).map { _ in Double(Int(random.next() * 2)) }
+            let probabilities = (0..<n).map { _ in random.next() }
+            let logits = (0..<n).map { _ in (random.next() - 0.5) * 20 }
+            let classes = 5
+            let classLabels = (0..<n).map { _ in Double(Int(random.next() * Double(classes))) }
+            let scores = (0..<(n * classes)).map { _ in (random.next() - 0.5) * 12 }
+            let soft = (0..<(n * classes)).map { _ in random.next() }
+            var cases: [(String, [String: LossValue])] = []
+            for reduction in ["mean", "sum"] {
+                let r = LossValue.string(reduction)
+                cases.append(("bce", ["y": t([n], labels), "p": t([n], probabilities), "reduction": r]))
+                cases.append(("bce", ["y": t([n], probabilities.reversed()), "p": t([n], probabilities), "reduction": r, "eps": .number(0.01)]))
+                cases.append(("bce_logits", ["y": t([n], labels), "z": t([n], logits), "reduction": r]))
+                cases.append(("cce_logits", ["y": t([n], classLabels), "z": t([n, classes], scores), "reduction": r]))
+                cases.append(("cce_logits", ["y": t([n, classes], soft), "z": t([n, classes], scores), "reduction": r]))
+            }
+            for (name, values) in cases {
+                let loss = registry.lookup(name)!
+                let args = arguments(loss, values)
+                let kernel = try #require(try loss.fused(args, gradient: true), "\(name) n=\(n): no fused kernel")
+                let predictions = loss.parameters[1].name
+                guard case .tensor(let x)? = values[predictions] else { continue }
+                let leaf = Node(leaf: x.value)
+                var tracked = args
+                tracked.values[predictions] = .tensor(DTensor(leaf))
+                let formula = try loss.formula(tracked)
+                let v = kernel.value.storage[0], f = formula.value.storage[0]
+                #expect(abs(v - f) <= 1e-13 * max(1, abs(f)), "\(name) n=\(n): fused \(v) vs formula \(f)")
+                let g = try #require(kernel.gradient)
+                let opByOp = try formula.node!.gradients(withRespectTo: [leaf])[0].value
+                for i in 0..<g.count {
+                    #expect(abs(g.storage[i] - opByOp.storage[i]) <= 1e-12 * max(1, abs(opByOp.storage[i])),
+                            "\(name) n=\(n) [\(i)]: fused \(g.storage[i]) vs formula \(opByOp.storage[i])")
+                }
+            }
+        }
+    }
+
+    @Test func valuesMatchTheFormulas() throws {
         for (name, values) in cases {
             let loss = registry.lookup(name)!
             let args = arguments(loss, values)
             let fused = try loss.value(args)
-            let formula = try loss.forward(args).value
+            let formula = try loss.formula(args).value
             #expect(fused.shape == formula.shape, "\(name) \(values.keys.sorted())")
             for (a, b) in zip(fused.storage, formula.storage) {
                 #expect(abs(a - b) <= 1e-13 * max(1, abs(b)), "\(name): fused \(a) vs formula \(b)")
@@ -56,7 +100,7 @@ struct LossTests {
         }
     }
 
-    @Test func ownGradientsMatchTheFormulasAndFiniteDifferences() throws {
+    @Test func gradientsMatchTheFormulasAndFiniteDifferences() throws {
         for (name, values) in cases {
             let loss = registry.lookup(name)!
             let predictions = loss.parameters[1].name
@@ -72,7 +116,7 @@ struct LossTests {
             // The formula differentiated op by op.
             let leaf2 = Node(leaf: x.value)
             tracked[predictions] = .tensor(DTensor(leaf2))
-            let opByOp = try scalar(try loss.forward(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0].value
+            let opByOp = try scalar(try loss.formula(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0].value
             for i in 0..<x.value.count {
                 #expect(abs(own.storage[i] - opByOp.storage[i]) <= 1e-12 * max(1, abs(opByOp.storage[i])), "\(name) [\(i)]: own \(own.storage[i]) vs op-by-op \(opByOp.storage[i])")
                 var plus = x.value, minus = x.value
