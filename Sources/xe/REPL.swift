@@ -63,7 +63,7 @@ final class REPL {
                 continue
             case .line(let line):
                 if buffer.isEmpty, !line.contains("\n") {
-                    if let code = REPL.exitRequest(line), !isVariable(line) {
+                    if let code = REPL.exitRequest(line), !definesExit(line) {
                         reader.remember(line)
                         return code
                     }
@@ -107,9 +107,11 @@ final class REPL {
         return nil
     }
 
-    /// Whether a bare `exit`/`quit` line names a variable the user made (then it is shown).
-    func isVariable(_ line: String) -> Bool {
-        interpreter.global(line.trimmed.trimmingCharacters(in: ";")) != nil
+    /// Whether the user has given `exit` or `quit` (the word the line starts with) a value of
+    /// their own: then the line is run as xe code.
+    func definesExit(_ line: String) -> Bool {
+        let word = String(line.trimmed.prefix { $0.isLetter })
+        return interpreter.global(word) != nil
     }
 
     /// The exit status asked for by `exit`, `quit`, `exit()`, `quit()` or `exit(n)` on a line of
@@ -220,9 +222,5 @@ final class REPL {
 extension StringProtocol {
     var trimmed: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-
-    func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }

@@ -243,6 +243,10 @@ struct REPLEditingTests {
         let v = try session()
         v.type("exit(3)\r")
         #expect(v.exitStatus() == 3)
+        // A function of the user's called exit is theirs to call.
+        let w = try session()
+        w.enter("exit(c) = c * 2")
+        #expect(w.output(of: "exit(21)").contains("42"))
     }
 
     @Test func helpSearchesAndExplainsSyntaxCommandsAndDefinitions() throws {
