@@ -73,11 +73,12 @@ extension Interpreter {
         return arrays.map(\.name)
     }
 
-    /// Whether `name` can be a variable: an ASCII letter or `_`, then letters, digits and `_`,
-    /// and not a keyword.
+    /// Whether `name` can be a variable: the lexer reads it as one identifier (so the same
+    /// rule as in programs, Unicode letters included; keywords are not identifiers).
     static func isIdentifier(_ name: String) -> Bool {
-        func letter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
-        guard let first = name.unicodeScalars.first, letter(first), Keyword(rawValue: name) == nil else { return false }
-        return name.unicodeScalars.allSatisfy { letter($0) || ("0"..."9").contains($0) }
+        guard let tokens = try? Lexer.tokenize(name) else { return false }
+        let real = tokens.filter { $0.token != .newline && $0.token != .end }
+        guard real.count == 1, case .identifier(let text) = real[0].token else { return false }
+        return text == name
     }
 }
