@@ -154,6 +154,26 @@ save_pt("torch_parameter.pt", {"w": torch.nn.Parameter(torch.randn(2, 2))})
 save_pt("torch_protocol4.pt", {"logits": torch.randn(3, 2), "labels": torch.tensor([1, 0, 1])}, pickle_protocol=4)
 save_pt("logits.pth", torch.randn(5, 3, dtype=torch.float16))
 
+# A big-endian file, as torch.save writes on such a machine: the byteorder record says "big"
+# and every storage's elements are byte-swapped (rewritten here from a little-endian one).
+big = {"a": torch.randn(2, 3), "b": torch.tensor([-2, 300], dtype=torch.int16), "c": torch.randn(3, dtype=torch.float64),
+       "d": torch.tensor([1.5, -2.25], dtype=torch.bfloat16).t(), "e": torch.arange(6.0).reshape(2, 3).t()}
+sizes = [4, 2, 8, 2, 4]
+buf = io.BytesIO()
+torch.save(big, buf)
+src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+with zipfile.ZipFile(path("torch_bigendian.pt"), "w") as z:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith("/byteorder"):
+            data = b"big"
+        elif "/data/" in info.filename and not info.filename.endswith(".pkl"):
+            size = sizes[int(info.filename.rsplit("/", 1)[1])]
+            data = np.frombuffer(data, dtype=f"<u{size}").byteswap().tobytes()
+        z.writestr(info.filename, data)
+names = expect_torch("torch_bigendian.pt", big)
+expect_names("torch_bigendian.pt", names)
+
 # ---- safetensors: every dtype through torch (bfloat16 included) and through NumPy.
 st = {k: v.contiguous() for k, v in tensors.items() if k not in ("scalar",)}
 st["scalar"] = torch.tensor(4.5)

@@ -117,20 +117,31 @@ enum CSVFormat {
         return Double(s)
     }
 
-    static func encode(_ t: Tensor, path: String) throws(DataFileError) -> String {
-        switch t.rank {
-        case 0, 1:
-            return t.storage.map(Tensor.format).map { $0 + "\n" }.joined()
-        case 2:
-            let cols = t.shape[1]
-            guard cols > 0 else { return String(repeating: "\n", count: t.shape[0]) }
-            var text = ""
-            for i in 0..<t.shape[0] {
-                text += t.storage[(i * cols)..<(i * cols + cols)].map(Tensor.format).joined(separator: ",") + "\n"
+    /// Writes `t` as CSV: one number per line for a scalar or vector, comma-separated rows for a
+    /// matrix, each number in its shortest exact form. Written row by row through a small
+    /// buffer, never as one string of the whole file.
+    static func write(_ t: Tensor, to sink: some ByteSink) throws(DataFileError) {
+        guard t.rank <= 2 else { throw shapeError(t) }
+        let columns = t.rank == 2 ? t.shape[1] : 1
+        let rows = t.rank == 2 ? t.shape[0] : t.count
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 16)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                if j > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer += Tensor.format(t.storage[i * columns + j]).utf8
             }
-            return text
-        default:
-            throw .invalid("a .csv file holds a vector or a matrix, not a tensor of shape \(Tensor.describe(shape: t.shape)); use .npy")
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 16 {
+                try sink.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
+        try sink.write(buffer)
+    }
+
+    /// The error for a tensor a CSV file cannot hold, raised before anything is written.
+    static func shapeError(_ t: Tensor) -> DataFileError {
+        .invalid("a .csv file holds a vector or a matrix, not a tensor of shape \(Tensor.describe(shape: t.shape)); use .npy")
     }
 }

@@ -62,9 +62,9 @@ public enum DataFile {
                 throw .invalid("a \(kind == .npy ? ".npy" : ".csv") file holds one array, not \(arrays.count); name the file .npz to save several")
             }
             let t = arrays[0].tensor
-            let text = kind == .csv ? Array(try CSVFormat.encode(t, path: path).utf8) : []
+            if kind == .csv && t.rank > 2 { throw CSVFormat.shapeError(t) }
             try AtomicFile.write(path) { (file) throws(DataFileError) in
-                if kind == .npy { try NPYFormat.write(t, to: file) } else { try file.write(text) }
+                if kind == .npy { try NPYFormat.write(t, to: file) } else { try CSVFormat.write(t, to: file) }
             }
         case .npz:
             var seen: Set<String> = []
