@@ -8,7 +8,7 @@ extension Interpreter {
         case nil:
             return overview
         case .function(let f)?:
-            return f.help
+            return f.help + (f is UserFunction || f is LossCallable ? sourceListing(f.name) : "")
         case .string(let name)?:
             return try helpText(named: name, at: location)
         case let v?:
