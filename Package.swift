@@ -24,7 +24,7 @@ let package = Package(
         // What native plugin authors depend on: the C ABI header and Swift helpers.
         .library(name: "XEPlugin", targets: ["XEPlugin"]),
         // The example native plugin, built as a shared library xe loads with dlopen.
-        .library(name: "XEFocalLoss", type: .dynamic, targets: ["FocalLoss"]),
+        .library(name: "XEPoly1Loss", type: .dynamic, targets: ["Poly1Loss"]),
     ],
     targets: [
         .target(
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "XETensor", dependencies: ["CXEShim", "CXEKernels"]),
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
-        .target(name: "FocalLoss", dependencies: ["XEPlugin"], path: "Plugins/FocalLoss"),
+        .target(name: "Poly1Loss", dependencies: ["XEPlugin"], path: "Plugins/Poly1Loss"),
         .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels"]),
         .target(
             name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "CXEShim"],

@@ -203,7 +203,7 @@ def frameworks():
 
 
 losses_xe = [
-    "loss focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))",
+    "loss my_focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))",
     "loss mse(y, p) = mean((y - p)^2)",
     'loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }',
 ]
@@ -220,8 +220,8 @@ tasks = [
     ("exp(Z)", "exp", "exp(Z)", lambda: np.exp(Z)),
     ("Z * w  (row broadcast)", "Z * w", "Z * w", lambda: Z * w),
     ("Z @ W  200000x100 @ 100x100", "Z @ W", "Z @ W", lambda: Z @ W),
-    ("script focal(y, p)  n=1e7", "focal", "focal(y, p)", np_focal),
-    ("grad(focal(y, p), p)", "grad focal", "grad(focal(y, p), p)", np_focal_grad),
+    ("script focal(y, p)  n=1e7", "focal", "my_focal(y, p)", np_focal),
+    ("grad(focal(y, p), p)", "grad focal", "grad(my_focal(y, p), p)", np_focal_grad),
     ("script mse(y, p)  n=1e7", "mse", "mse(y, p)", np_mse),
     ("grad(mse(y, p), p)", "grad mse", "grad(mse(y, p), p)", np_mse_grad),
     ("script poly1(y, z)  n=1e7", "poly1", "poly1(y, z)", np_poly1),

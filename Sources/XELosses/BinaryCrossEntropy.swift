@@ -10,40 +10,31 @@ struct BinaryCrossEntropy: Loss {
     let parameters = [
         LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)"),
         LossParameter("p", required: true, summary: "predicted probabilities in [0, 1]"),
-        LossParameter("eps", default: .number(1e-15), summary: "p is clipped into [eps, 1-eps] before the logs"),
-        LossSupport.reductionParameter,
-        LossSupport.weightParameter("multiplies each element's loss (broadcast)"),
-    ]
+        LossOptions.eps,
+        LossOptions.labelSmoothing,
+    ] + LossOptions.binaryTail
     var help: String {
         """
         \(signature)
           Binary cross-entropy on probabilities.
           Formula: l_i = -[y_i·log(p̂_i) + (1-y_i)·log(1-p̂_i)],  p̂ = clip(p, eps, 1-eps)
           mean: Σ w_i·l_i / n over every element;  sum: Σ w_i·l_i;  none: w_i·l_i
-          y and p broadcast; values outside [0, 1] are an error (for logits use bce_logits).
+          y and p have the same shape (or one is a scalar); values outside [0, 1] are an error (for logits
+          use bce_logits; strict=false takes targets outside [0, 1]). label_smoothing=s: y' = (1-s)·y + s/2 (Keras).
+          convention="torch" | "keras" | "tf_keras" | "sklearn" | "optax": that library's rules (see conventions(bce(y, p)));
+          axis: the axis Keras averages over per sample (its conventions only).
           Gradient: ∂l/∂p = -(y/p̂ - (1-y)/(1-p̂)) where eps ≤ p ≤ 1-eps, else 0.
           Example: bce([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2])  →  0.164252033486018
         """
     }
 
     func validate(_ arguments: LossArguments) throws {
-        try LossSupport.checkRange(arguments.tensor("y").value, loss: name, name: "y", role: "target",
-                                   hint: "targets must be labels 0/1 or probabilities")
-        try LossSupport.checkRange(arguments.tensor("p").value, loss: name, name: "p", role: "prediction",
-                                   hint: "bce takes probabilities; for raw scores (logits) use bce_logits")
-        let eps = try arguments.number("eps")
-        guard eps >= 0, eps < 0.5 else { throw TensorError.invalid("bce: eps must be in [0, 0.5), not \(Tensor.format(eps))") }
+        try BinaryFormula.validate(arguments, predictions: "p", logits: false)
     }
 
-    /// l = -[xlogy(y, p̂) + xlogy(1-y, 1-p̂)], p̂ = clip(p, eps, 1-eps) (a term with a zero
-    /// target adds nothing, even at eps = 0).
+    /// l = -[xlogy(y', p̂) + xlogy(1-y', 1-p̂)] under the convention's clip (BinaryFormula).
     func formula(_ arguments: LossArguments) throws -> DTensor {
-        let y = try arguments.tensor("y"), p = try arguments.tensor("p")
-        let eps = try arguments.number("eps")
-        let pc = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps))
-        var losses = try -(DTensor.xLogY(y, pc) + DTensor.xLogY(1 - y, 1 - pc))
-        if let w = try arguments.optionalTensor("weight") { losses = try losses * w }
-        return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
+        try BinaryFormula.loss(arguments, predictions: "p", logits: false)
     }
 
     /// `xe_bce`: y and p of one shape, no weight, a mean or sum.

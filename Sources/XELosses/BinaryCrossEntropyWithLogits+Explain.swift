@@ -3,7 +3,9 @@ import XETensor
 
 extension BinaryCrossEntropyWithLogits {
     /// Each element's target, logit, σ(z), the active term and its value.
-    func explain(_ arguments: LossArguments) throws -> LossExplanation {
+    func explain(_ given: LossArguments) throws -> LossExplanation {
+        guard LossOptions.areDefault(given) else { return try perSampleExplanation(given) }
+        let arguments = try LossOptions.resolved(given, parameters: parameters)
         let a = arguments.constants
         let result = try value(a)
         let pw = try a.tensor("pos_weight").value

@@ -11,36 +11,28 @@ struct BinaryCrossEntropyWithLogits: Loss {
         LossParameter("y", required: true, summary: "targets in [0, 1]"),
         LossParameter("z", required: true, summary: "logits (any real numbers)"),
         LossParameter("pos_weight", default: .number(1), summary: "weight of the positive class, as PyTorch's pos_weight"),
-        LossSupport.reductionParameter,
-        LossSupport.weightParameter("multiplies each element's loss (broadcast)"),
-    ]
+        LossOptions.labelSmoothing,
+    ] + LossOptions.binaryTail
     var help: String {
         """
         \(signature)
           Binary cross-entropy from logits z (σ(z) is the probability), computed stably.
           Formula: l_i = max(z_i, 0) - z_i·y_i + log(1 + exp(-|z_i|))
           with pos_weight w₊: l_i = (1-y_i)·z_i + (1 + (w₊-1)·y_i)·(log(1 + exp(-|z_i|)) + max(-z_i, 0))
-          Finite for any finite z (try z = ±1000). Reduction and weight as in bce.
+          Finite for any finite z (try z = ±1000). Reduction, weight, label_smoothing, strict, convention as in bce.
           Gradient: ∂l/∂z = σ(z) - y  (with pos_weight: (1-y) - (1 + (w₊-1)·y)·(1 - σ(z)))
           Example: bce_logits([1, 0], [2.0, -1.0])  →  0.2200843...
         """
     }
 
     func validate(_ arguments: LossArguments) throws {
-        try LossSupport.checkRange(arguments.tensor("y").value, loss: name, name: "y", role: "target",
-                                   hint: "targets must be labels 0/1 or probabilities")
+        try BinaryFormula.validate(arguments, predictions: "z", logits: true)
     }
 
-    /// l = (1-y)·max(z, 0) + w₊·y·max(-z, 0) + (1 + (w₊-1)·y)·log(1 + e^-|z|): the stable form,
-    /// whose terms with a zero factor drop out, so an infinite logit gives the limit t'·|z|.
+    /// The stable form (BinaryFormula.stableLogits), whose terms with a zero factor drop out, so
+    /// an infinite logit gives the limit.
     func formula(_ arguments: LossArguments) throws -> DTensor {
-        let y = try arguments.tensor("y"), z = try arguments.tensor("z")
-        let pw = try arguments.tensor("pos_weight")
-        let softplusNegAbs = (-z.abs).exp.log1p
-        let positive = try DTensor.extremum(z, 0, maximum: true), negative = try DTensor.extremum(-z, 0, maximum: true)
-        var losses = try DTensor.weighting(1 - y, positive) + DTensor.weighting(pw * y, negative) + ((pw - 1) * y + 1) * softplusNegAbs
-        if let w = try arguments.optionalTensor("weight") { losses = try losses * w }
-        return try LossSupport.reduce(losses, arguments.string("reduction", choices: LossSupport.reductions))
+        try BinaryFormula.loss(arguments, predictions: "z", logits: true)
     }
 
     /// `xe_bce_logits`: pos_weight = 1, y and z of one shape, no weight, a mean or sum.

@@ -5,5 +5,11 @@ public enum BuiltinLosses {
         BinaryCrossEntropyWithLogits(),
         CategoricalCrossEntropy(),
         CategoricalCrossEntropyWithLogits(),
+        NegativeLogLikelihood(),
+        BinaryFocalLoss(logits: false),
+        BinaryFocalLoss(logits: true),
+        CategoricalFocalLoss(logits: false),
+        CategoricalFocalLoss(logits: true),
+        KLDivergence(),
     ]
 }

@@ -2,7 +2,9 @@ import XETensor
 
 extension CategoricalCrossEntropy {
     /// Per sample: the target class, the probabilities, -log(p_target) and its value.
-    func explain(_ arguments: LossArguments) throws -> LossExplanation {
+    func explain(_ given: LossArguments) throws -> LossExplanation {
+        guard LossOptions.areDefault(given, smoothingCovered: true) else { return try perSampleExplanation(given) }
+        let arguments = try LossOptions.resolved(given, parameters: parameters)
         let eps = try arguments.number("eps")
         let short = LossExplanation.short
         return try CategoricalSupport.explain(

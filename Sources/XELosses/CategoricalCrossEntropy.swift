@@ -10,11 +10,9 @@ struct CategoricalCrossEntropy: Loss {
     let parameters = [
         LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
         LossParameter("p", required: true, summary: "predicted probabilities, one row per sample"),
-        LossParameter("eps", default: .number(1e-15), summary: "p is clipped into [eps, 1-eps] before the log"),
-        LossParameter("label_smoothing", default: .number(0), summary: "s: targets become (1-s)·y + s/C"),
-        LossSupport.reductionParameter,
-        LossSupport.weightParameter("one weight per class"),
-    ]
+        LossOptions.eps,
+        LossOptions.labelSmoothing,
+    ] + LossOptions.categoricalTail
     var help: String {
         """
         \(signature)
@@ -22,13 +20,17 @@ struct CategoricalCrossEntropy: Loss {
           y: one-hot or probability rows of p's shape, or (p n×C) a vector of n class indices.
           Formula: l_i = -Σ_c w_c·y'_ic·log(clip(p_ic, eps, 1-eps)),  y' = (1-s)·y + s/C
           mean: Σ_i l_i / n;  weighted mean: Σ_i l_i / Σ_i Σ_c w_c·y_ic;  none: one loss per sample
-          Probabilities outside [0, 1] are an error (for logits use cce_logits).
+          Probabilities outside [0, 1] are an error (for logits use cce_logits). 0·log 0 = 0 where a target is 0.
+          axis=k: the class axis (PyTorch's (N, C, d1, ...) is axis=1); class indices then have p's shape without it.
+          ignore_index=k: samples whose class index is k add nothing and leave the mean's denominator.
+          strict=false: targets outside [0, 1] are taken as they are.  convention=: a library's rules (see conventions(...)).
           Gradient: ∂l_i/∂p_ic = -w_c·y'_ic / p_ic where eps ≤ p ≤ 1-eps, else 0.
           Example: cce([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.3, 0.5]])  →  0.4243218919376292
         """
     }
 
     func validate(_ arguments: LossArguments) throws {
+        guard LossOptions.areDefault(arguments, smoothingCovered: true) else { return }  // the formula checks the rest
         let p = try arguments.tensor("p").value
         for (i, v) in p.storage.enumerated() where !(v >= 0 && v <= 1) {
             throw TensorError.invalid("cce: prediction p\(LossSupport.position(i, in: p.shape)) = \(Tensor.format(v)) is not a probability in [0, 1]; if these are raw scores (logits), use cce_logits")
@@ -41,9 +43,6 @@ struct CategoricalCrossEntropy: Loss {
     }
 
     func formula(_ arguments: LossArguments) throws -> DTensor {
-        let p = try arguments.tensor("p")
-        let eps = try arguments.number("eps")
-        let logP = try DTensor.clip(p, DTensor(scalar: eps), DTensor(scalar: 1 - eps)).log
-        return try CategoricalSupport.formula(arguments, logProbabilities: logP, shape: p.shape)
+        try CategoricalFormula.loss(arguments, predictions: "p", input: .probabilities)
     }
 }

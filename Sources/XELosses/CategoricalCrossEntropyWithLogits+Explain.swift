@@ -2,7 +2,9 @@ import XETensor
 
 extension CategoricalCrossEntropyWithLogits {
     /// Per sample: the target class, the logits, their log-sum-exp, the active term, the loss.
-    func explain(_ arguments: LossArguments) throws -> LossExplanation {
+    func explain(_ given: LossArguments) throws -> LossExplanation {
+        guard LossOptions.areDefault(given, smoothingCovered: true) else { return try perSampleExplanation(given) }
+        let arguments = try LossOptions.resolved(given, parameters: parameters)
         let short = LossExplanation.short
         return try CategoricalSupport.explain(
             self, arguments, predictions: "z",

@@ -9,30 +9,29 @@ struct CategoricalCrossEntropyWithLogits: Loss {
     let parameters = [
         LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
         LossParameter("z", required: true, summary: "logits, one row per sample"),
-        LossParameter("label_smoothing", default: .number(0), summary: "s: targets become (1-s)·y + s/C"),
-        LossSupport.reductionParameter,
-        LossSupport.weightParameter("one weight per class"),
-    ]
+        LossOptions.labelSmoothing,
+    ] + LossOptions.categoricalTail
     var help: String {
         """
         \(signature)
           Categorical cross-entropy from logits (PyTorch's cross_entropy), via log-softmax.
           Formula: l_i = -Σ_c w_c·y'_ic·log_softmax(z_i)_c,  log_softmax(z)_c = z_c - log Σ_k exp(z_k)
-          y, label smoothing, weights and reductions as in cce. Finite for logits of any finite size.
+          y, label smoothing, weights, reductions, axis, ignore_index, strict and convention as in cce.
+          Finite for logits of any finite size; a -inf logit on a class whose target is 0 is a masked class (0·log 0 = 0).
           Gradient: ∂l_i/∂z_ic = (Σ_k w_k·y'_ik)·softmax(z_i)_c - w_c·y'_ic  (softmax(z) - y for one-hot y)
           Example: cce_logits([0, 1], [[2.0, 0.5], [0.1, 1.5]])
         """
     }
 
     func validate(_ arguments: LossArguments) throws {
+        guard LossOptions.areDefault(arguments, smoothingCovered: true) else { return }  // the formula checks the rest
         _ = try CategoricalTargets.check(arguments.tensor("y"), predictions: arguments.tensor("z").shape, loss: name)
         let s = try arguments.number("label_smoothing")
         guard s >= 0, s <= 1 else { throw TensorError.invalid("cce_logits: label_smoothing must be in [0, 1], not \(Tensor.format(s))") }
     }
 
     func formula(_ arguments: LossArguments) throws -> DTensor {
-        let z = try arguments.tensor("z")
-        return try CategoricalSupport.formula(arguments, logProbabilities: DTensor.logSoftmax(z, axis: -1), shape: z.shape)
+        try CategoricalFormula.loss(arguments, predictions: "z", input: .logits)
     }
 
     /// The fused kernel covers no weights, no label smoothing, logits with a class axis.

@@ -30,22 +30,4 @@ enum CategoricalSupport {
             }
         }
     }
-
-    /// The formula both categorical losses share once they have log-probabilities:
-    /// l_i = −Σ_c w_c·y′_ic·logp_ic per sample (a class without target adds nothing, even at
-    /// log p = −inf), y′ = (1−s)·y + s/C, then the reduction; a weighted mean divides by
-    /// Σ_i Σ_c w_c·y_ic.
-    static func formula(_ arguments: LossArguments, logProbabilities logP: DTensor, shape: [Int]) throws -> DTensor {
-        let t = try CategoricalTargets(arguments.tensor("y"), predictions: shape, loss: arguments.lossName)
-        let s = try arguments.number("label_smoothing")
-        var y = t.dense
-        if s != 0 { y = try DTensor(scalar: 1 - s) * y + DTensor(scalar: s / Double(t.classes)) }
-        var denominator: DTensor?
-        if let w = try CategoricalTargets.weights(arguments, classes: t.classes) {
-            y = try y * w
-            denominator = try (t.dense * w).sum()
-        }
-        let perSample = try -DTensor.weighting(y, logP).sum(axis: -1)
-        return try LossSupport.reduce(perSample, arguments.string("reduction", choices: LossSupport.reductions), denominator: denominator)
-    }
 }

@@ -57,8 +57,8 @@ extension Loss {
 
     /// The loss on constant arguments: the fused kernel where it applies, the formula otherwise.
     public func value(_ arguments: LossArguments) throws -> Tensor {
-        let constants = arguments.constants
-        if let kernel = try fused(constants, gradient: false) { return kernel.value }
+        let constants = try LossOptions.resolved(arguments.constants, parameters: parameters)
+        if LossOptions.areDefault(constants), let kernel = try fused(constants, gradient: false) { return kernel.value }
         return try formula(constants).value
     }
 
@@ -66,7 +66,10 @@ extension Loss {
     /// with its first gradient when only the predictions are and the result will be
     /// differentiated once (`DTensor.createsGraph` is false); otherwise the formula is
     /// evaluated, and differentiated op by op to any order.
-    public func evaluate(_ arguments: LossArguments) throws -> DTensor {
+    /// Options beyond xe's own rules on the last axis (`convention=`, `axis=`, `ignore_index=`,
+    /// `strict=false`, label smoothing) always take the formula: the kernels know none of them.
+    public func evaluate(_ given: LossArguments) throws -> DTensor {
+        let arguments = try LossOptions.resolved(given, parameters: parameters)
         try validate(arguments)
         let tracked = arguments.values.filter { _, v in
             if case .tensor(let t) = v { return t.isTracked }
@@ -74,7 +77,7 @@ extension Loss {
         }.map(\.key)
         if tracked.isEmpty { return DTensor(try value(arguments)) }
         let predictions = parameters.count > 1 ? parameters[1].name : ""
-        guard !DTensor.createsGraph, tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
+        guard !DTensor.createsGraph, LossOptions.areDefault(arguments), tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
               let kernel = try fused(arguments.constants, gradient: true), let gradient = kernel.gradient else {
             return try formula(arguments)
         }

@@ -5,17 +5,22 @@ public struct LossParameter: Sendable {
     public var defaultValue: LossValue?
     public var required: Bool
     public var summary: String
+    /// How an absent default reads in the signature when it is decided at the call (by the
+    /// convention): `"mean"` for `reduction`.
+    public var shownDefault: String?
 
-    public init(_ name: String, default defaultValue: LossValue? = nil, required: Bool = false, summary: String = "") {
+    public init(_ name: String, default defaultValue: LossValue? = nil, required: Bool = false, summary: String = "",
+                shownDefault: String? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.required = required
         self.summary = summary
+        self.shownDefault = shownDefault
     }
 
     /// `eps=1e-15`, `y`, or `weight=none`.
     public var display: String {
         if required { return name }
-        return "\(name)=\(defaultValue?.display ?? "none")"
+        return "\(name)=\(defaultValue?.display ?? shownDefault ?? "none")"
     }
 }

@@ -48,6 +48,16 @@ extension Builtins {
                 """) { call in
             throw XEError.argument("explain needs the call of a loss written inside it, such as explain(bce(y, p))", at: call.location)
         },
+        Builtin("conventions", [ParameterSpec("call", required: true)],
+                summary: "conventions(bce(y, p)): the call's value under each framework's rules, and why each differs",
+                details: """
+                One row per convention (xe, torch, keras, tf_keras, sklearn, optax): the value the same call gives
+                under that library's rules, in float64, and the rule that makes it differ from xe's.
+                Works for every built-in loss; the call's own convention= is replaced. In the REPL: :conventions bce(y, p).
+                Example: conventions(bce([1], [0]))  →  torch 100 (log clamped at -100), keras 16.118 (p clipped to 1e-7), ...
+                """) { call in
+            throw XEError.argument("conventions needs the call of a loss written inside it, such as conventions(bce(y, p))", at: call.location)
+        },
         Builtin("grad", [ParameterSpec("f", required: true), ParameterSpec("argnum", default: .number(0))],
                 summary: "grad(expr, x, ...): the gradient of a scalar expression; grad(f): the gradient function of f",
                 details: """

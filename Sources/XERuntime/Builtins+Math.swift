@@ -41,11 +41,5 @@ extension Builtins {
             let h = try (-DTensor.xLogY(p, p)).sum(axis: p.value.rank == 0 ? nil : -1)
             return Value(base == Glibc.exp(1.0) ? h : try h / DTensor(scalar: Glibc.log(base)))
         },
-        Builtin("kl_div", [x("p"), x("q")], summary: "Kullback–Leibler divergence KL(p‖q) over the last axis",
-                details: "Formula: KL(p‖q) = Σ_i p_i·log(p_i/q_i), with 0·log(0/q) = 0\nExample: kl_div([0.5, 0.5], [0.9, 0.1])  →  0.5108256237659907") { call in
-            let p = try call.tensor(0, "distribution p"), q = try call.tensor(1, "distribution q")
-            let axis: Int? = max(p.value.rank, q.value.rank) == 0 ? nil : -1
-            return Value(try (DTensor.xLogY(p, p) - DTensor.xLogY(p, q)).sum(axis: axis))
-        },
     ]
 }

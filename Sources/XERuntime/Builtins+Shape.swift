@@ -50,12 +50,18 @@ extension Builtins {
             }
             return Value(try DTensor.transpose(t, axes))
         },
-        Builtin("onehot", [ParameterSpec("labels", required: true), ParameterSpec("classes", required: true)],
-                summary: "one-hot rows from integer class labels",
-                details: "Formula: onehot(labels, C)[i, c] = 1 if labels[i] = c else 0\nExample: onehot([2, 0], 3)  →  [[0, 0, 1], [1, 0, 0]]") { call in
+        Builtin("onehot", [ParameterSpec("labels", required: true), ParameterSpec("classes", required: true), ParameterSpec("axis", default: .number(-1))],
+                summary: "one-hot rows from integer class labels (the class axis last, or at axis=)",
+                details: "Formula: onehot(labels, C)[i, c] = 1 if labels[i] = c else 0\naxis=k puts the class axis at k (axis=1: PyTorch's (N, C, d1, ...) layout).\nExample: onehot([2, 0], 3)  →  [[0, 0, 1], [1, 0, 0]]") { call in
             let labels = try call.tensor(0, "labels").value
             let classes = try call.integer(1, "the number of classes")
             guard classes > 0 else { throw XEError.argument("onehot(): the number of classes must be positive, not \(classes)", at: call.location) }
+            let rank = labels.rank + 1
+            let requested = try call.integer(2, "axis")
+            guard requested >= -rank, requested < rank else {
+                throw XEError.argument("onehot(): axis \(requested) is out of range for a result of rank \(rank)", at: call.location)
+            }
+            let axis = requested < 0 ? requested + rank : requested
             let shape = labels.shape + [classes]
             do { _ = try Tensor.elementCount(shape) } catch { throw XEError.wrap(error, at: call.location) }
             var out = [Double](repeating: 0, count: labels.count * classes)
@@ -65,7 +71,11 @@ extension Builtins {
                 }
                 out[i * classes + Int(v)] = 1
             }
-            return .tensor(Tensor(shape: shape, storage: out))
+            let last = Tensor(shape: shape, storage: out)
+            guard axis != rank - 1 else { return .tensor(last) }
+            var order = Array(0..<(rank - 1))
+            order.insert(rank - 1, at: axis)
+            do { return .tensor(try last.transposed(order)) } catch { throw XEError.wrap(error, at: call.location) }
         },
     ]
 }

@@ -236,6 +236,13 @@ extension Compiler {
                 let globals = interpreter.globals
                 return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
             }
+            if name == "conventions", arguments.count == 1, arguments[0].label == nil,
+               case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
+                let special = try compileConventions(lossExpr, lossArguments, at: at, text: ExprPrinter.text(arguments[0].value))
+                let normal = try compileOrdinaryCall(callee, arguments, at: location)
+                let globals = interpreter.globals
+                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
+            }
             if name == "explain", arguments.count == 1, arguments[0].label == nil,
                case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
                 let special = try compileExplain(lossExpr, lossArguments, at: at)

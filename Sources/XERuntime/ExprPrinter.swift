@@ -12,6 +12,8 @@ enum ExprPrinter {
         case .unary(let op, let a, _): return (op == .not ? "not " : op.rawValue) + text(a)
         case .array(let items, _) where items.count <= 6: return "[" + items.map(text).joined(separator: ", ") + "]"
         case .binary(let op, let a, let b, _): return text(a) + " \(op.rawValue) " + text(b)
+        case .call(let f, let arguments, _):
+            return text(f) + "(" + arguments.map { ($0.label.map { "\($0)=" } ?? "") + text($0.value) }.joined(separator: ", ") + ")"
         default: return "…"
         }
     }

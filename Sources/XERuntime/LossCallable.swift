@@ -16,7 +16,9 @@ final class LossCallable: Callable, @unchecked Sendable {
     var help: String { loss.help }
 
     /// The call's arguments bound by parameter name.
-    func bind(_ arguments: Arguments) throws -> LossArguments {
+    /// `resolving`: fill `reduction=` and `eps=` from the convention (off for `conventions`,
+    /// which sets the convention itself).
+    func bind(_ arguments: Arguments, resolving: Bool = true) throws -> LossArguments {
         let specs = loss.parameters.map { p in
             ParameterSpec(p.name, default: p.defaultValue.map(LossCallable.value), required: p.required)
         }
@@ -26,7 +28,11 @@ final class LossCallable: Callable, @unchecked Sendable {
             guard let v else { continue }
             values[p.name] = try LossCallable.lossValue(v, parameter: p.name, loss: loss.name)
         }
-        return LossArguments(lossName: loss.name, values: values)
+        // reduction= and eps= left out take the convention's defaults (a bad convention= is
+        // reported when the loss reads it).
+        let given = LossArguments(lossName: loss.name, values: values)
+        guard resolving else { return given }
+        return (try? LossOptions.resolved(given, parameters: loss.parameters)) ?? given
     }
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {

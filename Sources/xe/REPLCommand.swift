@@ -138,6 +138,11 @@ extension REPL {
             repl.evaluate("explain(\(argument))")
             return .done
         },
+        REPLCommand(":conventions", .required("EXPR"), completion: .names,
+                    summary: "a loss's value under each framework's rules, e.g. :conventions bce(y, p)") { repl, argument in
+            repl.evaluate("conventions(\(argument))")
+            return .done
+        },
         REPLCommand(":format", .optional("short|long"), completion: .words(NumberStyle.allCases.map(\.rawValue)),
                     summary: "how numbers are shown: long (the default: every digit, reads back exactly) or short (6 significant digits, aligned)") { repl, argument in
             guard !argument.isEmpty else {

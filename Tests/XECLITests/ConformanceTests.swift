@@ -35,7 +35,7 @@ struct ConformanceTests {
     }()
 
     @Test func casesAreLoaded() {
-        #expect(ConformanceTests.cases.count >= 32)
+        #expect(ConformanceTests.cases.count >= 120)
     }
 
     @Test(arguments: ConformanceTests.cases)

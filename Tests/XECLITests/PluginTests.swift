@@ -6,9 +6,9 @@ import Testing
     /// The package's root, for the example plugins and the plugin ABI header.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The example focal plugin, built by the package next to `xe`.
-    static var focal: String {
-        XE.binary.deletingLastPathComponent().appendingPathComponent("libXEFocalLoss.so").path
+    /// The example Poly-1 plugin, built by the package next to `xe`.
+    static var poly1: String {
+        XE.binary.deletingLastPathComponent().appendingPathComponent("libXEPoly1Loss.so").path
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -32,43 +32,43 @@ import Testing
         return output
     }
 
-    /// Binary focal loss and its derivative, written out independently of the plugin.
-    static func focal(_ y: Double, _ p: Double, _ g: Double) -> Double {
-        -(y * pow(1 - p, g) * log(p) + (1 - y) * pow(p, g) * log(1 - p))
+    /// Binary Poly-1 loss and its derivative, written out independently of the plugin.
+    static func poly1(_ y: Double, _ p: Double, _ e: Double) -> Double {
+        -(y * log(p) + (1 - y) * log(1 - p)) + e * (1 - (y * p + (1 - y) * (1 - p)))
     }
 
-    static func focalDerivative(_ y: Double, _ p: Double, _ g: Double) -> Double {
+    static func poly1Derivative(_ y: Double, _ p: Double, _ e: Double) -> Double {
         let h = 1e-6
-        return (focal(y, p + h, g) - focal(y, p - h, g)) / (2 * h)
+        return (poly1(y, p + h, e) - poly1(y, p - h, e)) / (2 * h)
     }
 
     func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
 
-    @Test func focalValuesAndGradients() throws {
-        #expect(FileManager.default.fileExists(atPath: Self.focal), "build the package first (swift build)")
+    @Test func poly1ValuesAndGradients() throws {
+        #expect(FileManager.default.fileExists(atPath: Self.poly1), "build the package first (swift build)")
         let y = [1.0, 0, 1, 0, 1, 0.3], p = [0.9, 0.2, 0.3, 0.6, 0.55, 0.4]
         let program = """
             y = [1, 0, 1, 0, 1, 0.3]
             p = [0.9, 0.2, 0.3, 0.6, 0.55, 0.4]
-            print(focal(y, p, reduction="none"))
-            print(focal(y, p))
-            print(focal(y, p, gamma=0.5, reduction="sum"))
-            print(grad(focal(y, p), p))
-            print(grad(focal(y, p, gamma=0.5, reduction="sum", weight=[1, 2, 3, 4, 5, 6]), p))
-            print(focal(y, p, gamma=0) - bce(y, p))
+            print(poly1(y, p, reduction="none"))
+            print(poly1(y, p))
+            print(poly1(y, p, epsilon=0.5, reduction="sum"))
+            print(grad(poly1(y, p), p))
+            print(grad(poly1(y, p, epsilon=0.5, reduction="sum", weight=[1, 2, 3, 4, 5, 6]), p))
+            print(poly1(y, p, epsilon=0) - bce(y, p))
             """
-        let r = try XE.run(["--plugin", Self.focal], input: program)
+        let r = try XE.run(["--plugin", Self.poly1], input: program)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map { XE.numbers(in: String($0)) }
         try #require(lines.count == 6)
-        let none = zip(y, p).map { Self.focal($0, $1, 2) }
+        let none = zip(y, p).map { Self.poly1($0, $1, 1) }
         #expect(close(lines[0], none, 1e-12))
         #expect(close(lines[1], [none.reduce(0, +) / 6], 1e-12))
-        #expect(close(lines[2], [zip(y, p).map { Self.focal($0, $1, 0.5) }.reduce(0, +)], 1e-12))
-        #expect(close(lines[3], zip(y, p).map { Self.focalDerivative($0, $1, 2) / 6 }, 1e-7))
-        #expect(close(lines[4], zip(y, p).enumerated().map { i, e in Double(i + 1) * Self.focalDerivative(e.0, e.1, 0.5) }, 1e-7))
+        #expect(close(lines[2], [zip(y, p).map { Self.poly1($0, $1, 0.5) }.reduce(0, +)], 1e-12))
+        #expect(close(lines[3], zip(y, p).map { Self.poly1Derivative($0, $1, 1) / 6 }, 1e-7))
+        #expect(close(lines[4], zip(y, p).enumerated().map { i, e in Double(i + 1) * Self.poly1Derivative(e.0, e.1, 0.5) }, 1e-7))
         #expect(abs(lines[5][0]) < 1e-15)
     }
 
@@ -76,23 +76,23 @@ import Testing
         let program = """
             y = [1, 0, 1]
             p = [0.9, 0.2, 0.3]
-            print(grad(grad(focal(y, p), p)[0], p))
+            print(grad(grad(poly1(y, p), p)[0], p))
             """
-        let r = try XE.run(["--plugin", Self.focal], input: program)
+        let r = try XE.run(["--plugin", Self.poly1], input: program)
         #expect(r.status == 1 && r.stdout.isEmpty)
-        #expect(r.stderr.contains("focal cannot be differentiated to order 2") && r.stderr.contains("first derivative only"), "\(r.stderr)")
+        #expect(r.stderr.contains("poly1 cannot be differentiated to order 2") && r.stderr.contains("first derivative only"), "\(r.stderr)")
         // A first derivative inside a function that is differentiated with respect to something else still works.
-        let other = try XE.run(["--plugin", Self.focal], input: "y = [1, 0]; p = [0.9, 0.2]; a = 2; print(grad(a * sum(grad(focal(y, p), p)), a), sum(grad(focal(y, p), p)))")
+        let other = try XE.run(["--plugin", Self.poly1], input: "y = [1, 0]; p = [0.9, 0.2]; a = 2; print(grad(a * sum(grad(poly1(y, p), p)), a), sum(grad(poly1(y, p), p)))")
         let pair = XE.numbers(in: other.stdout)
         #expect(other.status == 0 && pair.count == 2 && pair[0] == pair[1] && pair[0] != 0, "\(other.stdout)\(other.stderr)")
     }
 
-    @Test func focalLoadsEveryWay() throws {
+    @Test func poly1LoadsEveryWay() throws {
         let dir = try Self.temporaryDirectory()
-        try FileManager.default.copyItem(atPath: Self.focal, toPath: dir.appendingPathComponent("libXEFocalLoss.so").path)
-        let imported = try XE.run(["-e", "import \"\(Self.focal)\"; focal(1, 0.5)"])
-        #expect(imported.status == 0 && XE.numbers(in: imported.stdout) == [0.25 * log(2.0)])
-        let fromPath = try XE.run(["-e", "focal(1, 0.5)"], environment: ["XE_PLUGIN_PATH": "/nonexistent-xe-dir:" + dir.path])
+        try FileManager.default.copyItem(atPath: Self.poly1, toPath: dir.appendingPathComponent("libXEPoly1Loss.so").path)
+        let imported = try XE.run(["-e", "import \"\(Self.poly1)\"; poly1(1, 0.5)"])
+        #expect(imported.status == 0 && XE.numbers(in: imported.stdout) == [log(2.0) + 0.5])
+        let fromPath = try XE.run(["-e", "poly1(1, 0.5)"], environment: ["XE_PLUGIN_PATH": "/nonexistent-xe-dir:" + dir.path])
         #expect(fromPath.status == 0 && fromPath.stdout == imported.stdout)
         #expect(fromPath.stderr.contains("does not exist"))
         let config = try Self.temporaryDirectory()
@@ -101,8 +101,8 @@ import Testing
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Plugins/dice.xe"), to: plugins.appendingPathComponent("dice.xe"))
         let fromConfig = try XE.run(["-e", "dice([1, 1, 0, 0], [0.9, 0.8, 0.2, 0.1])"], environment: ["XDG_CONFIG_HOME": config.path])
         #expect(fromConfig.status == 0 && XE.numbers(in: fromConfig.stdout).first.map { abs($0 - 0.12) < 1e-12 } == true)
-        let help = try XE.run(["--plugin", Self.focal, "-e", "help(focal)"])
-        #expect(help.stdout.contains("focal(y, p, gamma=2, eps=1e-15"))
+        let help = try XE.run(["--plugin", Self.poly1, "-e", "help(poly1)"])
+        #expect(help.stdout.contains("poly1(y, p, epsilon=1, eps=1e-15"))
     }
 
     @Test func scriptPluginsValuesGradientsAndHelp() throws {
@@ -183,19 +183,19 @@ import Testing
 
     @Test func replListsPluginsAndCompletesTheirLosses() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("xe-state-\(UUID().uuidString)").path
-        let t = try Terminal(arguments: ["--plugin", Self.focal], environment: ["XDG_STATE_HOME": state])
+        let t = try Terminal(arguments: ["--plugin", Self.poly1], environment: ["XDG_STATE_HOME": state])
         #expect(t.wait(for: "xe> "))
         t.enter(":plugin " + Self.root.appendingPathComponent("Plugins/hinge.xe").path)
         #expect(t.after(":plugin").contains("loaded") && t.after(":plugin").contains("hinge"))
         t.enter(":plugins")
-        #expect(t.after(":plugins").contains("libXEFocalLoss.so: focal"))
+        #expect(t.after(":plugins").contains("libXEPoly1Loss.so: poly1"))
         #expect(t.after(":plugins").contains("hinge.xe: hinge"))
         t.enter(":losses")
-        #expect(t.after(":losses").contains("binary focal loss"))
-        t.type("foc\t")
+        #expect(t.after(":losses").contains("binary Poly-1 loss"))
+        t.type("pol\t")
         t.drain(0.3)
         t.enter("(1, 0.5)")
-        #expect(t.after("(1, 0.5)").contains("0.17328679513998632"))
+        #expect(t.after("(1, 0.5)").contains("1.1931471805599454"))
         t.enter(":plugin /nonexistent-xe-dir/x.so")
         t.enter("1 + 2")
         #expect(t.after("1 + 2").contains("3"))

@@ -12,7 +12,8 @@ struct LossTests {
         var all: [String: LossValue] = [:]
         for p in loss.parameters { if let d = p.defaultValue { all[p.name] = d } }
         for (k, v) in values { all[k] = v }
-        return LossArguments(lossName: loss.name, values: all)
+        // reduction and eps are the convention's when not given.
+        return try! LossOptions.resolved(LossArguments(lossName: loss.name, values: all), parameters: loss.parameters)
     }
 
     func t(_ shape: [Int], _ values: [Double]) -> LossValue { .tensor(DTensor(Tensor(shape: shape, storage: values))) }

@@ -131,14 +131,14 @@ struct FusionTests {
         var r = Random(state: 42)
         let (fused, stepwise) = FusionTests.sessions(rows: 4, columns: 1031, specials: false, &r)
         let losses = """
-            loss focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))
+            loss my_focal(y, p, gamma=2) = mean(-(y * (1-p)^gamma * log(p) + (1-y) * p^gamma * log(1-p)))
             loss mse(y, p) = mean((y - p)^2)
             loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }
             y = a > 0; p = sigmoid(a); z = 3 * a
             """
         for interpreter in [fused, stepwise] { try interpreter.run(losses) }
-        for source in ["focal(y, p)", "grad(focal(y, p), p)", "mse(y, p)", "grad(mse(y, p), p)", "poly1(y, z)", "grad(poly1(y, z), z)",
-                       "grad(focal(y, p, gamma=s), p)", "grad(poly1(y, z, eps=0.5), z)"] {
+        for source in ["my_focal(y, p)", "grad(my_focal(y, p), p)", "mse(y, p)", "grad(mse(y, p), p)", "poly1(y, z)", "grad(poly1(y, z), z)",
+                       "grad(my_focal(y, p, gamma=s), p)", "grad(poly1(y, z, eps=0.5), z)"] {
             let before = fused.fusedEvaluations
             let got = try fused.run(source), expected = try stepwise.run(source)
             #expect(fused.fusedEvaluations > before, "\(source) was not fused")

@@ -11,5 +11,5 @@ public func xePluginABIVersion() -> UInt32 {
 /// Registers the plugin's losses with xe; 0 on success.
 @_cdecl("xe_plugin_init")
 public func xePluginInit(_ host: UnsafePointer<xe_host>?, _ error: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int32 {
-    PluginRegistration.register([FocalLoss()], host: host, error: error, errorSize: size)
+    PluginRegistration.register([Poly1Loss()], host: host, error: error, errorSize: size)
 }
