@@ -333,18 +333,10 @@ extension Compiler {
     /// and prints the calculation step by step instead of only its result.
     func compileExplain(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
         let interpreter = self.interpreter
-        let function = try compile(callee)
-        let codes = try arguments.map { (label: $0.label, code: try compile($0.value)) }
+        let call = try compileLossCall(callee, arguments, at: location, in: "explain")
         return { f in
-            guard case .function(let fn) = try function(f), let loss = fn as? LossCallable else {
-                throw XEError.type("explain works on a call of a loss, such as explain(bce(y, p)); this call is not of a loss (see :losses)", at: location)
-            }
-            var positional: [Value] = []
-            var keywords: [(name: String, value: Value)] = []
-            for (label, code) in codes {
-                if let label { keywords.append((label, try code(f))) } else { positional.append(try code(f)) }
-            }
-            let bound = try loss.bind(Arguments(positional, keywords: keywords))
+            let (loss, given) = try call(f)
+            let bound = try loss.bind(given)
             do {
                 try loss.loss.validate(bound)
                 interpreter.output(try loss.loss.explain(bound).text + "\n")
