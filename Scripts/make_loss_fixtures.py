@@ -263,6 +263,22 @@ if tf_keras is not None:
         v = TK.BinaryCrossentropy(label_smoothing=ls)(yk, pk2, sample_weight=sw)
         case(f"tf_keras-BinaryCrossentropy-ls{ls}",
              f"print(bce({lit(yk)}, {lit(pk2)}, label_smoothing={ls}, weight={lit(sw)}, convention=\"tf_keras\"))\n", v.numpy())
+    v = TK.BinaryCrossentropy(from_logits=True, reduction="none")(yk, pk2 * 8 - 4)
+    case("tf_keras-BinaryCrossentropy-logits-none", f"print(bce_logits({lit(yk)}, {lit(pk2 * 8 - 4)}, reduction=\"none\", convention=\"tf_keras\"))\n", v.numpy())
+    for logits in [False, True]:
+        pred = pk2 * 8 - 4 if logits else pk2
+        v = TK.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.3, gamma=1.5, from_logits=logits, label_smoothing=0.1)(yk, pred)
+        name = "focal_logits" if logits else "focal"
+        case(f"tf_keras-BinaryFocalCrossentropy-logits{int(logits)}",
+             f"print({name}({lit(yk)}, {lit(pred)}, gamma=1.5, alpha=0.3, label_smoothing=0.1, convention=\"tf_keras\"))\n", v.numpy())
+        v = TK.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=logits, reduction="none")(yc, pc * 6 if logits else pc)
+        name = "cce_focal_logits" if logits else "cce_focal"
+        case(f"tf_keras-CategoricalFocalCrossentropy-logits{int(logits)}",
+             f"print({name}({lit(yc)}, {lit(pc * 6 if logits else pc)}, alpha=0.25, convention=\"tf_keras\", reduction=\"none\"))\n", v.numpy())
+    v = TK.SparseCategoricalCrossentropy(from_logits=True)(np.array([1, 2, 0, 1]), pc * 6)
+    case("tf_keras-SparseCategoricalCrossentropy-logits", f"print(cce_logits([1, 2, 0, 1], {lit(pc * 6)}, convention=\"tf_keras\"))\n", v.numpy())
+    v = TK.KLDivergence()(pq, np.exp(lq))
+    case("tf_keras-KLDivergence", f"print(kl_div({lit(pq)}, {lit(np.exp(lq))}, reduction=\"batchmean\", convention=\"tf_keras\"))\n", v.numpy())
     v = TK.CategoricalCrossentropy()(yc, pc)
     case("tf_keras-CategoricalCrossentropy", f"print(cce({lit(yc)}, {lit(pc)}, convention=\"tf_keras\"))\n", v.numpy())
     v = TK.SparseCategoricalCrossentropy(reduction="none")(np.array([1, 2, 0, 1]), pc)

@@ -35,7 +35,7 @@ enum BinaryFormula {
         let one = DTensor(scalar: 1)
         var losses: DTensor
         var oneMinusPt: DTensor?
-        if logits, !(focal != nil && convention.renormalises) {
+        if logits, !(focal != nil && convention.focalClipsSigmoid) {
             losses = try stableLogits(y, x, arguments)
             if focal != nil { oneMinusPt = try y * (-x).sigmoid + (one - y) * x.sigmoid }
         } else {

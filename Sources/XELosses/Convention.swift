@@ -42,6 +42,10 @@ public enum Convention: String, CaseIterable, Sendable {
     /// clipped log (tf.keras's sparse form) instead of dividing by the row sum.
     public var sparseRenormalisesByLogSoftmax: Bool { self == .tf_keras }
 
+    /// Whether the binary focal loss from logits takes σ(z) as a probability and clips it (Keras 3;
+    /// tf.keras computes its cross-entropy from the logits).
+    public var focalClipsSigmoid: Bool { self == .keras }
+
     /// Whether binary losses are averaged per sample over the last axis before the reduction.
     public var binaryPerSampleMean: Bool { self == .keras || self == .tf_keras }
 
