@@ -52,6 +52,7 @@ struct NativeLoss: Loss, @unchecked Sendable {
         if p.isTracked && gradientFunction == nil {
             throw TensorError.invalid("grad cannot differentiate \(name): it comes from the native plugin \(origin), which supplies no gradient (add one to the plugin, or write the loss as a script plugin)")
         }
+        try LossOptions.checkSameShape(y.value.shape, p.value.shape, arguments, names: ("y", "p"))  // or one is a scalar
         let shape = try Tensor.broadcastShape(y.value.shape, p.value.shape, operation: name)
         if p.value.shape != shape { p = try p + DTensor(Tensor(shape: shape, repeating: 0)) }
         let targets = y.value.shape == shape ? y.value : try y.value.broadcast(to: shape)
