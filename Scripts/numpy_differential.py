@@ -129,6 +129,14 @@ class Builder:
                 parts.append(mask)
                 texts.append(lit(mask))
                 axis += width
+        if axis < len(shape) and self.r.random() < 0.3:
+            # `...` for the axes left, then maybe one more index on the last axis.
+            parts.append(Ellipsis)
+            texts.append("...")
+            if self.r.random() < 0.5:
+                i = int(self.r.integers(-shape[-1], shape[-1]))
+                parts.append(i)
+                texts.append(str(i))
         key = tuple(parts)
         try:
             value = np.asarray(node.value)[key]

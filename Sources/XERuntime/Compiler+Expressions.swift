@@ -368,6 +368,8 @@ extension Compiler {
                     }
                     return .range(start: bounds[0], stop: bounds[1], step: bounds[2])
                 }
+            case .ellipsis:
+                return { _ in .ellipsis }
             }
         }
         if parts.count == 1 {

@@ -249,6 +249,12 @@ public struct Lexer {
         case ">": return next == "=" ? two(.greaterEqual) : .greater
         case ",": return .comma
         case ":": return .colon
+        case ".":
+            if next == ".", peek(1) == "." {
+                _ = advance()
+                return two(.ellipsis)
+            }
+            throw .invalidToken("unexpected character '.'; '...' stands for every axis not indexed otherwise", at: start)
         case ";": return .semicolon
         case "(", "[", "{":
             brackets.append((c, start))

@@ -7,5 +7,5 @@ public enum Operator: String, Sendable, CaseIterable {
     case slashAssign = "/="
     case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
     case leftBrace = "{", rightBrace = "}"
-    case comma = ",", colon = ":", semicolon = ";", arrow = "->"
+    case comma = ",", colon = ":", semicolon = ";", arrow = "->", ellipsis = "..."
 }

@@ -228,6 +228,7 @@ extension Parser {
         func endOfPart(_ p: Parser) -> Bool {
             p.check(.colon) || p.check(.comma) || p.check(.rightBracket)
         }
+        if match(.ellipsis) { return .ellipsis }
         var start: Expr?
         if !check(.colon) { start = try expression() }
         guard match(.colon) else {

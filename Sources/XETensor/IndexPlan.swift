@@ -33,12 +33,21 @@ public struct IndexPlan: Sendable {
                 : "too many indices (\(used)) for a tensor of shape \(Tensor.describe(shape: shape)) (rank \(shape.count))")
         }
         let used = indices.reduce(0) { n, index in
-            if case .mask(_, let maskShape) = index { return n + maskShape.count }
-            return n + 1
+            switch index {
+            case .mask(_, let maskShape): return n + maskShape.count
+            case .ellipsis: return n
+            default: return n + 1
+            }
         }
         guard used <= shape.count else { throw tooMany(used) }
+        guard indices.filter({ $0 == .ellipsis }).count <= 1 else { throw .invalid("an index can have only one '...'") }
         for index in indices {
             switch index {
+            case .ellipsis:
+                for _ in 0..<(shape.count - used) {
+                    parts.append(.slice(Array(0..<shape[axis])))
+                    axis += 1
+                }
             case .at(let i):
                 parts.append(.at(try IndexPlan.position(i, axis: axis, size: shape[axis])))
                 axis += 1

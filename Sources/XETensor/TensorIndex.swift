@@ -10,6 +10,8 @@ public enum TensorIndex: Sendable, Equatable {
     /// A boolean mask over as many axes as it has (NumPy's boolean-array indexing): it selects
     /// the positions where it is true, in row-major order.
     case mask([Bool], shape: [Int])
+    /// `...`: as many whole axes as the other indices leave (at most one per subscript).
+    case ellipsis
 
     /// A vector of positions.
     public static func list(_ positions: [Int]) -> TensorIndex {

@@ -39,6 +39,14 @@ struct LexerTests {
         ])
     }
 
+    @Test func ellipsisIsOneTokenAndALoneDotIsNot() throws {
+        #expect(try tokens("x[..., 0.5]") == [
+            .identifier("x"), .op(.leftBracket), .op(.ellipsis), .op(.comma), .number(0.5), .op(.rightBracket), .end,
+        ])
+        #expect(throws: SyntaxError.self) { try tokens("x . y") }
+        #expect(throws: SyntaxError.self) { try tokens("x[..]") }
+    }
+
     @Test func newlinesIgnoredInsideParenthesesAndBrackets() throws {
         #expect(try tokens("f(1,\n2)\n[3,\n4]") == [
             .identifier("f"), .op(.leftParen), .number(1), .op(.comma), .number(2), .op(.rightParen), .newline,
