@@ -76,6 +76,26 @@ struct TensorTests {
         #expect(Tensor(shape: [2, 1, 2], storage: [1, 2, 3, 4]).description == "[[[1, 2]],\n\n [[3, 4]]]")
     }
 
+    /// Rows wrapped between elements at a width, continuation lines indented under the first
+    /// element and every element aligned; `.short` has 6 significant digits.
+    @Test func formattingAtAWidthAndInShortStyle() {
+        let v = Tensor(vector: (0..<12).map(Double.init))
+        #expect(v.description(width: 80, style: .long) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]")
+        #expect(v.description(width: 20, style: .long) == "[ 0,  1,  2,  3,  4,\n  5,  6,  7,  8,  9,\n 10, 11]")
+        let m = Tensor(shape: [2, 4], storage: [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(m.description(width: 12, style: .long) == "[[1, 2, 3,\n  4],\n [5, 6, 7,\n  8]]")
+        for width in [10, 17, 33, 80] {
+            let text = Tensor(vector: (0..<50).map { Double($0) / 7 }).description(width: width, style: .long)
+            #expect(text.split(separator: "\n").allSatisfy { $0.count <= max(width, 21) })
+            #expect(text.filter { $0 == "," }.count == 49)
+        }
+        #expect(Tensor.format(1.0 / 3, style: .short) == "0.333333")
+        #expect(Tensor.format(2.0 / 3e7, style: .short) == "6.66667e-08")
+        #expect(Tensor.format(1234567, style: .short) == "1234567")
+        #expect(Tensor.format(.nan, style: .short) == "nan")
+        #expect(Tensor(vector: [1.0 / 3, 20.0 / 3, 1]).description(width: nil, style: .short) == "[0.333333,  6.66667,        1]")
+    }
+
     @Test func sizeLimitsAreErrors() {
         #expect(throws: TensorError.self) { try Tensor(shape: [1 << 20, 1 << 20], repeating: 0) }
         #expect(throws: TensorError.self) { try Tensor(shape: [Int.max, 2], repeating: 0) }
