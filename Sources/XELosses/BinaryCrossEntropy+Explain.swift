@@ -45,3 +45,25 @@ extension BinaryCrossEntropy {
                                               losses: weighted.storage, result: result, what: w == nil ? "l_i" : "w_i·l_i"))
     }
 }
+
+extension BinaryCrossEntropy: TeachesGradient {
+    /// ∂l_i/∂p_i = -y_i/p_i + (1-y_i)/(1-p_i), 0 where p is clipped.
+    func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
+        guard variable == "p" else { return nil }
+        let eps = try arguments.number("eps")
+        let p = try arguments.tensor("p").value
+        let y = try arguments.tensor("y").value.broadcast(to: Tensor.broadcastShape(arguments.tensor("y").shape, p.shape, operation: name))
+        guard y.shape == p.shape else { return nil }
+        let short = LossExplanation.short
+        return GradientTeaching(
+            header: ["  ∂l_i/∂p_i = -y_i/p_i + (1-y_i)/(1-p_i): y = 1 leaves -1/p, y = 0 leaves 1/(1-p)",
+                     "  (0 where p lies outside [eps, 1-eps] = [\(short(eps)), 1 - \(short(eps))]: the clip is flat there)"],
+            term: { i in
+                let t = y.storage[i], q = p.storage[i]
+                if q < eps || q > 1 - eps { return "0 (p clipped)" }
+                if t == 1 { return "-1/\(short(q))" }
+                if t == 0 { return "1/(1 - \(short(q)))" }
+                return "-\(short(t))/\(short(q)) + \(short(1 - t))/(1 - \(short(q)))"
+            })
+    }
+}

@@ -51,3 +51,28 @@ extension BinaryCrossEntropyWithLogits {
                                               losses: weighted.storage, result: result, what: w == nil ? "l_i" : "w_i·l_i"))
     }
 }
+
+extension BinaryCrossEntropyWithLogits: TeachesGradient {
+    /// ∂l_i/∂z_i = σ(z_i) - y_i (with pos_weight w₊: (1 + (w₊-1)·y_i)·σ(z_i) - w₊·y_i).
+    func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
+        guard variable == "z" else { return nil }
+        let z = try arguments.tensor("z").value, pw = try arguments.tensor("pos_weight").value
+        let shape = try Tensor.broadcastShape(arguments.tensor("y").shape, z.shape, operation: name)
+        guard shape == z.shape, let w = try? pw.broadcast(to: shape) else { return nil }
+        let y = try arguments.tensor("y").value.broadcast(to: shape)
+        let hasPosWeight = pw.storage.contains { $0 != 1 }
+        let short = LossExplanation.short
+        let sigma = z.map(UnaryFunction.sigmoid)
+        return GradientTeaching(
+            header: hasPosWeight
+                ? ["  ∂l_i/∂z_i = (1 + (w₊-1)·y_i)·σ(z_i) - w₊·y_i   (w₊ = pos_weight; σ(z) - y when w₊ = 1)"]
+                : ["  ∂l_i/∂z_i = σ(z_i) - y_i",
+                   "  why so simple: ∂l/∂σ = -y/σ + (1-y)/(1-σ) and dσ/dz = σ(1-σ); in the product the",
+                   "  1/σ and 1/(1-σ) cancel: -y(1-σ) + (1-y)σ = σ - y"],
+            term: { i in
+                let s = short(sigma.storage[i]), t = y.storage[i], k = w.storage[i]
+                if k == 1 { return "σ(\(short(z.storage[i]))) - \(short(t)) = \(s) - \(short(t))" }
+                return "\(short(1 + (k - 1) * t))·\(s) - \(short(k * t))"
+            })
+    }
+}

@@ -7,7 +7,7 @@ import XETensor
 ///   p_t = y′·p + (1 − y′)·(1 − p),   α_t = α·y′ + (1 − α)·(1 − y′),
 ///
 /// with the focal factor only for the focal losses, p̂ the convention's clip of p, and from
-/// logits the stable max(z, 0) − z·y′ + log(1 + e^−|z|) with 1 − p_t = y′·σ(−z) + (1 − y′)·σ(z).
+/// logits the stable (1 − y′)·softplus(z) + y′·softplus(−z) with 1 − p_t = y′·σ(−z) + (1 − y′)·σ(z).
 enum BinaryFormula {
     static let targetHint = "targets must be labels 0/1 or probabilities"
 
@@ -79,14 +79,13 @@ enum BinaryFormula {
     }
 
     /// max(z, 0) − z·y + log(1 + e^−|z|); with a positive-class weight w₊ (PyTorch's
-    /// `pos_weight`), (1 − y)·z + (1 + (w₊ − 1)·y)·(log(1 + e^−|z|) + max(−z, 0)).
-    /// Written as (1 − y)·max(z, 0) + w₊·y·max(−z, 0) + (1 + (w₊ − 1)·y)·log(1 + e^−|z|), whose
-    /// terms with a zero factor drop out, so an infinite logit gives the limit.
+    /// `pos_weight`), (1 − y)·z + (1 + (w₊ − 1)·y)·log(1 + e^−z). Written as
+    /// (1 − y)·softplus(z) + w₊·y·softplus(−z) with the smooth `DTensor.softplus`: smooth at
+    /// z = 0 to every order (its Hessian σ(1−σ) is not lost in kinks of max and |z|), and a term
+    /// with a zero factor drops out, so an infinite logit gives the limit.
     static func stableLogits(_ y: DTensor, _ z: DTensor, _ arguments: LossArguments) throws -> DTensor {
         let pw = try arguments.optionalTensor("pos_weight") ?? DTensor(scalar: 1)
-        let softplusNegAbs = (-z.abs).exp.log1p
-        let positive = try DTensor.extremum(z, 0, maximum: true), negative = try DTensor.extremum(-z, 0, maximum: true)
-        return try DTensor.weighting(1 - y, positive) + DTensor.weighting(pw * y, negative) + ((pw - 1) * y + 1) * softplusNegAbs
+        return try DTensor.weighting(1 - y, DTensor.softplus(z)) + DTensor.weighting(pw * y, DTensor.softplus(-z))
     }
 
     /// Keras's per-sample mean over `axis` (for its conventions), the weights, the reduction.

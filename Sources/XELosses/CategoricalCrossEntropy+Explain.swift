@@ -18,3 +18,24 @@ extension CategoricalCrossEntropy {
             })
     }
 }
+
+extension CategoricalCrossEntropy: TeachesGradient {
+    /// ∂l_i/∂p_ic = -w_c·y'_ic/p_ic, 0 where p is clipped.
+    func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
+        guard variable == "p" else { return nil }
+        let p = try arguments.tensor("p").value
+        let plan = try CategoricalSupport.Plan(arguments, shape: p.shape)
+        let C = plan.classes
+        let short = LossExplanation.short
+        var header = ["  ∂l_i/∂p_ic = -y_ic/p_ic: only the target's probabilities get a gradient (0 where p is clipped)"]
+        if plan.smoothing != 0 || plan.weights != nil { header.append("  with y' = (1-s)·y + s/C and class weights: -w_c·y'_ic/p_ic") }
+        return GradientTeaching(
+            header: header,
+            term: { i in
+                if plan.smoothing == 0, let c = plan.hardClass(i) {
+                    return "-1/p_\(c) = -1/\(short(p.storage[i * C + c])) at class \(c), 0 elsewhere"
+                }
+                return "-y'/p"
+            })
+    }
+}

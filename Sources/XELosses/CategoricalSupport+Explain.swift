@@ -23,11 +23,7 @@ extension CategoricalSupport {
         let perSampleWeighted = plan.weights == nil ? losses : withWeights
         let C = plan.classes
         let targets = plan.targets
-        let hardClass: @Sendable (Int) -> Int? = { i in
-            let row = targets[(i * C)..<(i * C + C)]
-            guard row.allSatisfy({ $0 == 0 || $0 == 1 }), row.filter({ $0 == 1 }).count == 1 else { return nil }
-            return row.firstIndex(of: 1).map { $0 - i * C }
-        }
+        let hardClass = plan.hardClass
         let smoothing = plan.smoothing, weights = plan.weights
         let short = LossExplanation.short
         var columns = ["i", "target", name] + (extraColumn.map { [$0.title] } ?? []) + ["active term", "l_i"]

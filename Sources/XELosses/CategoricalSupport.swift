@@ -29,5 +29,12 @@ enum CategoricalSupport {
                 denominator = d
             }
         }
+
+        /// The class of sample i when its target row is one-hot, else nil.
+        func hardClass(_ i: Int) -> Int? {
+            let row = targets[(i * classes)..<(i * classes + classes)]
+            guard row.allSatisfy({ $0 == 0 || $0 == 1 }), row.filter({ $0 == 1 }).count == 1 else { return nil }
+            return row.firstIndex(of: 1).map { $0 - i * classes }
+        }
     }
 }

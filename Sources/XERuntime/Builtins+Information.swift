@@ -43,7 +43,10 @@ extension Builtins {
                 For every built-in loss: each sample's target, prediction, the active term and its value,
                 the weights and smoothing if any, then the reduction and the result. Long inputs show the
                 first and last five samples. Other losses show their per-sample values and the reduction.
-                In the REPL: :explain bce(y, p).
+                explain(grad(bce(y, p), p)) shows the gradient the same way: per sample the derivative as
+                a teacher writes it (-y/p + (1-y)/(1-p); σ(z) - y for bce_logits; softmax(z) - y row by
+                row for cce_logits, and why), its numbers, then the weights and the 1/n of a mean.
+                In the REPL: :explain bce(y, p), :explain grad(bce(y, p), p).
                 Example: explain(bce([1, 0], [0.9, 0.2]))
                 """) { call in
             throw XEError.argument("explain needs the call of a loss written inside it, such as explain(bce(y, p))", at: call.location)

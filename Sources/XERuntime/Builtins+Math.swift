@@ -32,6 +32,14 @@ extension Builtins {
                 details: "Formula: minimum(a, b); at ties the gradient is split evenly\nExample: minimum([1, 5], 3)  →  [1, 3]") { call in
             Value(try DTensor.extremum(try call.tensor(0), try call.tensor(1), maximum: false))
         },
+        Builtin("solve", [x("A"), x("b")], summary: "the solution x of A·x = b (A square), e.g. a Newton step solve(H, g)",
+                details: """
+                Formula: x = A⁻¹·b by Gaussian elimination with partial pivoting; b is a vector (n) or a matrix (n, k).
+                Derivatives: ∂/∂b = A⁻ᵀ·g, ∂/∂A = -(A⁻ᵀ·g)·xᵀ. A singular A is an error.
+                Example: solve([[2, 0], [0, 4]], [2, 2])  →  [1, 0.5]
+                """) { call in
+            Value(try DTensor.solve(try call.tensor(0, "matrix A"), try call.tensor(1, "right-hand side b")))
+        },
         Builtin("entropy", [x("p"), ParameterSpec("base", default: .number(2.718281828459045))],
                 summary: "Shannon entropy over the last axis, with 0·log 0 = 0",
                 details: "Formula: H(p) = -Σ_i p_i·log(p_i) / log(base)\nExample: entropy([0.5, 0.5], base=2)  →  1") { call in

@@ -1,3 +1,4 @@
+import XELosses
 import XESyntax
 import XETensor
 
@@ -244,6 +245,16 @@ extension Compiler {
                 return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
             }
             if name == "explain", arguments.count == 1, arguments[0].label == nil,
+               case .call(.name("grad", _), let gradArguments, let at) = arguments[0].value,
+               gradArguments.count == 2, gradArguments.allSatisfy({ $0.label == nil }),
+               case .call(let lossExpr, let lossArguments, _) = gradArguments[0].value,
+               case .name(let variable, _) = gradArguments[1].value {
+                let special = try compileExplainGradient(lossExpr, lossArguments, variable: variable, at: at)
+                let normal = try compileOrdinaryCall(callee, arguments, at: location)
+                let globals = interpreter.globals
+                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
+            }
+            if name == "explain", arguments.count == 1, arguments[0].label == nil,
                case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
                 let special = try compileExplain(lossExpr, lossArguments, at: at)
                 let normal = try compileOrdinaryCall(callee, arguments, at: location)
@@ -329,9 +340,36 @@ extension Compiler {
         }
     }
 
+    /// `explain(grad(loss(args...), x))`: the gradient of the loss with respect to the argument
+    /// written as the variable `x`, explained sample by sample.
+    func compileExplainGradient(_ callee: Expr, _ arguments: [Argument], variable: String, at location: SourceLocation) throws -> Code {
+        // The parameter the variable is passed as: by position, or by keyword.
+        let position = arguments.firstIndex { a in
+            if case .name(variable, _) = a.value { return true }
+            return false
+        }
+        return try compileExplaining(callee, arguments, at: location) { loss, bound in
+            guard let position else {
+                throw XEError.argument("explain(grad(\(loss.name)(...), \(variable))): \(variable) must be passed to \(loss.name) as an argument itself (e.g. explain(grad(\(loss.name)(y, \(variable)), \(variable)))); for a longer expression use grad alone", at: location)
+            }
+            let parameters = loss.loss.parameters
+            let parameter = arguments[position].label ?? (position < parameters.count ? parameters[position].name : "")
+            return try loss.loss.explainGradient(bound, withRespectTo: parameter)
+        }
+    }
+
     /// `explain(loss(args...))`: evaluates the loss's arguments, checks them as the loss would,
     /// and prints the calculation step by step instead of only its result.
     func compileExplain(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
+        try compileExplaining(callee, arguments, at: location) { loss, bound in
+            try loss.loss.explain(bound)
+        }
+    }
+
+    /// The two forms of `explain`: binds the call's arguments to the loss, validates them as
+    /// the loss would, and prints what `render` makes of them.
+    func compileExplaining(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation,
+                           _ render: @escaping (LossCallable, LossArguments) throws -> LossExplanation) throws -> Code {
         let interpreter = self.interpreter
         let call = try compileLossCall(callee, arguments, at: location, in: "explain")
         return { f in
@@ -339,7 +377,7 @@ extension Compiler {
             let bound = try loss.bind(given)
             do {
                 try loss.loss.validate(bound)
-                interpreter.output(try loss.loss.explain(bound).text + "\n")
+                interpreter.output(try render(loss, bound).text + "\n")
             } catch let e as XEError {
                 throw e
             } catch let e as TensorError {

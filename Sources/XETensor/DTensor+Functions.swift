@@ -17,6 +17,15 @@ extension DTensor {
         }
     }
 
+    /// softplus(x) = log(1 + eˣ), computed as max(x, 0) + log(1 + e^−|x|) (finite for any finite
+    /// x, +inf at +inf, 0 at −inf); ∂ = g·σ(x). One smooth operation, so its second derivative
+    /// σ(x)(1 − σ(x)) holds at x = 0 too (the max and |x| of the stable form have kinks there
+    /// whose second derivatives op by op would be lost).
+    public static func softplus(_ a: DTensor) -> DTensor {
+        let value = a.value.map { x in x.isNaN ? x : Swift.max(x, 0) + Glibc.log1p(Glibc.exp(-Swift.abs(x))) }
+        return record(value, [a]) { (g, _) throws(TensorError) -> [DTensor?] in [try g * apply(.sigmoid, a)] }
+    }
+
     /// A 0/1 mask of `predicate` on the values of a and b (broadcast): a constant, as the
     /// derivative of a piecewise-constant function is 0 almost everywhere.
     static func mask(_ a: Tensor, _ b: Tensor, _ name: String, _ predicate: @escaping (Double, Double) -> Bool) throws(TensorError) -> DTensor {

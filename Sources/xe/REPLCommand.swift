@@ -134,7 +134,7 @@ extension REPL {
             Console.write("time: \(repl.formatSeconds(repl.monotonic() - start))\n")
             return .done
         },
-        REPLCommand(":explain", .required("EXPR"), completion: .names, summary: "explain a loss step by step, e.g. :explain bce(y, p)") { repl, argument in
+        REPLCommand(":explain", .required("EXPR"), completion: .names, summary: "explain a loss or its gradient step by step, e.g. :explain bce(y, p), :explain grad(bce(y, p), p)") { repl, argument in
             repl.evaluate("explain(\(argument))")
             return .done
         },

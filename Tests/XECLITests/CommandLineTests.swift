@@ -3,6 +3,16 @@ import Testing
 
 /// The command line of SPEC §1 and the error format of §8, on the real binary.
 struct CommandLineTests {
+    /// The worked example of Newton's method (Scripts/newton.xe) runs and reaches the optimum:
+    /// its last Newton step's gradient norm is at rounding level.
+    @Test func newtonExampleConverges() throws {
+        let r = try XE.run([PluginTests.root.appendingPathComponent("Scripts/newton.xe").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let steps = r.stdout.split(separator: "\n").filter { $0.contains("step") && $0.contains("|g|") }
+        #expect(steps.count == 6)
+        #expect(steps.last.map { XE.numbers(in: String($0)).last! < 1e-14 } == true, "\(r.stdout)")
+    }
+
     func temporaryScript(_ text: String, name: String = "script.xe") throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xe-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -79,6 +79,9 @@ struct DerivativeTests {
             let expected = a == b ? weights[a] * sigma[a] * (1 - sigma[a]) / 4 : 0
             #expect(abs(h[a * 4 + b] - expected) <= 1e-15, "bce_logits Hessian [\(a), \(b)]: \(h[a * 4 + b]) vs \(expected)")
         } }
+        // At z = 0 exactly (Newton's usual start) too: σ(1-σ) = 1/4, not lost in a kink of |z|.
+        #expect(try s.eval("z = [0, 0]; hessian(bce_logits([1, 0], z), z)") == "[[0.125,     0],\n [    0, 0.125]]")
+        #expect(try s.eval("z = [0, 0]; hessian(bce_logits([1, 0], z, pos_weight=3), z)") == "[[0.375,     0],\n [    0, 0.125]]")
         // cce_logits: per sample diag(p) - p pᵀ, over n; no coupling between samples.
         let hz = try flat(s, "hessian(cce_logits(labels, Z), Z)")
         for i in 0..<2 {
@@ -105,6 +108,20 @@ struct DerivativeTests {
     }
     let x = [0.9, 0.2, 0.6, 0.3]
 
+    @Test func solveAndNewton() throws {
+        let s = Session()
+        #expect(try s.eval("solve([[2, 0], [0, 4]], [2, 2])") == "[1, 0.5]")
+        try s.eval("A = [[4, 1], [2, 3]]")
+        #expect(close(try flat(s, "A @ solve(A, [[1, 0], [0, 1]])"), [1, 0, 0, 1], 1e-15))
+        #expect(s.error("solve([[1, 2], [2, 4]], [1, 1])")!.message.contains("singular"))
+        #expect(s.error("solve([[1, 2, 3]], [1])")!.message.contains("square"))
+        // Newton's method on a logistic regression: the gradient vanishes in a few steps.
+        try s.eval("X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7], [1, -0.2, 0.4]]; y = [1, 0, 1, 0, 0]; w = zeros(3)")
+        try s.eval("for k in range(8) { w = w - solve(hessian(bce_logits(y, X @ w), w), grad(bce_logits(y, X @ w), w)) }")
+        let g = try flat(s, "grad(bce_logits(y, X @ w), w)")
+        #expect(g.allSatisfy { abs($0) < 1e-14 }, "\(g)")
+    }
+
     @Test func formsShapesAndNesting() throws {
         let s = Session()
         #expect(try s.eval("f(v) = v^3; [hessian(f)(2), jacobian(f)(2), jacobian(grad(f))(2)]") == "[12, 12, 12]")
@@ -120,5 +137,32 @@ struct DerivativeTests {
         #expect(s.error("jacobian(\"a\", print)") != nil)
         try s.eval("help(hessian); help(jacobian)")
         #expect(s.printed.contains("∂²e/∂x[i...]∂x[j...]") && s.printed.contains("J[i..., j...] = ∂e[i...]/∂x[j...]"))
+    }
+
+    /// explain(grad(...)) ends with the gradient grad gives, and writes the teacher's formula.
+    @Test func explainedGradientsAreTheGradients() throws {
+        let cases: [(String, String, String)] = [
+            ("bce(y, x)", "x", "-y_i/p_i + (1-y_i)/(1-p_i)"),
+            ("bce(y, x, weight=[1, 2, 3, 4], reduction=\"sum\")", "x", "multiplied by the weights"),
+            ("bce_logits(y, x)", "x", "σ(z_i) - y_i"),
+            ("bce_logits(y, x, pos_weight=3)", "x", "(1 + (w₊-1)·y_i)·σ(z_i) - w₊·y_i"),
+            ("cce_logits(labels, Z)", "Z", "softmax(z_i) - y_i"),
+            ("cce_logits(Y, Z, weight=[1, 2, 3], label_smoothing=0.1)", "Z", "divided by Σ_i w_(target of i)"),
+            ("cce(labels, softmax(Z))", "", ""),
+            ("cce(Y, P)", "P", "-y_ic/p_ic"),
+        ]
+        for (call, variable, formula) in cases where !variable.isEmpty {
+            let s = Session()
+            try s.eval(data + "; P = softmax(Z)")
+            let expected = try s.eval("grad(\(call), \(variable))")
+            try s.eval("explain(grad(\(call), \(variable)))")
+            let name = String(call.prefix { $0 != "(" })
+            #expect(s.printed.contains("∂\(name)/∂\(variable == "x" ? (name.hasPrefix("bce_logits") ? "z" : "p") : (name == "cce" ? "p" : "z")) = \(expected)\n"), "\(call): \(s.printed)")
+            #expect(s.printed.contains(formula), "\(call): \(s.printed)")
+        }
+        let s = Session()
+        try s.eval(data)
+        #expect(s.error(data + "; explain(grad(cce(labels, softmax(Z)), Z))")!.message.contains("must be passed to cce as an argument itself"))
+        #expect(s.error(data + "; explain(grad(cce_logits(labels, Z, reduction=\"none\"), Z))")!.message.contains("grad needs a scalar"))
     }
 }

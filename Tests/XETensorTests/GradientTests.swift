@@ -100,6 +100,11 @@ struct GradientTests {
         let stack = Tensor(shape: [2, 2, 3], storage: [0.3, -1.2, 0.8, 2.1, -0.4, 1.5, 1, 0.5, -0.5, 0.2, 0.7, -1.1])
         try checkGradient("matmul stack broadcast", at: stack) { try DTensor.matmul($0, DTensor.transpose(DTensor(x))) }
         try checkGradient("matmul stack squared", at: stack) { try DTensor.matmul($0, DTensor.transpose($0, [0, 2, 1])) }
+        let a = Tensor(shape: [3, 3], storage: [4, 1, -0.5, 0.3, 3, 1, -1, 0.2, 5])
+        try checkGradient("solve (A)", at: a) { try DTensor.solve($0, DTensor(Tensor(vector: [1, -2, 0.5]))) }
+        try checkGradient("solve (b)", at: Tensor(vector: [1, -2, 0.5])) { try DTensor.solve(DTensor(a), $0) }
+        try checkGradient("solve (B matrix)", at: Tensor(shape: [3, 2], storage: [1, 0, -2, 1, 0.5, 3])) { try DTensor.solve(DTensor(a), $0) }
+        try checkGradient("softplus", at: Tensor(vector: [-3, -0.5, 0, 0.5, 3])) { DTensor.softplus($0) }
         try checkGradient("stack @ vector", at: Tensor(vector: [1, -1, 2])) { try DTensor.matmul(DTensor(stack), $0) * $0.sum() }
         try checkGradient("reshape", at: x) { try DTensor.reshape($0, [3, 2]) }
         try checkGradient("transpose", at: x) { try DTensor.transpose($0) }
