@@ -78,8 +78,10 @@ extension REPL {
             return .done
         },
         REPLCommand(":losses", summary: "every loss with its one-line summary") { repl, _ in
-            for entry in repl.interpreter.losses.entries {
-                Console.write(repl.pad(entry.loss.name, 14) + entry.loss.summary + "\n")
+            let entries = repl.interpreter.losses.entries
+            let width = (entries.map(\.loss.name.count).max() ?? 12) + 2
+            for entry in entries {
+                Console.write(repl.pad(entry.loss.name, width) + entry.loss.summary + "\n")
             }
             return .done
         },
