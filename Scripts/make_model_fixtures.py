@@ -149,6 +149,7 @@ save_pt("torch_list.pt", [torch.randn(2), torch.arange(4)])
 save_pt("torch_tuple.pt", (torch.randn(2, 2), torch.tensor([1, 0])))
 model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
 save_pt("torch_state_dict.pt", model.state_dict())
+save_pt("pytorch_model.bin", model.state_dict())  # Hugging Face's name for a torch.save file
 save_pt("torch_checkpoint.pt", {"model": model.state_dict(), "epoch": 3, "lr": 0.01, "tag": "run-1", "best": None})
 save_pt("torch_parameter.pt", {"w": torch.nn.Parameter(torch.randn(2, 2))})
 save_pt("torch_protocol4.pt", {"logits": torch.randn(3, 2), "labels": torch.tensor([1, 0, 1])}, pickle_protocol=4)

@@ -23,7 +23,7 @@ public enum DataFile {
             if lower.hasSuffix(".npy") { self = .npy }
             else if lower.hasSuffix(".npz") { self = .npz }
             else if lower.hasSuffix(".csv") { self = .csv }
-            else if lower.hasSuffix(".pt") || lower.hasSuffix(".pth") { self = .torch }
+            else if lower.hasSuffix(".pt") || lower.hasSuffix(".pth") || lower.hasSuffix(".bin") { self = .torch }
             else if lower.hasSuffix(".safetensors") { self = .safetensors }
             else { return nil }
         }
@@ -33,7 +33,7 @@ public enum DataFile {
     }
 
     /// What `load` reads, for messages.
-    public static let readable = ".npy, .npz, .csv, PyTorch .pt/.pth and .safetensors"
+    public static let readable = ".npy, .npz, .csv, PyTorch .pt/.pth/.bin and .safetensors"
 
     /// The arrays of a file in the file's order (one, named "", for a single-array file), or
     /// only the one named `only`.

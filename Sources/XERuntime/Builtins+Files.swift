@@ -8,7 +8,7 @@ extension Builtins {
                 details: """
                 load("f.npz", "logits") reads one array by its name; load("f.npz") reads all of them as a
                 tuple in the file's order (the REPL shows their names), or the array itself when there
-                is one. .pt: written by torch.save (a tensor, or dicts, lists and tuples of tensors;
+                is one. .pt (.pth, .bin): written by torch.save (a tensor, or dicts, lists and tuples of tensors;
                 nested names joined by dots, as "model.weight"); only tensors and containers are read,
                 never code. .safetensors: every tensor by name. Element types: float64, float32, float16,
                 bfloat16, (unsigned) integers and bool, converted exactly to float64.
