@@ -12,24 +12,12 @@ import XETensor
         return dir + "/" + name
     }
 
-    static func bytes(of path: String) -> [UInt8] {
-        guard let f = fopen(path, "rb") else { return [] }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            out += buffer[0..<n]
-            if n < buffer.count { return out }
-        }
-    }
-
     @Test func manyEntriesUseZip64EndRecords() throws {
         let path = Self.temporaryPath("many.npz")
         let arrays = (0..<65_600).map { NamedTensor(name: "a\($0)", tensor: Tensor(vector: [Double($0), -0.5])) }
         try DataFile.write(arrays, kind: .npz, path: path)
         defer { Self.remove(path) }
-        let bytes = Self.bytes(of: path)
+        let bytes = fileBytes(path)
         let back = try DataFile.read(bytes, kind: .npz, path: path)
         #expect(back.count == 65_600)
         #expect(back.map(\.name) == arrays.map(\.name))
@@ -47,7 +35,7 @@ import XETensor
             let path = Self.temporaryPath(kind == .npz ? "x.npz" : "x.safetensors")
             try DataFile.write([NamedTensor(name: "t", tensor: t), NamedTensor(name: "s", tensor: Tensor(scalar: 2))], kind: kind, path: path)
             defer { Self.remove(path) }
-            let back = try DataFile.read(Self.bytes(of: path), kind: kind, path: path)
+            let back = try DataFile.read(fileBytes(path), kind: kind, path: path)
             #expect(back.map(\.name) == ["t", "s"])
             #expect(back[0].tensor.shape == [2, 3] && back[0].tensor.storage.map(\.bitPattern) == t.storage.map(\.bitPattern))
             #expect(back[1].tensor.shape == [] && back[1].tensor.storage == [2])

@@ -34,18 +34,6 @@ import XETensor
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
     }
 
-    static func read(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            bytes += buffer[0..<n]
-            if n < buffer.count { return bytes }
-        }
-    }
-
     static func mutate(_ original: [UInt8], _ random: inout Random) -> [UInt8] {
         var bytes = original
         for _ in 0...random.below(3) {
@@ -67,7 +55,7 @@ import XETensor
 
     @Test(arguments: MutatedFileTests.files)
     func corruptedFilesAreReadOrRefused(_ name: String) throws {
-        let original = Self.read(Self.fixtures + name)
+        let original = fileBytes(Self.fixtures + name)
         try #require(!original.isEmpty, "missing fixture \(name)")
         let kind = try #require(DataFile.Kind(path: name))
         let good = try DataFile.read(original, kind: kind, path: name)
