@@ -27,13 +27,11 @@ struct REPLEditingTests {
         let state = try temporaryFolder()
         // An empty LANG (no locale at all) is taken as C.UTF-8.
         let t = try session(["XDG_STATE_HOME": state, "LANG": locale, "LC_ALL": locale])
-        let out1 = t.output(of: "print(\"é\", len(\"é\"))")
-        #expect(out1.contains("é 1"))
+        #expect(t.output(of: "print(\"é\", len(\"é\"))").contains("é 1"))
         // Backspace (DEL) removes the whole é, not one of its two bytes.
         t.type("s = \"aé\u{7F}\"\r")
         t.drain(0.3)
-        let out2 = t.output(of: "print(s, len(s))")
-        #expect(out2.contains("a 1"))
+        #expect(t.output(of: "print(s, len(s))").contains("a 1"))
         t.enter("naïve = \"ü\"")
         let history = try String(contentsOfFile: state + "/xe/history", encoding: .utf8)
         #expect(history.contains("naïve\\040=\\040\"ü\""))
@@ -41,8 +39,7 @@ struct REPLEditingTests {
         let u = try session(["XDG_STATE_HOME": state, "LANG": locale, "LC_ALL": locale])
         u.type("\u{1B}[A\u{7F}\u{7F}\"x\"\r")
         u.drain(0.3)
-        let out3 = u.output(of: "print(naïve)")
-        #expect(out3.contains("x"))
+        #expect(u.output(of: "print(naïve)").contains("x"))
     }
 
     @Test func bracketedPasteIsInsertedLiterally() throws {
@@ -51,8 +48,7 @@ struct REPLEditingTests {
         // Without bracketed paste, Tab would complete `res` to `reshape`.
         t.type(Self.paste.start + "res\t= 5" + Self.paste.end + "\r")
         t.drain(0.3)
-        let out4 = t.output(of: "res + 1")
-        #expect(out4.contains("6"))
+        #expect(t.output(of: "res + 1").contains("6"))
         #expect(!t.screen.contains("reshape"))
         // A tab-indented block runs as the same text in a script would: `}` then `else` on the
         // next line is fine, and no completion list appears.
@@ -68,10 +64,8 @@ struct REPLEditingTests {
         t.type("if 1 > 0 {\r")
         t.type("print(\"yes\")\r")
         t.enter("}")
-        let out5 = t.output(of: "else {")
-        #expect(out5.contains("'else' must be on the line of the '}'"))
-        let out6 = t.output(of: "1 + 1")
-        #expect(out6.contains("2"))
+        #expect(t.output(of: "else {").contains("'else' must be on the line of the '}'"))
+        #expect(t.output(of: "1 + 1").contains("2"))
     }
 
     @Test func aPasteWithoutMarkersDoesNotComplete() throws {
@@ -80,8 +74,7 @@ struct REPLEditingTests {
         // input right behind it and is kept as a Tab.
         t.type("res\t= 7\r")
         t.drain(0.5)
-        let out7 = t.output(of: "res * 2")
-        #expect(out7.contains("14"))
+        #expect(t.output(of: "res * 2").contains("14"))
         // `}` then `else` on the next line, arriving together, is one if, as in a script.
         t.type("if 1 < 0 {\r\tprint(\"a\")\r}\relse if 2 < 1 {\r\tprint(\"b\")\r}\relse {\r\tprint(\"c\")\r}\r")
         #expect(t.wait(for: "c\r\n"))
@@ -109,17 +102,14 @@ struct REPLEditingTests {
         // After :load, ~ written out as the home folder.
         t.complete(":load ~/scr")
         t.enter("")
-        let out8 = t.output(of: "x_loaded")
-        #expect(out8.contains("3"))
+        #expect(t.output(of: "x_loaded").contains("3"))
         // Inside a string: the file name, and the string closed.
         t.complete("m = load(\"\(home)/numbers_t")
         t.enter(")")
-        let out9 = t.output(of: "sum(m)")
-        #expect(out9.contains("3"))
+        #expect(t.output(of: "sum(m)").contains("3"))
         // A keyword parameter after name(.
         t.complete("bce([1, 0], [0.9, 0.2], reduc")
-        let out10 = t.output(of: "\"sum\")")
-        #expect(out10.contains("0.328504066972036"))
+        #expect(t.output(of: "\"sum\")").contains("0.328504066972036"))
     }
 
     @Test func resizingRedrawsAndOutputFitsTheWidth() throws {
@@ -132,10 +122,9 @@ struct REPLEditingTests {
         // libedit was told: the line is drawn again.
         #expect(String(t.screen.dropFirst(before)).contains("total = 40 +"))
         t.enter("2")
-        let out11 = t.output(of: "total")
-        #expect(out11.contains("42"))
-        let out12 = t.output(of: "range(30)")
-        let lines = out12.replacingOccurrences(of: "\u{1B}[?2004l", with: "").components(separatedBy: "\r\n").filter { $0.contains(",") }
+        #expect(t.output(of: "total").contains("42"))
+        let wrapped = t.output(of: "range(30)")
+        let lines = wrapped.replacingOccurrences(of: "\u{1B}[?2004l", with: "").components(separatedBy: "\r\n").filter { $0.contains(",") }
         #expect(lines.count >= 3, "\(lines)")
         #expect(lines.allSatisfy { $0.count <= 40 }, "\(lines)")
         #expect(lines.first?.hasPrefix("[ 0,  1,") == true)
@@ -157,13 +146,10 @@ struct REPLEditingTests {
     @Test func formatShortAndLong() throws {
         let t = try session()
         t.enter(":format short")
-        let out13 = t.output(of: "[1/3, 20/3, 1]")
-        #expect(out13.contains("[0.333333,  6.66667,        1]"))
+        #expect(t.output(of: "[1/3, 20/3, 1]").contains("[0.333333,  6.66667,        1]"))
         t.enter(":format long")
-        let out14 = t.output(of: "1/3")
-        #expect(out14.contains("0.3333333333333333"))
-        let out15 = t.output(of: ":format medium")
-        #expect(out15.contains("short or long"))
+        #expect(t.output(of: "1/3").contains("0.3333333333333333"))
+        #expect(t.output(of: ":format medium").contains("short or long"))
     }
 
     @Test func ctrlZStopsAndFgRedrawsThePrompt() throws {
@@ -211,8 +197,7 @@ struct REPLEditingTests {
         c.type("tw\u{1B}[A")
         c.drain(0.3)
         c.enter("")
-        let out16 = c.output(of: "twice(21)")
-        #expect(out16.contains("42"))
+        #expect(c.output(of: "twice(21)").contains("42"))
     }
 
     @Test func upWithAPrefixSearchesByIt() throws {
@@ -223,18 +208,17 @@ struct REPLEditingTests {
         t.enter("beta_v * 2")
         t.type("alp\u{1B}[A")
         t.drain(0.3)
-        let out17 = t.output(of: "")
-        #expect(out17.contains("22\r\n"))
-        #expect(!out17.contains("44"))
+        let recalled = t.output(of: "")
+        #expect(recalled.contains("22\r\n"))
+        #expect(!recalled.contains("44"))
     }
 
     @Test func semicolonSilencesAndExitWordsLeave() throws {
         let t = try session()
         t.enter("x = 5")
-        let out18 = t.output(of: "x * 2;")
-        #expect(!out18.contains("10"))
-        let out19 = t.output(of: "x * 3")
-        #expect(out19.contains("15"))
+        let silenced = t.output(of: "x * 2;")
+        #expect(!silenced.contains("10"))
+        #expect(t.output(of: "x * 3").contains("15"))
         for word in ["exit", "quit", "exit()", "quit()"] {
             let u = try session()
             u.type(word + "\r")
@@ -251,34 +235,28 @@ struct REPLEditingTests {
 
     @Test func helpSearchesAndExplainsSyntaxCommandsAndDefinitions() throws {
         let t = try session(["PAGER": "cat"])
-        let out20 = t.output(of: "apropos(\"entropy\")")
-        #expect(out20.contains("bce"))
-        #expect(out20.contains("cce"))
-        let out21 = t.output(of: ":help cross")
-        #expect(out21.contains("cce_logits"))
-        let out22 = t.output(of: "?for")
-        #expect(out22.contains("for name in value"))
-        let out23 = t.output(of: "?if")
-        #expect(out23.contains("else"))
-        let out24 = t.output(of: "?loss")
-        #expect(out24.contains("loss name(y, p"))
-        let out25 = t.output(of: ":help :load")
-        #expect(out25.contains(":load FILE.xe"))
+        let found = t.output(of: "apropos(\"entropy\")")
+        #expect(found.contains("bce"))
+        #expect(found.contains("cce"))
+        #expect(t.output(of: ":help cross").contains("cce_logits"))
+        #expect(t.output(of: "?for").contains("for name in value"))
+        #expect(t.output(of: "?if").contains("else"))
+        #expect(t.output(of: "?loss").contains("loss name(y, p"))
+        #expect(t.output(of: ":help :load").contains(":load FILE.xe"))
         t.enter("sq(x) = x^2 + 1")
-        let out26 = t.output(of: "?sq")
-        #expect(out26.contains("sq(x) = x^2 + 1"))
-        #expect(out26.contains("defined at REPL[2]:1:1"))
+        let source = t.output(of: "?sq")
+        #expect(source.contains("sq(x) = x^2 + 1"))
+        #expect(source.contains("defined at REPL[2]:1:1"))
         t.enter("loss half(y, p) = mean((y - p)^2) / 2")
-        let out27 = t.output(of: "?half")
-        #expect(out27.contains("mean((y - p)^2) / 2"))
+        #expect(t.output(of: "?half").contains("mean((y - p)^2) / 2"))
     }
 
     @Test func replEntriesAreNamedInErrors() throws {
         let t = try session(["NO_COLOR": "1"])
         t.enter("g(x) = x + nope")
-        let out28 = t.output(of: "g(1)")
-        #expect(out28.contains("REPL[1]:1:12: error: unknown name 'nope'"))
-        #expect(out28.contains("REPL[2]:1:1: note: called from here"))
+        let failure = t.output(of: "g(1)")
+        #expect(failure.contains("REPL[1]:1:12: error: unknown name 'nope'"))
+        #expect(failure.contains("REPL[2]:1:1: note: called from here"))
     }
 
     /// The caret under the argument an error is about; typos of exit and x.shape say the fix.
@@ -298,15 +276,10 @@ struct REPLEditingTests {
     @Test func resetForgetsSessionLossesAndCommandsCheckArguments() throws {
         let t = try session()
         t.enter("loss mine(y, p) = mean(p)")
-        let out29 = t.output(of: "mine([1], [2])")
-        #expect(out29.contains("2"))
-        let out30 = t.output(of: ":reset")
-        #expect(out30.contains("mine"))
-        let out31 = t.output(of: "mine([1], [2])")
-        #expect(out31.contains("unknown name 'mine'"))
-        let out32 = t.output(of: ":vars now")
-        #expect(out32.contains(":vars takes no argument"))
-        let out33 = t.output(of: ":load")
-        #expect(out33.contains("usage: :load FILE.xe"))
+        #expect(t.output(of: "mine([1], [2])").contains("2"))
+        #expect(t.output(of: ":reset").contains("mine"))
+        #expect(t.output(of: "mine([1], [2])").contains("unknown name 'mine'"))
+        #expect(t.output(of: ":vars now").contains(":vars takes no argument"))
+        #expect(t.output(of: ":load").contains("usage: :load FILE.xe"))
     }
 }
