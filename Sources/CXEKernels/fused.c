@@ -7,6 +7,7 @@
  * The blocks are split over the cores; a reduction adds block sums as the loss kernels do. */
 #include "kernels_internal.h"
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ enum { FUSED_BLOCK = 1024 };
 typedef struct {
     const xe_fused_program *p;
     int failed;
+    pthread_mutex_t lock; /* guards reduce_out while the threads add their partial sums */
 } fused_ctx;
 
 /* The operand's values for the block [b, b + m): a register, a full input read in place, or a
@@ -107,6 +109,16 @@ static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
         __atomic_store_n(&ctx->failed, 1, __ATOMIC_RELAXED);
         return;
     }
+    /* A reduction along an axis: this thread's sums, added into reduce_out at the end. */
+    double *partial = NULL;
+    if (p->reduce != XE_NO_OPERAND && p->reduce_out) {
+        partial = calloc((size_t)p->reduce_length, sizeof(double));
+        if (!partial) {
+            free(scratch);
+            __atomic_store_n(&ctx->failed, 1, __ATOMIC_RELAXED);
+            return;
+        }
+    }
     double *regs = scratch;
     double *gathered = regs + (int64_t)p->register_count * FUSED_BLOCK;
     const double **inputs = (const double **)(gathered + (int64_t)ni * FUSED_BLOCK);
@@ -140,13 +152,35 @@ static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
         for (int32_t k = 0; k < p->output_count; k++) {
             memcpy(p->outputs[k] + b, operand(p->output_operands[k], regs, inputs), sizeof(double) * (size_t)m);
         }
-        if (p->reduce != XE_NO_OPERAND) kahan_add(sum, sum_block(operand(p->reduce, regs, inputs), m));
+        if (partial) {
+            const double *v = operand(p->reduce, regs, inputs);
+            int64_t inner = p->reduce_inner, len = p->reduce_length;
+            int64_t r = b % inner, j = (b / inner) % len;
+            for (int64_t i = 0; i < m; i++) {
+                partial[j] += v[i];
+                if (++r == inner) {
+                    r = 0;
+                    if (++j == len) j = 0;
+                }
+            }
+        } else if (p->reduce != XE_NO_OPERAND) {
+            kahan_add(sum, sum_block(operand(p->reduce, regs, inputs), m));
+        }
+    }
+    if (partial) {
+        pthread_mutex_lock(&ctx->lock);
+        for (int64_t k = 0; k < p->reduce_length; k++) p->reduce_out[k] += partial[k];
+        pthread_mutex_unlock(&ctx->lock);
+        free(partial);
     }
     free(scratch);
 }
 
 int xe_fused(const xe_fused_program *program, double *sum) {
-    fused_ctx ctx = {program, 0};
+    fused_ctx ctx = {program, 0, PTHREAD_MUTEX_INITIALIZER};
+    if (program->reduce != XE_NO_OPERAND && program->reduce_out) {
+        memset(program->reduce_out, 0, sizeof(double) * (size_t)program->reduce_length);
+    }
     int64_t work = program->instruction_count > 0 ? program->instruction_count : 1;
     double total = xe_parallel(fused_range, &ctx, program->count, FUSED_BLOCK, work);
     if (sum) *sum = total;

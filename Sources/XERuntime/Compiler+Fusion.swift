@@ -24,6 +24,25 @@ enum Fusion {
     /// ordinary form, so this bounds the compile time of long generated expressions).
     static let maxOperations = 48
 
+    /// What a region feeds: nothing, or `sum`/`mean` with its options (positional or named:
+    /// axis, then keepdims), when they are a whole-number axis and a 0/1 flag; nil for any
+    /// other options (the call itself then checks them and gives the errors).
+    static func reduction(_ call: (mean: Bool, options: [(label: String?, value: Value)])?) -> FusedReduction? {
+        guard let (mean, options) = call else { return FusedReduction.none }
+        var axis: Int?, keepdims = false
+        var named = Set<String>()
+        for (i, option) in options.enumerated() {
+            let name = option.label ?? (i == 0 ? "axis" : "keepdims")
+            guard case .number(let x) = option.value, x == x.rounded(), Swift.abs(x) < 1e9, named.insert(name).inserted else { return nil }
+            switch name {
+            case "axis": axis = Int(x)
+            case "keepdims" where x == 0 || x == 1: keepdims = x == 1
+            default: return nil
+            }
+        }
+        return .reduce(mean: mean, axis: axis, keepdims: keepdims)
+    }
+
     /// The unary built-ins by name.
     static let functions: [String: UnaryFunction] = Dictionary(uniqueKeysWithValues: UnaryFunction.allCases.map { ($0.rawValue, $0) })
 }
@@ -32,12 +51,14 @@ extension Compiler {
     /// The fused form of `expr`, or nil when it is not a region of at least two operations
     /// (a reduction counts as one).
     func compileFused(_ expr: Expr) throws -> Code? {
-        var reduction: (kind: FusedReduction, name: String, location: SourceLocation)?
+        // sum(e) or mean(e), with axis= and keepdims= (given by name or position) evaluated
+        // after e's leaves, as the call would.
+        var reduction: (mean: Bool, name: String, options: [Argument], location: SourceLocation)?
         var body = expr
         if case .call(.name(let name, _), let arguments, let location) = expr, name == "sum" || name == "mean",
-           case .global = resolve(name), arguments.count == 1, arguments[0].label == nil {
-            reduction = (name == "sum" ? .sum : .mean, name, location)
-            body = arguments[0].value
+           case .global = resolve(name), let first = arguments.first, first.label == nil, arguments.count <= 3 {
+            reduction = (name == "mean", name, Array(arguments.dropFirst()), location)
+            body = first.value
         }
         var leaves: [Expr] = []
         var callees: [String] = []
@@ -52,10 +73,11 @@ extension Compiler {
         let interpreter = self.interpreter
         let site = FusionSite()
         let reductionCallee = reduction.map { _ in callees.count - 1 }
+        let optionCodes = try (reduction?.options ?? []).map { (label: $0.label, code: try compile($0.value)) }
 
         /// The region an operation at a time, on the leaves' values (the numbers case, and
         /// every case the kernel does not take: it also gives the errors).
-        func stepwise(_ f: Frame, _ values: [Value]) throws -> Value {
+        func stepwise(_ f: Frame, _ values: [Value], _ options: [(label: String?, value: Value)]) throws -> Value {
             func eval(_ node: FusedNode) throws -> Value {
                 switch node {
                 case .leaf(let k): return values[k]
@@ -67,7 +89,9 @@ extension Compiler {
             }
             let v = try eval(tree)
             guard let reduction, let callee = reductionCallee else { return v }
-            return try interpreter.call(try calleeCodes[callee](f), Arguments([v]), at: reduction.location)
+            let arguments = Arguments([v] + options.filter { $0.label == nil }.map(\.value),
+                                      keywords: options.compactMap { o in o.label.map { ($0, o.value) } })
+            return try interpreter.call(try calleeCodes[callee](f), arguments, at: reduction.location)
         }
 
         return { f in
@@ -99,13 +123,15 @@ extension Compiler {
                 default: break
                 }
             }
+            let options = try optionCodes.map { (label: $0.label, value: try $0.code(f)) }
             let numbers = values.allSatisfy { if case .number = $0 { return true } else { return false } }
             if operands.count == values.count, !numbers, largest >= interpreter.fusionThreshold,
-               let result = try Interpreter.located(expr.location, { try DTensor.fused(expression, operands, reduction: reduction?.kind ?? .none) }) {
+               let kind = Fusion.reduction(reduction.map { ($0.mean, options) }),
+               let result = try Interpreter.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind) }) {
                 interpreter.fusedEvaluations &+= 1
                 return Value(result)
             }
-            let v = try stepwise(f, values)
+            let v = try stepwise(f, values, options)
             if numbers { site.scalar = true }
             return v
         }

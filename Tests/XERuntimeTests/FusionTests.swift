@@ -115,10 +115,21 @@ struct FusionTests {
             let e = FusionTests.expression(&r, depth: 4)
             let forms = [(e, 1e-12), ("sum(\(e))", 1e-11), ("mean(\(e))", 1e-11),
                          ("grad(mean(\(e)), a, b, c, s)", 1e-10), ("grad(sum((\(e)) * a), a, s)", 1e-10),
-                         ("grad(sum(grad(sum(\(e)), a) * b), a, s)", 1e-9)]
+                         ("grad(sum(grad(sum(\(e)), a) * b), a, s)", 1e-9),
+                         ("sum(\(e), axis=0)", 1e-11), ("mean(\(e), 1, keepdims=1)", 1e-11), ("mean(\(e), axis=-1)", 1e-11),
+                         ("grad(sum(mean(\(e), axis=-1) * c[:, 0]), a, b, s)", 1e-10), ("grad(sum(sum(\(e), 0, 1) * b), a, c)", 1e-10)]
             for (source, tolerance) in forms {
-                let expected = try stepwise.run(source)
-                let got = try fused.run(source)
+                let expected: Value, got: Value
+                do {
+                    expected = try stepwise.run(source)
+                } catch {
+                    // An error (an axis the result does not have): the same error.
+                    let message = "\(error)"
+                    #expect(throws: (any Error).self, "\(source)") { try fused.run(source) }
+                    do { _ = try fused.run(source) } catch { #expect("\(error)" == message) }
+                    continue
+                }
+                got = try fused.run(source)
                 #expect(FusionTests.agree(got, expected, tolerance: tolerance),
                         "\(rows)×\(columns)\(specials ? " with NaN/inf" : ""): \(source)\nfused: \(fused.format(got).prefix(300))\nstepwise: \(stepwise.format(expected).prefix(300))")
             }
@@ -138,7 +149,8 @@ struct FusionTests {
             """
         for interpreter in [fused, stepwise] { try interpreter.run(losses) }
         for source in ["my_focal(y, p)", "grad(my_focal(y, p), p)", "mse(y, p)", "grad(mse(y, p), p)", "poly1(y, z)", "grad(poly1(y, z), z)",
-                       "grad(my_focal(y, p, gamma=s), p)", "grad(poly1(y, z, eps=0.5), z)"] {
+                       "grad(my_focal(y, p, gamma=s), p)", "grad(poly1(y, z, eps=0.5), z)",
+                       "mean((y - p)^2, axis=1)", "sum(y * log(p), 0, keepdims=1)", "grad(sum(mean((y - p)^2, axis=-1) * c[:, 0]), p)"] {
             let before = fused.fusedEvaluations
             let got = try fused.run(source), expected = try stepwise.run(source)
             #expect(fused.fusedEvaluations > before, "\(source) was not fused")
@@ -149,7 +161,7 @@ struct FusionTests {
     @Test func errorsAndOtherValuesAreThoseOfTheOperations() throws {
         var r = Random(state: 7)
         let (fused, stepwise) = FusionTests.sessions(rows: 3, columns: 5, specials: false, &r)
-        for source in ["a[not (a > 0.5)]", "b[(b > 0) * (b < 1) == 1]", "a + [1, 2] * b", "mean(a * \"x\")", "sum(log(a) + [[1], [2]])", "exp(a) * (a @ b)"] {
+        for source in ["sum(a * 2, axis=2)", "mean(a * 2, axis=0, axis=1)", "sum(a * 2, keepdims=2)", "mean(a + b, 0.5)", "a[not (a > 0.5)]", "b[(b > 0) * (b < 1) == 1]", "a + [1, 2] * b", "mean(a * \"x\")", "sum(log(a) + [[1], [2]])", "exp(a) * (a @ b)"] {
             func outcome(_ interpreter: Interpreter) -> String {
                 do {
                     return interpreter.format(try interpreter.run(source, file: "t.xe"))

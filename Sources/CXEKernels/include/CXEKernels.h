@@ -93,7 +93,9 @@ typedef struct {
 } xe_fused_input;
 
 /// A program over `count` elements: writes output_operands[k] to outputs[k] (count elements
-/// each) and sums operand `reduce` unless it is XE_NO_OPERAND.
+/// each) and sums operand `reduce` unless it is XE_NO_OPERAND: over every element, or, when
+/// reduce_out is not null, along an axis into reduce_out (reduce_length elements), element i
+/// adding into reduce_out[(i / reduce_inner) % reduce_length].
 typedef struct {
     int64_t count;
     const xe_fused_instruction *code;
@@ -104,10 +106,13 @@ typedef struct {
     const int32_t *output_operands;
     int32_t output_count;
     int32_t reduce;
+    double *reduce_out;
+    int64_t reduce_length, reduce_inner;
 } xe_fused_program;
 
 /// Runs `program` block by block (1024 elements, in the cache) over both cores; the sum of
-/// its reduce operand goes to *sum (four accumulators per block, the block sums Kahan-added).
+/// its reduce operand over every element goes to *sum (four accumulators per block, the block
+/// sums Kahan-added); a sum along an axis adds each element in order, per thread.
 /// Returns 0, or -1 if scratch memory could not be allocated (the results are then incomplete).
 int xe_fused(const xe_fused_program *program, double *sum);
 

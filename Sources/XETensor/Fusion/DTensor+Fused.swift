@@ -23,16 +23,24 @@ extension DTensor {
         var program = FusedProgram(count: n)
         guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
         let root = refs[refs.count - 1]
-        let value: Tensor
+        var value: Tensor
         switch reduction {
         case .none:
-            var t = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
-            t.isBoolean = graph.givesTruthValues
-            value = t
-        case .sum:
-            value = Tensor(scalar: try program.run(outputs: [], reduce: root).sum)
-        case .mean:
-            value = Tensor(scalar: try program.run(outputs: [], reduce: root).sum / Double(n))
+            value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
+            value.isBoolean = graph.givesTruthValues
+        case .reduce(let mean, nil, _):
+            let sum = try program.run(outputs: [], reduce: root).sum
+            value = Tensor(scalar: mean ? sum / Double(n) : sum)
+        case .reduce(let mean, .some(let axis), let keepdims):
+            guard let along = FusedGraph.along(axis, of: shape) else { return nil }
+            var sums = try program.run(outputs: [], reduce: root, along: (along.length, along.inner)).sums
+            if mean {
+                let k = Double(shape[along.axis])
+                for i in sums.indices { sums[i] /= k }
+            }
+            var kept = shape
+            if keepdims { kept[along.axis] = 1 } else { kept.remove(at: along.axis) }
+            value = Tensor(shape: kept, storage: sums)
         }
         guard graph.isTracked else { return DTensor(value) }
         // One operand per tracked node, however many leaves read it.
@@ -153,6 +161,17 @@ struct FusedGraph: Sendable {
         }
     }
 
+    /// Where element i of a result of `shape` goes when it is reduced along `axis`: into sum
+    /// (i / inner) % length. Nil when the axis is out of range or the sums are not one band
+    /// of the result's layout (a middle axis with longer axes on both sides).
+    static func along(_ axis: Int, of shape: [Int]) -> (axis: Int, length: Int, inner: Int)? {
+        guard let a = try? Tensor.normalize(axis: axis, rank: shape.count) else { return nil }
+        let before = shape[..<a].reduce(1, *), after = shape[(a + 1)...].reduce(1, *)
+        if before == 1 { return (a, after, 1) }
+        if after == 1 { return (a, before, shape[a]) }
+        return nil
+    }
+
     /// The exponent of power node `i` when it is a leaf of one element (of no higher rank than
     /// the base, as `Tensor.elementwise` requires for its special cases).
     func constantExponent(_ i: Int, _ leaves: [Tensor]) -> Double? {
@@ -204,10 +223,15 @@ struct FusedGraph: Sendable {
                 throw .shapeMismatch(operation: "gradient", seed.shape, shape)
             }
             adjoint[nodes.count - 1] = s
-        case .sum:
-            adjoint[nodes.count - 1] = p.constant(seed.storage[0])
-        case .mean:
-            adjoint[nodes.count - 1] = p.constant(seed.storage[0] * (1 / Double(n)))
+        case .reduce(let mean, nil, _):
+            adjoint[nodes.count - 1] = p.constant(mean ? seed.storage[0] * (1 / Double(n)) : seed.storage[0])
+        case .reduce(let mean, .some(let axis), _):
+            // The reduced gradient spread back over the axis (its 1/k for a mean).
+            guard let along = FusedGraph.along(axis, of: shape),
+                  let s = p.input(try seed.reshaped(Tensor.keptShape(shape, axis: along.axis)), shape: shape) else {
+                throw .shapeMismatch(operation: "gradient", seed.shape, shape)
+            }
+            adjoint[nodes.count - 1] = mean ? p.emit(XE_OP_MUL, s, p.constant(1 / Double(shape[along.axis]))) : s
         }
         var leafAdjoint = [FusedProgram.Ref?](repeating: nil, count: groups)
         func give(_ child: Int, _ ref: @autoclosure () -> FusedProgram.Ref) {

@@ -23,7 +23,10 @@ public indirect enum ElementwiseExpression: Sendable, Equatable {
     }
 }
 
-/// What a fused expression feeds: its elementwise result, or the sum or mean of every element.
-public enum FusedReduction: Sendable {
-    case none, sum, mean
+/// What a fused expression feeds: its elementwise result, or its sum or mean over every
+/// element (`axis` nil) or along `axis` (the first or the last of the result's axes, or one
+/// with only axes of length 1 before or after it; negative counts from the end).
+public enum FusedReduction: Sendable, Equatable {
+    case none
+    case reduce(mean: Bool, axis: Int?, keepdims: Bool)
 }

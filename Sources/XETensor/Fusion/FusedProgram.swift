@@ -60,8 +60,10 @@ struct FusedProgram {
     }
 
     /// Runs the program: writes each of `outputs` into a new array of `count` elements and
-    /// returns them with the sum of `reduce` (0 without one).
-    func run(outputs: [Ref], reduce: Ref?) throws(TensorError) -> (outputs: [[Double]], sum: Double) {
+    /// returns them with the sum of `reduce` (0 without one): over every element, or with
+    /// `along` into `along.length` sums, element i adding into sum (i / inner) % length.
+    func run(outputs: [Ref], reduce: Ref?, along: (length: Int, inner: Int)? = nil) throws(TensorError)
+        -> (outputs: [[Double]], sum: Double, sums: [Double]) {
         // Prune: keep the instructions the outputs depend on.
         var needed = [Bool](repeating: false, count: code.count)
         for case .value(let v) in outputs + (reduce.map { [$0] } ?? []) { needed[v] = true }
@@ -107,7 +109,8 @@ struct FusedProgram {
         let specs = inputs.map { (length: Int64($0.length), inner: Int64($0.inner)) }
         var sum = 0.0
         var status: Int32 = 0
-        let results = FusedProgram.buffers(outputs.count, count, []) { outs in
+        var sums = [Double](repeating: 0, count: along?.length ?? 0)
+        let results = FusedProgram.buffers(outputs.count, count, []) { outs in sums.withUnsafeMutableBufferPointer { sumsPointer in
             FusedProgram.withPointers(inputs.map(\.tensor), []) { pointers in
                 let cInputs = zip(pointers, specs).map { xe_fused_input(data: $0, length: $1.length, inner: $1.inner) }
                 instructions.withUnsafeBufferPointer { codePointer in
@@ -118,16 +121,18 @@ struct FusedProgram {
                                     count: Int64(count), code: codePointer.baseAddress, instruction_count: Int32(instructions.count),
                                     register_count: registers, inputs: inputPointer.baseAddress, input_count: Int32(cInputs.count),
                                     outputs: outPointer.baseAddress, output_operands: operandPointer.baseAddress,
-                                    output_count: Int32(outs.count), reduce: reduceOperand)
+                                    output_count: Int32(outs.count), reduce: reduceOperand,
+                                    reduce_out: along == nil ? nil : sumsPointer.baseAddress,
+                                    reduce_length: Int64(along?.length ?? 0), reduce_inner: Int64(along?.inner ?? 1))
                                 status = xe_fused(&program, &sum)
                             }
                         }
                     }
                 }
             }
-        }
+        } }
         if status != 0 { throw .invalid("no memory left for the scratch blocks of a fused expression") }
-        return (results, sum)
+        return (results, sum, sums)
     }
 
     /// `k` new arrays of `n` elements, each filled through its pointer by `body`.
