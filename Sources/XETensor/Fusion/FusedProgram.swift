@@ -21,6 +21,16 @@ struct FusedProgram {
     let count: Int
     private var inputs: [(tensor: Tensor, length: Int, inner: Int)] = []
     private var code: [Instruction] = []
+    /// Common subexpressions: an input already read (the same storage in the same layout, or
+    /// the same scalar) or an instruction already emitted is not added again, so
+    /// `(1-p)^2 · log(1-p)` computes 1 - p once, and the gradient pass shares the forward's.
+    private var knownInputs: [InputKey: Int] = [:]
+    private var knownValues: [[Int]: Int] = [:]
+
+    private enum InputKey: Hashable {
+        case scalar(UInt64)
+        case array(UInt, length: Int, inner: Int)
+    }
 
     init(count: Int) {
         self.count = count
@@ -43,19 +53,30 @@ struct FusedProgram {
     /// Adds an input read with `layout(of:in:)`; nil when it cannot be read that way.
     mutating func input(_ t: Tensor, shape result: [Int]) -> Ref? {
         guard let (length, inner) = FusedProgram.layout(of: t.shape, in: result) else { return nil }
+        let key: InputKey = length == 1 ? .scalar(t.storage[0].bitPattern)
+            : .array(t.storage.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }, length: length, inner: inner)
+        if let k = knownInputs[key] { return .input(k) }
         inputs.append((t, length, inner))
+        knownInputs[key] = inputs.count - 1
         return .input(inputs.count - 1)
     }
 
     /// Adds a scalar input.
     mutating func constant(_ x: Double) -> Ref {
-        inputs.append((Tensor(scalar: x), 1, 1))
-        return .input(inputs.count - 1)
+        input(Tensor(scalar: x), shape: [])!
     }
 
     /// Adds an instruction and returns its value.
     mutating func emit(_ op: xe_fused_op, _ operands: Ref..., function: xe_function = XE_FN_LOG) -> Ref {
+        let key = [Int(op.rawValue), Int(function.rawValue)] + operands.map { r in
+            switch r {
+            case .input(let k): return -1 - k
+            case .value(let v): return v
+            }
+        }
+        if let v = knownValues[key] { return .value(v) }
         code.append(Instruction(op: op, function: function, operands: operands))
+        knownValues[key] = code.count - 1
         return .value(code.count - 1)
     }
 
