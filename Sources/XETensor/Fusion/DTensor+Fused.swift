@@ -18,8 +18,10 @@ extension DTensor {
         // themselves: the fused gradient is a first derivative only.
         if graph.isTracked && DTensor.createsGraph { return nil }
         let shape = graph.shape
-        let n = shape.reduce(1, *)
-        guard n > 0 else { return nil }
+        // Sizes the operations would refuse (too large, more than the free memory) are left
+        // to them, and so are their errors: a sum never runs over more elements than a
+        // tensor could hold.
+        guard let n = try? Tensor.elementCount(shape), n > 0 else { return nil }
         var program = FusedProgram(count: n)
         guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
         let root = refs[refs.count - 1]
