@@ -49,7 +49,7 @@ extension BinaryCrossEntropy {
 extension BinaryCrossEntropy: TeachesGradient {
     /// ∂l_i/∂p_i = -y_i/p_i + (1-y_i)/(1-p_i), 0 where p is clipped.
     func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
-        guard variable == "p" else { return nil }
+        guard variable == "p", (try? arguments.number("label_smoothing")) ?? 0 == 0 else { return nil }
         let eps = try arguments.number("eps")
         let p = try arguments.tensor("p").value
         let y = try arguments.tensor("y").value.broadcast(to: Tensor.broadcastShape(arguments.tensor("y").shape, p.shape, operation: name))

@@ -55,7 +55,7 @@ extension BinaryCrossEntropyWithLogits {
 extension BinaryCrossEntropyWithLogits: TeachesGradient {
     /// ∂l_i/∂z_i = σ(z_i) - y_i (with pos_weight w₊: (1 + (w₊-1)·y_i)·σ(z_i) - w₊·y_i).
     func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
-        guard variable == "z" else { return nil }
+        guard variable == "z", (try? arguments.number("label_smoothing")) ?? 0 == 0 else { return nil }
         let z = try arguments.tensor("z").value, pw = try arguments.tensor("pos_weight").value
         let shape = try Tensor.broadcastShape(arguments.tensor("y").shape, z.shape, operation: name)
         guard shape == z.shape, let w = try? pw.broadcast(to: shape) else { return nil }

@@ -24,7 +24,7 @@ extension CategoricalCrossEntropy: TeachesGradient {
     func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
         guard variable == "p" else { return nil }
         let p = try arguments.tensor("p").value
-        let plan = try CategoricalSupport.Plan(arguments, shape: p.shape)
+        guard let plan = try? CategoricalSupport.Plan(arguments, shape: p.shape) else { return nil }
         let C = plan.classes
         let short = LossExplanation.short
         var header = ["  ∂l_i/∂p_ic = -y_ic/p_ic: only the target's probabilities get a gradient (0 where p is clipped)"]

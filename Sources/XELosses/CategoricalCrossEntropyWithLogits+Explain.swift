@@ -24,7 +24,7 @@ extension CategoricalCrossEntropyWithLogits: TeachesGradient {
     func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
         guard variable == "z" else { return nil }
         let z = try arguments.tensor("z").value
-        let plan = try CategoricalSupport.Plan(arguments, shape: z.shape)
+        guard let plan = try? CategoricalSupport.Plan(arguments, shape: z.shape) else { return nil }
         let C = plan.classes
         let softmax = try z.softmax(axis: -1)
         let plain = plan.smoothing == 0 && plan.weights == nil

@@ -59,7 +59,9 @@ extension Loss {
             rows = x.value.count
         }
         let reduction = hasReduction ? try a.string("reduction", choices: LossSupport.reductions) : "none"
-        let teaching = try (self as? any TeachesGradient)?.gradientTeaching(a, variable: variable)
+        // The teacher's formulas are xe's convention's, without ignored classes.
+        let plainRules = (try? LossOptions.convention(a)) == .xe && a.values["ignore_index"] == nil
+        let teaching = plainRules ? try (self as? any TeachesGradient)?.gradientTeaching(a, variable: variable) : nil
         let short = LossExplanation.short
         @Sendable func cell(_ t: Tensor, _ i: Int) -> String {
             rowLength == 1 ? short(t.storage[i]) : LossExplanation.vector(t.storage[(i * rowLength)..<((i + 1) * rowLength)])
@@ -91,18 +93,29 @@ extension Loss {
         var footer: [String] = []
         if hasReduction {
             var steps: [String] = []
+            var scale: Double?
             if weight != nil { steps.append("multiplied by the weights w (\(LossExplanation.vector(weight!.storage[...])))") }
             switch reduction {
-            case "sum": steps.append("summed: each sample's derivative passes unchanged (× 1)")
+            case "sum":
+                steps.append("summed: each sample's derivative passes unchanged (× 1)")
+                scale = 1
             case "mean":
-                if let denominator = try categoricalDenominator(a, shape: xShape) {
+                if let denominator = try? categoricalDenominator(a, shape: xShape) {
                     steps.append("weighted mean: divided by Σ_i w_(target of i) = \(short(denominator)), so × 1/\(short(denominator))")
+                    scale = 1 / denominator
                 } else {
                     steps.append("mean over n = \(n) sample\(n == 1 ? "" : "s"): each derivative is multiplied by 1/n = 1/\(n)")
+                    scale = 1 / Double(n)
                 }
-            default: steps.append("reduction \"none\" gives no scalar; grad needs one")
+            default: break
             }
-            footer.append("then " + steps.joined(separator: ", then ") + ":")
+            // Say the rule only where the numbers bear it out (options such as ignore_index or a
+            // framework's convention combine the samples their own way).
+            if let scale, try reductionHolds(perSample.value, weight, scale: scale, total: total.value) {
+                footer.append("then " + steps.joined(separator: ", then ") + ":")
+            } else {
+                footer.append("then the reduction \"\(reduction)\" with this call's options combines the samples' derivatives:")
+            }
         }
         footer.append("∂\(name)/∂\(variable) = \(total.value.description)")
         let rowCount = rows, perRow = hasReduction
@@ -146,6 +159,21 @@ extension Loss {
     /// The per-sample losses and the gradient of their sum: ∂l_i/∂x for every sample.
     func gradientAndValue(_ arguments: LossArguments, _ variable: String) throws -> (DTensor, DTensor) {
         (try gradient(arguments, variable, summed: true), DTensor(try formula(arguments).value))
+    }
+
+    /// Whether `total` is `perSample` times the (broadcast) weights times `scale`, to rounding.
+    func reductionHolds(_ perSample: Tensor, _ weight: Tensor?, scale: Double, total: Tensor) throws -> Bool {
+        guard perSample.shape == total.shape else { return false }
+        var expected = perSample
+        if let weight {
+            guard let w = try? weight.broadcast(to: perSample.shape) else { return false }
+            expected = try Tensor.elementwise(.multiply, expected, w)
+        }
+        for (e, t) in zip(expected.storage, total.storage) {
+            let want = e * scale
+            guard want == t || abs(want - t) <= 1e-9 * Swift.max(abs(want), abs(t)) || (want.isNaN && t.isNaN) else { return false }
+        }
+        return true
     }
 
     /// The denominator of a weighted categorical mean, when that is what this loss does.

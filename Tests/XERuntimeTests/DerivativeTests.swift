@@ -150,6 +150,8 @@ struct DerivativeTests {
             ("cce_logits(Y, Z, weight=[1, 2, 3], label_smoothing=0.1)", "Z", "divided by Σ_i w_(target of i)"),
             ("cce(labels, softmax(Z))", "", ""),
             ("cce(Y, P)", "P", "-y_ic/p_ic"),
+            ("cce_logits([2, -100], Z, ignore_index=-100)", "Z", "with this call's options combines"),
+            ("bce_logits(y, x, label_smoothing=0.1)", "x", "1/n = 1/4"),
         ]
         for (call, variable, formula) in cases where !variable.isEmpty {
             let s = Session()
