@@ -94,6 +94,9 @@ extension Compiler {
             return try interpreter.call(try calleeCodes[callee](f), arguments, at: reduction.location)
         }
 
+        // Only a region whose result is elementwise may take the scalar path: a sum or mean
+        // gives a number for tensors too, so it could never tell that tensors came back.
+        let mayBeScalar = reduction == nil
         return { f in
             if site.scalar {
                 let v = try ordinary(f)
@@ -132,7 +135,7 @@ extension Compiler {
                 return Value(result)
             }
             let v = try stepwise(f, values, options)
-            if numbers { site.scalar = true }
+            if numbers && mayBeScalar { site.scalar = true }
             return v
         }
     }

@@ -158,6 +158,19 @@ struct FusionTests {
         }
     }
 
+    @Test func aRegionFirstRunOnNumbersIsFusedOnTensors() throws {
+        let interpreter = Interpreter()
+        try interpreter.run("loss m(y, p) = mean((y - p)^2 * 2); f = (a, b) -> (a - b) * 2 + 1; m(1, 0.5); f(1, 2); f(3, 4)")
+        try interpreter.run("y = rand(5000); p = rand(5000)")
+        var before = interpreter.fusedEvaluations
+        try interpreter.run("m(y, p)")
+        #expect(interpreter.fusedEvaluations == before + 1)
+        try interpreter.run("f(y, p)")  // the numbers' path once, which sees a tensor come back
+        before = interpreter.fusedEvaluations
+        try interpreter.run("f(y, p)")
+        #expect(interpreter.fusedEvaluations == before + 1)
+    }
+
     @Test func errorsAndOtherValuesAreThoseOfTheOperations() throws {
         var r = Random(state: 7)
         let (fused, stepwise) = FusionTests.sessions(rows: 3, columns: 5, specials: false, &r)
