@@ -94,7 +94,8 @@ extension DTensor {
             storage.append(contentsOf: item.value.storage)
         }
         let shape = [items.count] + itemShape
-        let value = Tensor(shape: shape, storage: storage)
+        var value = Tensor(shape: shape, storage: storage)
+        value.isBoolean = items.allSatisfy { $0.value.isBoolean }  // a list of masks is a mask
         return record(value, items) { (g, _) throws(TensorError) -> [DTensor?] in
             if !g.isTracked {
                 return (0..<items.count).map { i in

@@ -146,7 +146,11 @@ extension Tensor {
         for axis in order { normalized.append(try Tensor.normalize(axis: axis, rank: rank)) }
         guard Set(normalized).count == rank else { throw .invalid("transpose axes \(order) repeat an axis") }
         if rank < 2 { return self }
-        if rank == 2 && normalized == [1, 0] { return transposedMatrix() }
+        if rank == 2 && normalized == [1, 0] {
+            var t = transposedMatrix()
+            t.isBoolean = isBoolean
+            return t
+        }
         let newShape = normalized.map { shape[$0] }
         let oldStrides = Tensor.strides(of: shape)
         let readStrides = normalized.map { oldStrides[$0] }
@@ -158,6 +162,8 @@ extension Tensor {
                 }
             }
         }
-        return Tensor(shape: newShape, storage: out)
+        var result = Tensor(shape: newShape, storage: out)
+        result.isBoolean = isBoolean  // a mask's axes permuted is a mask
+        return result
     }
 }
