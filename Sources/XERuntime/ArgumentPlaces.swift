@@ -29,7 +29,9 @@ struct ArgumentPlaces: Sendable {
             moved.location = keyword.location
             return moved
         }
-        if message.contains("positional argument"), let limit = Self.number(after: "at most ", in: message), limit < positional.count {
+        // "takes at most 5 positional arguments", a user function's "takes 1 argument but 2".
+        if let limit = message.contains("positional argument") ? Self.number(after: "at most ", in: message) : Self.number(after: "() takes ", in: message),
+           limit < positional.count {
             moved.location = positional[limit]
             return moved
         }

@@ -8,6 +8,12 @@ extension Builtins {
             call.interpreter.output(call.rest.map(call.interpreter.printed).joined(separator: " ") + "\n")
             return .none
         },
+        Builtin("exit", [ParameterSpec("status", default: .number(0))],
+                summary: "ends the program (or leaves the REPL) with exit status 0 to 255; `exit` and `quit` alone do the same",
+                details: "Example: if n_bad > 0 { exit(1) }", body: exitProgram),
+        Builtin("quit", [ParameterSpec("status", default: .number(0))],
+                summary: "the same as exit: ends the program (or leaves the REPL) with exit status 0 to 255",
+                details: "Example: quit()", body: exitProgram),
         Builtin("help", [ParameterSpec("name")], summary: "the help of a function or loss: help(bce) or help(\"bce\")",
                 details: "Example: help(cce)") { call in
             call.interpreter.output(try call.interpreter.helpText(for: call.value(0), at: call.location) + "\n")
@@ -106,4 +112,14 @@ extension Builtins {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
+}
+
+/// `exit(n)` and `quit(n)`: ends the program with status n, a whole number from 0 to 255 (what
+/// a Unix exit status holds).
+func exitProgram(_ call: BuiltinCall) throws -> Value {
+    let status = try call.integer(0, "status")
+    guard (0...255).contains(status) else {
+        throw XEError.argument("\(call.name)(): the exit status must be a whole number from 0 to 255, not \(status)", at: call.location)
+    }
+    throw XEError(.exit(Int32(status)), at: call.location)
 }

@@ -274,8 +274,10 @@ extension Compiler {
             return (label, try compile(a.value))
         }
         var seen = Set<String>()
-        for (label, _) in keywords where !seen.insert(label).inserted {
-            throw XEError.argument("the keyword argument '\(label)' is given twice", at: location)
+        for argument in arguments {
+            if let label = argument.label, !seen.insert(label).inserted {
+                throw XEError.argument("the keyword argument '\(label)' is given twice", at: argument.location)
+            }
         }
         let places = ArgumentPlaces(call: location, arguments: arguments)
         // An error about one argument points at it (see ArgumentPlaces).

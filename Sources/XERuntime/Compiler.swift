@@ -109,6 +109,9 @@ final class Compiler {
     func compile(_ statement: Stmt) throws -> Code {
         switch statement {
         case .expression(let e):
+            if case .name(let name, let location) = e, name == "exit" || name == "quit" {
+                return try compileBareExit(e, at: location)
+            }
             return try compile(e)
         case .assign(let target, let value, let location):
             if case .name(let name, _) = target, case .local(0, let slot) = resolve(name),
@@ -384,6 +387,22 @@ final class Compiler {
             return t.storage[0] != 0
         default:
             throw XEError.type("the condition is \(value.kindDescription), not a number", at: location)
+        }
+    }
+}
+
+extension Compiler {
+    /// `exit` or `quit` alone as a statement leaves, as `exit()` does (IPython's and sqlite3's
+    /// habit), unless the name is a variable of the program's own.
+    func compileBareExit(_ e: Expr, at location: SourceLocation) throws -> Code {
+        let code = try compile(e)
+        return { f in
+            let value = try code(f)
+            if case .function(let function) = value, let builtin = function as? Builtin,
+               builtin.name == "exit" || builtin.name == "quit" {
+                throw XEError(.exit(0), at: location)
+            }
+            return value
         }
     }
 }

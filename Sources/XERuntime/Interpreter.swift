@@ -195,8 +195,9 @@ public final class Interpreter: @unchecked Sendable {
         }
         do {
             return try f.call(arguments, in: self, at: location)
-        } catch let e as XEError {
-            throw e.location == nil ? XEError(e.problem, at: location) : e
+        } catch var e as XEError {
+            if e.location == nil { e.location = location }
+            throw e
         } catch let flow as ControlFlow {
             throw flow
         } catch {

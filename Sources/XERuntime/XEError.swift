@@ -22,6 +22,8 @@ public struct XEError: Error, Sendable {
         case plugin(String)
         /// Ctrl-C.
         case interrupted
+        /// `exit(n)`, `quit()`, `exit`: not an error, the end of the program with status n.
+        case exit(Int32)
         /// Anything else, described in full.
         case other(String)
     }
@@ -52,17 +54,31 @@ public struct XEError: Error, Sendable {
         self.location = location
     }
 
+    /// What people type to leave other REPLs (R's `q`, a shell's `logout`, ...), for which
+    /// the message says how to leave xe.
+    static let leavingWords: Set<String> = ["q", "bye", "logout", "leave", "Exit", "Quit", "EXIT", "QUIT"]
+
     /// The message without location.
     public var message: String {
         switch problem {
         case .syntax(let e): return e.message
+        case .unknownName(let name, _) where XEError.leavingWords.contains(name):
+            return "unknown name '\(name)'; to leave, type exit (or :quit, or Ctrl-D)"
         case .unknownName(let name, let suggestion):
             if let suggestion { return "unknown name '\(name)'; did you mean '\(suggestion)'?" }
             return "unknown name '\(name)'"
         case .tensor(let e): return e.message
         case .type(let m), .argument(let m), .limit(let m), .io(let m), .plugin(let m), .other(let m): return m
         case .interrupted: return "interrupted"
+        case .exit(let status): return "exit(\(status))"
         }
+    }
+
+    /// The status `exit(n)` asked for, when this is not an error but the end of the program:
+    /// the host stops running (a script, the REPL) and exits with it.
+    public var exitStatus: Int32? {
+        if case .exit(let status) = problem { return status }
+        return nil
     }
 
     /// Whether more input could complete the program (for the REPL).
@@ -75,6 +91,7 @@ public struct XEError: Error, Sendable {
     mutating func passed(through location: SourceLocation) {
         guard self.location != nil else { return }
         if case .interrupted = problem { return }
+        if case .exit = problem { return }
         if let last = calls.last, last.location == location {
             calls[calls.count - 1].times += 1
         } else if calls.count < XEError.maxCalls {

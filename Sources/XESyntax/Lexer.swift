@@ -240,8 +240,16 @@ public struct Lexer {
             while let c = peek(), isIdentifierContinuation(c) { name.append(advance()) }
             let field = String(name)
             var receiver = "value"
-            if case .identifier(let n)? = scanned.last?.token { receiver = n }
-            throw .invalidToken("xe has no fields or methods: write \(field)(\(receiver)) instead of \(receiver).\(field)", at: start)
+            if case .identifier(let n)? = scanned.last?.token {
+                receiver = n
+            } else if scanned.last.map({ $0.token == .newline }) ?? true, field == "exit" || field == "quit" {
+                // sqlite3's `.exit`, `.quit` at the start of a line.
+                throw .invalidToken("unexpected '.\(field)'; to leave, type exit (or :quit, or Ctrl-D)", at: start)
+            }
+            // NumPy's and PyTorch's names whose xe spelling is another function.
+            let call = ["T": "transpose(\(receiver))", "ndim": "len(shape(\(receiver)))", "numel": "size(\(receiver))",
+                        "item": receiver, "tolist": receiver, "numpy": receiver][field] ?? "\(field)(\(receiver))"
+            throw .invalidToken("xe has no fields or methods: write \(call) instead of \(receiver).\(field)", at: start)
         case "!":
             if next == "=" { return two(.notEqual) }
             throw .invalidToken("unexpected character '!'; write 'not x' for negation or '!=' for inequality", at: start)

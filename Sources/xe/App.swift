@@ -18,8 +18,12 @@ final class App {
         return interpreter
     }
 
-    /// Prints an error the way SPEC §8 says.
+    /// Prints an error the way SPEC §8 says; `exit(n)` is no error but sets the status.
     func report(_ error: XEError, _ interpreter: Interpreter) {
+        if let exit = error.exitStatus {
+            status = exit
+            return
+        }
         if Console.outputBroken { return }
         Console.flush()
         Console.error(interpreter.render(error, color: Console.colorErrors))
@@ -55,18 +59,18 @@ final class App {
                 let value = try interpreter.run(source, file: "-e")
                 if case .none = value {} else { Console.write(interpreter.display(value) + "\n") }
             } catch {
-                report(error, interpreter)
                 status = 1
+                report(error, interpreter)
             }
         case .standardInput:
             runStandardInput(interpreter)
         case .interactive(let path):
             if path.lowercased().hasSuffix(".npz") {
                 restore(path, interpreter)
-            } else {
-                runFile(path, interpreter)
+                if status == 2 { return }
+            } else if !runFile(path, interpreter) {
+                return
             }
-            if status == 2 { return }
             status = 0
             startREPL(interpreter)
         case .automatic:
@@ -87,17 +91,21 @@ final class App {
 
     /// Runs a script file; one that cannot be opened is a usage error (status 2), one that
     /// cannot be read as a program (a folder, a device, over 64 MiB) an error (status 1).
-    func runFile(_ path: String, _ interpreter: Interpreter) {
+    /// Gives false when the run should stop there: the file could not be opened, or the
+    /// program called `exit`.
+    @discardableResult
+    func runFile(_ path: String, _ interpreter: Interpreter) -> Bool {
         guard access(path, F_OK) == 0 else {
             Console.error("xe: cannot open '\(path)': \(String(cString: strerror(errno)))")
             status = 2
-            return
+            return false
         }
         do {
-            runSource(try Interpreter.readProgram(path), file: path, interpreter)
+            return runSource(try Interpreter.readProgram(path), file: path, interpreter)
         } catch {
             Console.error("xe: \(error.message)")
             status = 1
+            return true
         }
     }
 
@@ -122,13 +130,17 @@ final class App {
         }
     }
 
-    func runSource(_ text: String, file: String, _ interpreter: Interpreter) {
+    /// Runs a program; false when it called `exit`.
+    @discardableResult
+    func runSource(_ text: String, file: String, _ interpreter: Interpreter) -> Bool {
         do {
             try interpreter.run(text, file: file)
         } catch {
-            report(error, interpreter)
             status = 1
+            report(error, interpreter)
+            return error.exitStatus == nil
         }
+        return true
     }
 
     /// Loads the plugins of the plugin folders (unless `--no-plugins`), then those named with

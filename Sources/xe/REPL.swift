@@ -16,6 +16,8 @@ final class REPL {
     let reader: any LineReader
     /// The exit status `exit(n)` asked for.
     var status: Int32 = 0
+    /// Whether an entry ran `exit(n)` (`XEError.exitStatus`): the loop ends after it.
+    var leaving = false
     /// `xe -q`: no banner.
     var quiet = false
     /// How numbers are shown (`:format`).
@@ -69,7 +71,7 @@ final class REPL {
                     }
                     if let result = command(line) {
                         reader.remember(line)
-                        if result == .quit { return status }
+                        if result == .quit || leaving { return status }
                         continue
                     }
                     if let message = REPL.strayElse(line) {
@@ -89,6 +91,7 @@ final class REPL {
                 buffer = ""
                 reader.remember(source)
                 evaluate(source)
+                if leaving { return status }
             }
         }
     }
@@ -171,6 +174,12 @@ final class REPL {
     }
 
     func report(_ error: XEError) {
+        // `exit(n)` run inside an entry (in a function, a loop, a :load-ed script) ends the REPL.
+        if let exit = error.exitStatus {
+            status = exit
+            leaving = true
+            return
+        }
         Console.flush()
         var text = interpreter.render(error, color: Console.colorErrors)
         // `exti`, `quti()`: a person trying to leave.
