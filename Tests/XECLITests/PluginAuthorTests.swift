@@ -27,16 +27,16 @@ import Testing
 
     @Test func aPathNamingAFileInTheWorkingFolderLoadsThatFile() throws {
         let dir = try PluginTests.temporaryDirectory()
-        try FileManager.default.copyItem(atPath: PluginTests.poly1, toPath: dir.appendingPathComponent("libfoo.so").path)
-        let r = try XE.run(["--plugin", "libfoo.so", "-e", "poly1(1, 0.5)"], directory: dir)
-        #expect(r.status == 0 && XE.numbers(in: r.stdout) == [log(2.0) + 0.5], "\(r.stderr)")
-        let imported = try XE.run(["-e", "import \"libfoo.so\"; poly1(1, 0.5)"], directory: dir)
+        try Self.build(mode: 6, offset: 10, to: dir.appendingPathComponent("libfoo.so"))
+        let r = try XE.run(["--plugin", "libfoo.so", "-e", "sq(1, 4)"], directory: dir)
+        #expect(r.status == 0 && r.stdout == "19\n", "\(r.stderr)")
+        let imported = try XE.run(["-e", "import \"libfoo.so\"; sq(1, 4)"], directory: dir)
         #expect(imported.status == 0 && imported.stdout == r.stdout, "\(imported.stderr)")
         // A bare name that is no file here is still looked for in the plugin folders.
         let folder = try PluginTests.temporaryDirectory()
-        try FileManager.default.copyItem(atPath: PluginTests.poly1, toPath: folder.appendingPathComponent("libbar.so").path)
-        let searched = try XE.run(["--plugin", "libbar.so", "--no-plugins", "-e", "poly1(1, 0.5)"], environment: ["XE_PLUGIN_PATH": folder.path], directory: dir)
-        #expect(searched.status == 0 && searched.stdout == r.stdout, "\(searched.stderr)")
+        try Self.build(mode: 6, offset: 20, to: folder.appendingPathComponent("libbar.so"))
+        let searched = try XE.run(["--plugin", "libbar.so", "--no-plugins", "-e", "sq(1, 4)"], environment: ["XE_PLUGIN_PATH": folder.path], directory: dir)
+        #expect(searched.status == 0 && searched.stdout == "29\n", "\(searched.stderr)")
     }
 
     /// Two syntax errors on lines 3 and 5 of a script plugin.
@@ -87,7 +87,7 @@ import Testing
         let failing: [[String]] = [
             ["--plugin", "/nonexistent-xe-dir/missing.so"],
             ["--plugin", try PluginTests.cPlugin(mode: 4)],
-            ["--plugin", PluginTests.poly1, "--plugin", try PluginTests.cPlugin(mode: 5)],
+            ["--plugin", try PluginTests.cPlugin(mode: 6), "--plugin", try PluginTests.cPlugin(mode: 5)],
         ]
         for plugins in failing {
             for mode in [["-e", "print(\"ran\")"], [script.path], ["-"], []] {
@@ -182,8 +182,8 @@ import Testing
     }
 
     @Test func helpShowsParameterSummariesAndExplainPrintsScalarsAsScalars() throws {
-        let help = try XE.run(["--plugin", PluginTests.poly1, "-e", "help(poly1)"])
-        #expect(help.stdout.contains("  epsilon=1  weight of the 1 - p_t term (Poly-1's ε)\n  eps=1e-15  p is clipped into [eps, 1-eps] inside the logs\n"), "\(help.stdout)")
+        let help = try XE.run(["--plugin", try PluginTests.cPlugin(mode: 6), "-e", "help(sq)"])
+        #expect(help.stdout.hasPrefix("sq(y, p, scale=1, reduction=\"mean\", weight=none)\n  (p - y)^2 times scale\n  scale=1  multiplies the loss\n"), "\(help.stdout)")
         let dice = PluginTests.root.appendingPathComponent("Plugins/dice.xe").path
         let explained = try XE.run(["--plugin", dice, "-e", "explain(dice([1, 0], [0.9, 0.2], smooth=2))"])
         #expect(explained.stdout.contains("\n  smooth = 2\n") && !explained.stdout.contains("[2]"), "\(explained.stdout)")
