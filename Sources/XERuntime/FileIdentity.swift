@@ -48,10 +48,21 @@ struct PluginFiles {
     /// Whether the plugin folders are being loaded (their losses do not replace each other).
     var autoloading = false
 
-    /// The file already loaded that `canonical` (a resolved path) or `identity` (a hard link)
+    /// The file already loaded that `canonical` (a resolved path) or `identity` (a hard link:
+    /// the same inode, size and time, so that an inode reused by a new file does not count)
     /// names.
     func index(canonical: String, identity: FileIdentity) -> Int? {
-        files.firstIndex { $0.canonical == canonical || $0.loaded.sameFile(as: identity) }
+        files.firstIndex { $0.canonical == canonical || $0.loaded == identity }
+    }
+
+    /// The spelling `path`'s file was first run or loaded under (recording `path` as it if the
+    /// file is new), so that one file is one origin of losses however it is named.
+    mutating func spelling(of path: String) -> String {
+        guard let identity = FileIdentity(path) else { return path }
+        let canonical = Self.canonical(path)
+        if let i = index(canonical: canonical, identity: identity) { return files[i].spelling }
+        files.append(File(canonical: canonical, spelling: path, loaded: identity))
+        return path
     }
 
     /// `path` with every link and `.`/`..` resolved; the path itself if that fails.

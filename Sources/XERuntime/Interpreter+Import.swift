@@ -27,6 +27,8 @@ extension Interpreter {
 
     /// Runs a script file in this session (an import or a script plugin).
     public func runScriptFile(_ path: String, at location: SourceLocation? = nil) throws(XEError) {
+        // One file is one origin of losses, however it is spelled (`lib.xe`, `./lib.xe`, a link).
+        let path = pluginFiles.spelling(of: path)
         guard !importStack.contains(path) else {
             throw XEError(.other("'\(path)' imports itself (through \(importStack.joined(separator: " → ")))"), at: location)
         }

@@ -117,7 +117,7 @@ extension Interpreter {
                 if let previous = before[entry.loss.name], previous != spelling { replaced(entry.loss.name, from: previous, by: spelling) }
             }
         }
-        if let known {
+        if let known = pluginFiles.index(canonical: canonical, identity: identity) {
             pluginFiles.files[known].loaded = identity
         } else {
             pluginFiles.files.append(.init(canonical: canonical, spelling: spelling, loaded: identity))

@@ -166,6 +166,19 @@ import Testing
         #expect(!listed.contains("link.so"))
     }
 
+    @Test func aScriptPluginUnderTwoSpellingsIsOnePlugin() throws {
+        let dir = try PluginTests.temporaryDirectory()
+        try Self.write("loss mse(y, p) = mean((p - y) ^ 2)\n", to: dir.appendingPathComponent("mse.xe"))
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("link.xe"), withDestinationURL: dir.appendingPathComponent("mse.xe"))
+        let program = "import \"\(dir.path)/mse.xe\"; import \"link.xe\"; import \"./mse.xe\"; mse(0, 3)"
+        let r = try XE.run(["--plugin", "mse.xe", "-e", program], directory: dir)
+        #expect(r.status == 0 && r.stdout == "9\n" && r.stderr == "", "\(r.stderr)")
+        // A different file defining the same loss is a clash.
+        try Self.write("loss mse(y, p) = 0\n", to: dir.appendingPathComponent("other.xe"))
+        let clash = try XE.run(["--plugin", "mse.xe", "-e", "import \"other.xe\""], directory: dir)
+        #expect(clash.status == 1 && clash.stderr.contains("a loss named 'mse' is already registered (from ./mse.xe)"), "\(clash.stderr)")
+    }
+
     @Test func anUnwrittenOutputElementIsRefusedNamingPluginAndElement() throws {
         let forward = try PluginTests.cPlugin(mode: 8)
         let r = try XE.run(["--plugin", forward, "-e", "sq([[0, 0], [0, 0]], [[1, 2], [3, 4]], reduction=\"none\")"])
