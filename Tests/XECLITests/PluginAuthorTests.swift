@@ -39,6 +39,21 @@ import Testing
         #expect(searched.status == 0 && searched.stdout == "29\n", "\(searched.stderr)")
     }
 
+    @Test func pluginInTheREPLLoadsAFileOfTheWorkingFolder() throws {
+        let dir = try PluginTests.temporaryDirectory()
+        try Self.build(mode: 6, offset: 30, to: dir.appendingPathComponent("libfoo.so"))
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("xe-state-\(UUID().uuidString)").path
+        // env -C starts xe in the plugin's folder, as a user who built it there would.
+        let t = try Terminal(arguments: ["-C", dir.path, XE.binary.path], environment: ["XDG_STATE_HOME": state, "NO_COLOR": "1"],
+                             program: "/usr/bin/env")
+        #expect(t.wait(for: "xe> "))
+        t.enter(":plugin libfoo.so")
+        #expect(t.wait(for: "loaded ./libfoo.so: sq, rowsq"), "\(t.screen)")
+        t.enter("sq(1, 3) + 0.5")
+        #expect(t.wait(for: "34.5"), "\(t.screen)")
+        #expect(!t.screen.contains("cannot open shared object file"))
+    }
+
     /// Two syntax errors on lines 3 and 5 of a script plugin.
     static let brokenScript = "# two mistakes\nloss fine(y, p) = mean(p - y)\nloss twice(y, p) = * 2\n\nloss thrice(y, p) = 3 3\n"
 
