@@ -104,7 +104,10 @@ extension Interpreter {
         } else {
             let rebuilt = known.map { pluginFiles.files[$0].loaded != identity } ?? false
             do {
-                _ = try NativePluginLoader.load(spelling, into: losses, privateCopy: rebuilt, mayReplace: folderLossGivesWay)
+                let registered = try NativePluginLoader.load(spelling, into: losses, privateCopy: rebuilt, mayReplace: folderLossGivesWay)
+                // A loss the new build no longer registers is not left running the old code.
+                let gone = losses.remove { $0.origin == spelling && !registered.contains($0.loss.name) }
+                for name in gone { note("loss '\(name)' is not in the new build of '\(spelling)'; it is removed") }
             } catch let error as PluginLoadError {
                 throw XEError(.plugin(error.message), at: location)
             } catch let error as RegistryError {

@@ -179,6 +179,16 @@ import Testing
         let listed = t.after(":plugins")
         #expect(listed.components(separatedBy: "libsq.so: sq, rowsq").count == 2, "\(listed)")
         #expect(!listed.contains("link.so"))
+        // A build that no longer has rowsq: the old code's rowsq is not left behind.
+        try Self.build(mode: 10, offset: 300, to: library)
+        t.enter(":plugin \(library.path)")
+        t.enter("sq(0, 3) + 0.0625")
+        #expect(t.wait(for: "309.0625"), "\(t.screen)")
+        #expect(t.after(":plugin \(library.path)").contains("loss 'rowsq' is not in the new build of '\(library.path)'; it is removed"))
+        t.enter("rowsq([[0]], [[1]])")
+        t.enter("3 + 4")
+        #expect(t.wait(for: "7"))
+        #expect(t.after("rowsq([[0]], [[1]])").contains("unknown name 'rowsq'"), "\(t.screen)")
     }
 
     @Test func aScriptPluginUnderTwoSpellingsIsOnePlugin() throws {

@@ -8,6 +8,7 @@
  *   7  its forward function reports an error
  *   8  as 6, but sq's forward leaves the last element of its output unwritten
  *   9  as 6, but rowsq's gradient leaves the first element of its output unwritten
+ *  10  as 6, but registers only sq (a later build that dropped rowsq)
  * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
  * tell which one is loaded.
  */
@@ -50,7 +51,7 @@ int32_t xe_plugin_init(const xe_host *host, char *error, size_t size) {
     xe_loss_definition sq = {sizeof(xe_loss_definition), XE_LOSS_ELEMENTWISE, MODE == 5 ? "bce" : "sq",
         "squared error, no gradient", "(p - y)^2 times scale", &scale, 1, square, NULL, NULL};
     int32_t status = host->register_loss(host->host_context, &sq, error, size);
-    if (status != 0) return status;
+    if (status != 0 || MODE == 10) return status;
     xe_loss_definition rowsq = {sizeof(xe_loss_definition), XE_LOSS_ROWWISE, "rowsq",
         "row-wise squared error", "sum over the last axis of (p - y)^2", NULL, 0, rowsquare, rowsquare_gradient, NULL};
     return host->register_loss(host->host_context, &rowsq, error, size);
