@@ -103,11 +103,11 @@ extension Interpreter {
             try runScriptFile(spelling, at: location)
         } else {
             let rebuilt = known.map { pluginFiles.files[$0].loaded != identity } ?? false
+            var gone: [String] = []
             do {
                 let registered = try NativePluginLoader.load(spelling, into: losses, privateCopy: rebuilt, mayReplace: folderLossGivesWay)
                 // A loss the new build no longer registers is not left running the old code.
-                let gone = losses.remove { $0.origin == spelling && !registered.contains($0.loss.name) }
-                for name in gone { note("loss '\(name)' is not in the new build of '\(spelling)'; it is removed") }
+                gone = losses.remove { $0.origin == spelling && !registered.contains($0.loss.name) }
             } catch let error as PluginLoadError {
                 throw XEError(.plugin(error.message), at: location)
             } catch let error as RegistryError {
@@ -116,6 +116,7 @@ extension Interpreter {
                 throw XEError.wrap(error, at: location)
             }
             if rebuilt { note("'\(spelling)' was rebuilt since it was loaded: its new build is loaded") }
+            for name in gone { note("loss '\(name)' is not in the new build of '\(spelling)'; it is removed") }
             for entry in losses.entries where entry.origin == spelling {
                 if let previous = before[entry.loss.name], previous != spelling { replaced(entry.loss.name, from: previous, by: spelling) }
             }

@@ -188,7 +188,7 @@ import Testing
         t.enter("rowsq([[0]], [[1]])")
         t.enter("3 + 4")
         #expect(t.wait(for: "7"))
-        #expect(t.after("rowsq([[0]], [[1]])").contains("unknown name 'rowsq'"), "\(t.screen)")
+        #expect(t.after("sq(0, 3) + 0.0625").contains("error: unknown name 'rowsq'"), "\(t.screen)")
     }
 
     @Test func aScriptPluginUnderTwoSpellingsIsOnePlugin() throws {
