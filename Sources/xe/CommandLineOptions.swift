@@ -30,38 +30,46 @@ struct CommandLineOptions {
     }
 
     static let usage = """
-        usage: xe [OPTION ...]                      the REPL (or run standard input when it is not a terminal)
-               xe [OPTION ...] FILE.xe [ARG ...]    run a script; ARGs are in the variable `args`
-               xe [OPTION ...] - [ARG ...]          run the program on standard input
-               xe [OPTION ...] -e 'SOURCE' [ARG ...]  run SOURCE; print the value of its last expression
-               xe [OPTION ...] -i FILE.xe [ARG ...] run the script, then open the REPL with its variables
-               xe [OPTION ...] -i SESSION.npz       open the REPL with the variables saved by :save
-               xe --version | --help
+        usage: xe [OPTION ...] [FILE.xe | - | -e SOURCE | -i FILE] [ARG ...]
+
+          xe                     the REPL (standard input runs as a script if it is
+                                 not a terminal)
+          xe FILE.xe [ARG ...]   run a script; the ARGs are in the variable `args`
+          xe - [ARG ...]         run the program on standard input
+          xe -e 'SOURCE' [ARG ...]
+                                 run SOURCE; print the value of its last expression
+          xe -i FILE.xe [ARG ...]
+                                 run the script, then open the REPL with its variables
+          xe -i SESSION.npz      open the REPL with the variables saved by :save
+          xe --version | --help
 
         options:
-          --plugin PATH    load a plugin (.so or .xe) first; repeatable. A PATH naming a file loads
-                           that file; a bare name not in this folder is looked for in the plugin
-                           folders. If it fails to load, xe stops with status 2.
+          --plugin PATH    load a plugin (.so or .xe) first; repeatable. A PATH that
+                           names a file loads that file; a bare name that is no file
+                           is looked for in the plugin folders. If the plugin does not
+                           load, xe stops with status 2 before running anything.
           --no-plugins     do not load the plugins of the plugin folders
           -q, --quiet      no banner when the REPL starts
           -h, --help       this text
           -V, --version    the version
 
         environment:
-          XE_PLUGIN_PATH   colon-separated folders whose .so and .xe plugins load at start-up
+          XE_PLUGIN_PATH   colon-separated folders whose .so and .xe plugins load at
+                           start-up
           XDG_CONFIG_HOME  the user's plugin folder is $XDG_CONFIG_HOME/xe/plugins
                            (default ~/.config/xe/plugins)
-          XDG_STATE_HOME   the REPL's history is $XDG_STATE_HOME/xe/history (default ~/.xe_history)
+          XDG_STATE_HOME   the REPL's history is $XDG_STATE_HOME/xe/history
+                           (default ~/.xe_history)
           NO_COLOR         if set, errors and plots are not coloured
           COLUMNS          the width of plots when standard output is not a terminal
-          TMPDIR           where a rebuilt native plugin is copied to be loaded again, when its own
-                           folder is not writable (default /tmp)
+          TMPDIR           where a rebuilt native plugin is copied to be loaded again
+                           when its own folder is not writable (default /tmp)
 
         exit status:
           0    success
           1    an error in the program (or in a file it runs)
-          2    bad usage: an unknown option, a script that cannot be opened, a --plugin that
-               does not load
+          2    bad usage: an unknown option, a script that cannot be opened, a
+               --plugin that does not load
           N    the program called exit(N)
         """
 
