@@ -88,9 +88,16 @@ enum Console {
             let gap = body.dropFirst(name.count).prefix { $0 == " " }.count
             if gap >= 2 { indent = leading + name.count + gap }
             if indent > width / 2 { indent = leading + 4 }
-            let pieces = wrap(String(line.dropFirst(indent)), width: max(10, width - indent))
-            let head = String(line.prefix(indent))
-            return pieces.enumerated().map { ($0.offset == 0 ? head : String(repeating: " ", count: indent)) + $0.element }.joined(separator: "\n")
+            // The first line keeps its own spacing (aligned columns), broken at the last space
+            // that fits; the rest is wrapped under the indent.
+            let characters = Array(line)
+            var cut = width
+            while cut > indent && characters[cut] != " " { cut -= 1 }
+            if cut <= indent { return String(line) }
+            let head = String(String(characters[..<cut]).reversed().drop { $0 == " " }.reversed())
+            let rest = String(characters[cut...]).trimmed
+            let pieces = wrap(rest, width: max(10, width - indent))
+            return ([head] + pieces.map { String(repeating: " ", count: indent) + $0 }).joined(separator: "\n")
         }.joined(separator: "\n")
     }
 

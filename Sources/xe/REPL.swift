@@ -141,16 +141,27 @@ final class REPL {
     }
 
     /// Runs an entry, printing each expression statement's value unless it ends with `;`.
-    func evaluate(_ source: String, echo: Bool = true) {
+    /// `fitted`: what it prints is broken to the terminal's width (tables of `:explain` and
+    /// `:conventions`), written once it has run.
+    func evaluate(_ source: String, echo: Bool = true, fitted: Bool = false) {
         xe_clear_interrupt()
         LossExplanation.width = Console.width
         entries += 1
         let quiet = !echo || REPL.endsWithSemicolon(source)
+        let original = interpreter.output
+        var collected = ""
+        if fitted { interpreter.output = { collected += $0 } }
+        var failure: XEError?
         do {
             try interpreter.run(source, file: "REPL[\(entries)]", echo: quiet ? { _ in } : show)
         } catch {
-            report(error)
+            failure = error
         }
+        if fitted {
+            interpreter.output = original
+            Console.write(Console.fit(collected, width: Console.width))
+        }
+        if let failure { report(failure) }
         Console.flush()
     }
 

@@ -137,12 +137,12 @@ extension REPL {
             return .done
         },
         REPLCommand(":explain", .required("EXPR"), completion: .names, summary: "explain a loss or its gradient step by step, e.g. :explain bce(y, p), :explain grad(bce(y, p), p)") { repl, argument in
-            repl.evaluate("explain(\(argument))")
+            repl.evaluate("explain(\(argument))", fitted: true)
             return .done
         },
         REPLCommand(":conventions", .required("EXPR"), completion: .names,
                     summary: "a loss's value under each framework's rules, e.g. :conventions bce(y, p)") { repl, argument in
-            repl.evaluate("conventions(\(argument))")
+            repl.evaluate("conventions(\(argument))", fitted: true)
             return .done
         },
         REPLCommand(":format", .optional("short|long"), completion: .words(NumberStyle.allCases.map(\.rawValue)),

@@ -135,7 +135,7 @@ struct REPLEditingTests {
         let t = try session(["PAGER": "cat"])
         t.resize(columns: 50)
         t.drain(0.3)
-        for entry in [":help", "?bce_logits", ":explain bce_logits([1, 0, 1], [2.5, -1, 0.3], weight=[1, 2, 1])"] {
+        for entry in [":help", "?bce_logits", ":explain bce_logits([1, 0, 1], [2.5, -1, 0.3], weight=[1, 2, 1])", ":conventions bce([1], [0])"] {
             let out = t.output(of: entry).replacingOccurrences(of: "\u{1B}[?2004l", with: "").replacingOccurrences(of: "\u{1B}[?2004h", with: "")
             let lines = out.components(separatedBy: "\r\n").dropFirst().dropLast()
             #expect(lines.count > 3)
