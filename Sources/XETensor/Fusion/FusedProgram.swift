@@ -68,6 +68,25 @@ struct FusedProgram {
 
     /// Adds an instruction and returns its value.
     mutating func emit(_ op: xe_fused_op, _ operands: Ref..., function: xe_function = XE_FN_LOG) -> Ref {
+        // Arithmetic on scalars is done here, once, and x·1 is x (exactly, NaN and -0 too).
+        let scalars = operands.map { r -> Double? in
+            if case .input(let k) = r, inputs[k].length == 1 { return inputs[k].tensor.storage[0] }
+            return nil
+        }
+        if op == XE_OP_MUL, scalars[1] == 1 { return operands[0] }
+        if op == XE_OP_MUL, scalars[0] == 1 { return operands[1] }
+        if scalars.allSatisfy({ $0 != nil }) {
+            let x = scalars.map { $0! }
+            switch op {
+            case XE_OP_ADD: return constant(x[0] + x[1])
+            case XE_OP_SUB: return constant(x[0] - x[1])
+            case XE_OP_MUL: return constant(x[0] * x[1])
+            case XE_OP_DIV: return constant(x[0] / x[1])
+            case XE_OP_NEG: return constant(-x[0])
+            case XE_OP_ONE_MINUS: return constant(1 - x[0])
+            default: break
+            }
+        }
         let key = [Int(op.rawValue), Int(function.rawValue)] + operands.map { r in
             switch r {
             case .input(let k): return -1 - k
