@@ -44,6 +44,22 @@ struct GradientTests {
         }
     }
 
+    /// The fused first-order rules of `/` and `^` and their differentiable forms agree.
+    @Test func binaryDerivativeFormsAgree() throws {
+        let bases = Tensor(vector: [0, 0.5, 1.5, 2, 3]), exponents = Tensor(vector: [2, 0, 1, -1.5, 2.5])
+        for op in [ArithmeticOperator.divide, .power] {
+            let a = Node(leaf: op == .divide ? exponents : bases), b = Node(leaf: op == .divide ? bases.map { $0 + 1 } : exponents)
+            let out = try DTensor.binary(op, DTensor(a), DTensor(b)).sum()
+            let fused = try out.node!.gradients(withRespectTo: [a, b])
+            let formula = try out.node!.gradients(withRespectTo: [a, b], createGraph: true)
+            for (f, r) in zip(fused, formula) {
+                for (x, y) in zip(f.value.storage, r.value.storage) {
+                    #expect(x == y || abs(x - y) <= 1e-15 * abs(x) || (x.isNaN && y.isNaN), "\(op): fused \(x) vs formula \(y)")
+                }
+            }
+        }
+    }
+
     /// A first derivative sweep records nothing; one inside an enclosing differentiation records
     /// its graph, and `createsGraph` says so.
     @Test func recordingFollowsNesting() throws {
