@@ -12,6 +12,8 @@ import PackageDescription
 ///   `.safetensors`): the zip container, inflate through zlib (`CZlib`), a restricted pickle
 ///   reader, element types down to float16 and bfloat16, and the atomic file writer. It does not
 ///   know the interpreter.
+/// - `XEPlot`: line charts of number series, as terminal text or an SVG document. It does not
+///   know the interpreter.
 /// - `XERuntime`: values, the compiler to closures, the interpreter and built-ins.
 /// - `xe`: the command-line tool and the REPL.
 let package = Package(
@@ -45,12 +47,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "XEData", dependencies: ["XETensor", "CZlib", "CXEShim"]),
         .target(name: "XETensor", dependencies: ["CXEShim", "CXEKernels"]),
+        .target(name: "XEPlot", dependencies: ["XETensor"]),
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
         .target(name: "Poly1Loss", dependencies: ["XEPlugin"], path: "Plugins/Poly1Loss"),
         .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels"]),
         .target(
-            name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "CXEShim"],
+            name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "XEPlot", "CXEShim"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(name: "xe", dependencies: ["XESyntax", "XELosses", "XERuntime", "CLineEdit", "CXEShim"]),

@@ -111,21 +111,9 @@ public struct LossExplanation: Sendable {
 
     // MARK: Helpers for writing explanations
 
-    /// A number to 6 significant digits, as a teacher would write it.
+    /// A number to 6 significant digits, as a teacher would write it (`Tensor.formatSignificant`).
     public static func short(_ x: Double) -> String {
-        guard x.isFinite, x != 0 else { return Tensor.format(x) }
-        let digits = 5 - Int((Swift.abs(x)).log10Floor)
-        let rounded: Double
-        if digits >= 0 && digits <= 22 {
-            let scale = Double.pow10(digits)
-            rounded = (x * scale).rounded() / scale
-        } else if digits < 0 && digits >= -22 {
-            let scale = Double.pow10(-digits)
-            rounded = (x / scale).rounded() * scale
-        } else {
-            rounded = x
-        }
-        return Tensor.format(rounded.isFinite ? rounded : x)
+        Tensor.formatSignificant(x)
     }
 
     /// The label of sample `i`: `3`, or `[1, 2]` in a matrix.
@@ -159,23 +147,6 @@ public struct LossExplanation: Sendable {
             }
             return ["reduction \"mean\": (\(terms)) / \(n)" + (n <= 8 ? "" : " = \(short(sum)) / \(n)"), "= \(result.description)"]
         }
-    }
-}
-
-extension Double {
-    /// ⌊log10 |x|⌋ for finite non-zero x.
-    fileprivate var log10Floor: Double {
-        var e = 0.0, v = self
-        while v >= 10 { v /= 10; e += 1 }
-        while v < 1 { v *= 10; e -= 1 }
-        return e
-    }
-
-    /// 10^k for 0 ≤ k ≤ 22, exact.
-    fileprivate static func pow10(_ k: Int) -> Double {
-        var r = 1.0
-        for _ in 0..<k { r *= 10 }
-        return r
     }
 }
 

@@ -18,6 +18,24 @@ extension Tensor: CustomStringConvertible {
         return x.description
     }
 
+    /// A number rounded to 6 significant digits and then written as `format(_:)` writes it, as a
+    /// teacher would write it: `0.164252`, `1234570`, `1e-05` (explanations, chart ticks).
+    public static func formatSignificant(_ x: Double) -> String {
+        guard x.isFinite, x != 0 else { return format(x) }
+        let digits = 5 - Int(Swift.abs(x).log10Floor)
+        let rounded: Double
+        if digits >= 0 && digits <= 22 {
+            let scale = Double.pow10(digits)
+            rounded = (x * scale).rounded() / scale
+        } else if digits < 0 && digits >= -22 {
+            let scale = Double.pow10(-digits)
+            rounded = (x / scale).rounded() * scale
+        } else {
+            rounded = x
+        }
+        return format(rounded.isFinite ? rounded : x)
+    }
+
     /// The text form: `[0.9, 0.1]`; matrices one row a line with columns aligned; over
     /// `summaryThreshold` elements, the first and last `edgeItems` along each axis.
     public var description: String { description(width: nil, style: .long) }
@@ -102,4 +120,21 @@ extension Tensor: CustomStringConvertible {
 /// `.short` with 6 significant digits (the REPL's `:format`).
 public enum NumberStyle: String, Sendable, CaseIterable {
     case long, short
+}
+
+extension Double {
+    /// ⌊log10 |x|⌋ for finite non-zero x.
+    fileprivate var log10Floor: Double {
+        var e = 0.0, v = self
+        while v >= 10 { v /= 10; e += 1 }
+        while v < 1 { v *= 10; e -= 1 }
+        return e
+    }
+
+    /// 10^k for 0 ≤ k ≤ 22, exact.
+    fileprivate static func pow10(_ k: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<k { r *= 10 }
+        return r
+    }
 }

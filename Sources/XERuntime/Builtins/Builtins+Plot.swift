@@ -1,6 +1,6 @@
 import CXEShim
 import Glibc
-import XEData
+import XEPlot
 import XETensor
 
 extension Builtins {
@@ -139,8 +139,8 @@ extension Builtins {
         do {
             return try Chart(series: series, title: optionalString(call, 1, "the title"),
                              xLabel: optionalString(call, 3, "xlabel"), yLabel: optionalString(call, 4, "ylabel"))
-        } catch let error as DataFileError {
-            throw XEError(.other("plot(): \(error.message)"), at: call.location)
+        } catch let problem as Chart.Problem {
+            throw XEError(.other("plot(): \(problem.message)"), at: call.location)
         }
     }
 }

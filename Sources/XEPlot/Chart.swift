@@ -1,18 +1,30 @@
-import XELosses
-import XEData
 import XETensor
 
 /// A line chart of one or more series, drawn in the terminal with Unicode characters or
 /// written as a standalone SVG file. Points that are not finite break a line.
-struct Chart {
+public struct Chart {
     /// One line of the chart, with its name for the legend.
-    struct Series {
-        var name: String
-        var x: [Double]
-        var y: [Double]
+    public struct Series {
+        public var name: String
+        public var x: [Double]
+        public var y: [Double]
+
+        public init(name: String, x: [Double], y: [Double]) {
+            self.name = name
+            self.x = x
+            self.y = y
+        }
     }
 
-    var series: [Series]
+    /// Why there is no chart to draw.
+    public enum Problem: Error {
+        /// No point of any series has a finite x and y.
+        case nothingToPlot
+
+        public var message: String { "nothing to plot: no point has a finite x and y" }
+    }
+
+    public private(set) var series: [Series]
     var title: String?
     var xLabel: String?
     var yLabel: String?
@@ -20,7 +32,7 @@ struct Chart {
     let xRange: (lo: Double, hi: Double)
     let yRange: (lo: Double, hi: Double)
 
-    init(series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) throws(DataFileError) {
+    public init(series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) throws(Problem) {
         self.series = series
         self.title = title
         self.xLabel = xLabel
@@ -33,7 +45,7 @@ struct Chart {
             }
         }
         guard let xlo = xs.min(), let xhi = xs.max(), let ylo = ys.min(), let yhi = ys.max() else {
-            throw .invalid("nothing to plot: no point has a finite x and y")
+            throw .nothingToPlot
         }
         xRange = Chart.widened(xlo, xhi)
         yRange = Chart.rounded(Chart.widened(ylo, yhi))
@@ -83,7 +95,7 @@ struct Chart {
 
     /// A tick label: few digits, no trailing zeros.
     static func label(_ v: Double) -> String {
-        LossExplanation.short(v)
+        Tensor.formatSignificant(v)
     }
 
     /// The colours of the series, in order (terminal ANSI codes and SVG colours).

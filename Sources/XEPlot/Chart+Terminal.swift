@@ -3,7 +3,7 @@ extension Chart {
     ///
     /// One series (or several, in colour) is drawn with Braille dots, 2×4 per character; several
     /// series without colour are drawn with one mark per series (•, ×, +, ...) per character.
-    func terminal(width: Int, height: Int, color: Bool) -> String {
+    public func terminal(width: Int, height: Int, color: Bool) -> String {
         let yTicks = Chart.ticks(yRange.lo, yRange.hi, count: 5)
         let yLabels = yTicks.map(Chart.label)
         let labelWidth = Swift.max(yLabels.map(\.count).max() ?? 1, 1)

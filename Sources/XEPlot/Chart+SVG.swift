@@ -1,7 +1,7 @@
 extension Chart {
     /// The chart as a standalone SVG document: a frame with grid lines and tick labels, one
     /// polyline per run of finite points of each series, a legend, the title and axis labels.
-    func svg(width: Int = 720, height: Int = 440) -> String {
+    public func svg(width: Int = 720, height: Int = 440) -> String {
         let left = 70.0, right = 20.0, top = title == nil ? 20.0 : 44.0, bottom = xLabel == nil ? 40.0 : 60.0
         let w = Double(width) - left - right, h = Double(height) - top - bottom
         func px(_ x: Double) -> Double { left + (x - xRange.lo) / (xRange.hi - xRange.lo) * w }
