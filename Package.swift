@@ -33,7 +33,9 @@ let package = Package(
             name: "CXEShim",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
         ),
-        // The fused loss kernels: vectorised through libmvec, so math flags that keep inf/NaN.
+        // The C kernels (losses, softmax rows, matmul, elementwise functions, the fused evaluator,
+        // the fan-out over the cores: a file each): vectorised through libmvec, so math flags that
+        // keep inf/NaN.
         .target(
             name: "CXEKernels",
             cSettings: [.unsafeFlags([

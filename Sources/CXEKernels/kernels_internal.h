@@ -2,6 +2,7 @@
 #ifndef XE_KERNELS_INTERNAL_H
 #define XE_KERNELS_INTERNAL_H
 #include "CXEKernels.h"
+#include <stddef.h>
 
 #if defined(__x86_64__)
 /* AVX2 + FMA where the CPU has them (libmvec's 4-lane log/exp), SSE2 otherwise. */
@@ -38,11 +39,22 @@ static inline double sum_block(const double *b, int64_t n) {
 
 /* ---- Threads ------------------------------------------------------------------------- */
 
-/* A piece of work over [lo, hi) adding its sum into *out. */
+enum {
+    BLOCK = 512,              /* elements per block of the loss kernels: a block sum, then Kahan */
+    MIN_PARALLEL = 1 << 16,   /* below this much work (items × work per item), one thread */
+    MAX_THREADS = 8,          /* the most threads a kernel uses */
+};
+
+/* A piece of work over [lo, hi) adding its result into *out. */
 typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
 
-/* Runs fn over [0, n) split into one piece per core (pieces aligned to `align`) when n times
- * work_per_item is large enough, and returns the compensated sum of the pieces' sums. */
+/* Runs fn over [0, n) split into one piece per core (pieces aligned to `align`; piece t on
+ * thread t, the first on the calling thread, a thread that cannot be created run here too)
+ * when n times work_per_item is at least MIN_PARALLEL, else as one piece. Piece t's result
+ * goes into results[t] (starting from {0, 0}); returns the number of pieces. */
+int xe_fan_out(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item, kahan results[MAX_THREADS]);
+
+/* xe_fan_out, returning the compensated sum of the pieces' sums. */
 double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item);
 
 /* y_i = f(x_i) for lo ≤ i < hi on the calling thread (the body of xe_unary). */

@@ -1,0 +1,96 @@
+/* The binary losses over n elements: bce on probabilities and bce_logits, value and gradient in
+ * one pass, block by block. */
+#include "kernels_internal.h"
+#include <math.h>
+
+/* ---- bce -------------------------------------------------------------------------------- */
+
+typedef struct { const double *y, *p; double eps, scale; double *grad; } bce_ctx;
+
+XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
+    double hi = 1 - eps;
+    int soft = 0;
+    for (int64_t i = 0; i < n; i++) soft |= (y[i] != 0) & (y[i] != 1);
+    double l[BLOCK];
+    if (!soft) {
+        for (int64_t i = 0; i < n; i++) {
+            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            double t = y[i] == 1 ? c : 1 - c;
+            l[i] = log(t);
+        }
+        if (grad) {
+            for (int64_t i = 0; i < n; i++) {
+                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double t = y[i] == 1 ? c : 1 - c;
+                double g = (1 - 2 * y[i]) / t * scale;
+                grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
+            }
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
+        }
+        if (grad) {
+            for (int64_t i = 0; i < n; i++) {
+                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double g = -(y[i] / c - (1 - y[i]) / (1 - c)) * scale;
+                grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
+            }
+        }
+    }
+    return -sum_block(l, n);
+}
+
+static void bce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    bce_ctx *c = arg;
+    for (int64_t b = lo; b < hi; b += BLOCK) {
+        int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
+        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale));
+    }
+}
+
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
+    bce_ctx c = {y, p, eps, scale, grad};
+    return xe_parallel(bce_range, &c, n, BLOCK, 1);
+}
+
+/* ---- bce_logits ------------------------------------------------------------------------- */
+
+typedef struct { const double *y, *z; double scale; double *grad; } logits_ctx;
+
+XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale) {
+    double l[BLOCK], e[BLOCK];
+    for (int64_t i = 0; i < n; i++) e[i] = exp(-fabs(z[i]));
+    for (int64_t i = 0; i < n; i++) {
+        double x = z[i];
+        double u = 1 + e[i];
+        /* log1p(e) to a few ulp: log(u)·e/(u-1) corrects the rounding of 1 + e (Goldberg). */
+        double softplus = u == 1 ? e[i] : log(u) * (e[i] / (u - 1));
+        /* At z = ±inf the loss is t·|z| with t = 1 - y (z → +inf) or y (z → -inf): its limit,
+         * 0 where t = 0 (never 0·inf = NaN). */
+        double t = x > 0 ? 1 - y[i] : y[i];
+        double limit = t == 0 ? 0 : t * INFINITY;
+        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + softplus;
+    }
+    if (grad) {
+        for (int64_t i = 0; i < n; i++) {
+            double sigma = z[i] >= 0 ? 1 / (1 + e[i]) : e[i] / (1 + e[i]);
+            grad[i] = (sigma - y[i]) * scale;
+        }
+    }
+    return sum_block(l, n);
+}
+
+static void bce_logits_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    logits_ctx *c = arg;
+    for (int64_t b = lo; b < hi; b += BLOCK) {
+        int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
+        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale));
+    }
+}
+
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale) {
+    logits_ctx c = {y, z, scale, grad};
+    return xe_parallel(bce_logits_range, &c, n, BLOCK, 1);
+}

@@ -1,0 +1,227 @@
+/* The softmax family over the rows of a rows × classes matrix: cce_logits, softmax, logsumexp
+ * and log_softmax, with the limit rule for rows whose maximum is infinite. */
+#include "kernels_internal.h"
+#include <math.h>
+
+/* ---- cce_logits and softmax -------------------------------------------------------------- */
+
+typedef struct {
+    const double *z, *labels, *y;
+    int64_t classes;
+    double *losses, *grad, *out;
+    double scale;
+} rows_ctx;
+
+/* exp(z_c - m) into e, returns the sum. */
+XE_CLONES static double exp_row(const double *z, int64_t C, double m, double *e) {
+    for (int64_t c = 0; c < C; c++) e[c] = exp(z[c] - m);
+    return sum_block(e, C);
+}
+
+XE_CLONES static double row_max(const double *z, int64_t C) {
+    double m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;
+    int64_t c = 0;
+    for (; c + 4 <= C; c += 4) {
+        m0 = z[c] > m0 ? z[c] : m0;
+        m1 = z[c + 1] > m1 ? z[c + 1] : m1;
+        m2 = z[c + 2] > m2 ? z[c + 2] : m2;
+        m3 = z[c + 3] > m3 ? z[c + 3] : m3;
+    }
+    for (; c < C; c++) m0 = z[c] > m0 ? z[c] : m0;
+    m0 = m1 > m0 ? m1 : m0;
+    m2 = m3 > m2 ? m3 : m2;
+    return m2 > m0 ? m2 : m0;
+}
+
+XE_CLONES static void scale_row(double *e, int64_t C, double k) {
+    for (int64_t c = 0; c < C; c++) e[c] *= k;
+}
+
+XE_CLONES static void divide_row(double *e, int64_t C, double s) {
+    for (int64_t c = 0; c < C; c++) e[c] /= s;
+}
+
+/* ---- Rows whose maximum is infinite: the limit rule ---------------------------------------
+ * log_softmax(z)_c = (z_c - m) - log Σ_k exp(z_k - m) has no finite form when m = ±inf; each
+ * entry takes its limit as the infinite logits grow: -inf for a logit below m, 0 for the only
+ * logit at m, and NaN (no limit: it depends on how they grow) for each of several logits at m
+ * (so a row of -inf is NaN unless it has one entry); a NaN anywhere in the row makes every
+ * entry NaN. softmax is its exp, the losses follow. */
+
+typedef struct { double m; int64_t at_max; int nan; } infinite_row;
+
+static infinite_row scan_infinite_row(const double *z, int64_t C, double m) {
+    infinite_row r = {m, 0, 0};
+    for (int64_t c = 0; c < C; c++) {
+        r.at_max += z[c] == m;
+        r.nan |= z[c] != z[c];
+    }
+    return r;
+}
+
+static double infinite_row_log_softmax(double zc, infinite_row r) {
+    if (r.nan) return NAN;
+    if (zc == r.m) return r.at_max == 1 ? 0 : NAN;
+    return -INFINITY;
+}
+
+/* cce_logits of row i when its maximum is +inf: l_i = -Σ_{c: y_ic ≠ 0} y_ic·log_softmax_ic by
+ * the limit rule (a class with no target weight adds nothing), and the gradient
+ * (Σ_k y_ik)·softmax_ic - y_ic. */
+static double cce_infinite_row(const rows_ctx *r, int64_t i, double m) {
+    int64_t C = r->classes;
+    const double *z = r->z + i * C;
+    infinite_row info = scan_infinite_row(z, C, m);
+    double l, weight = 1;
+    if (r->labels) {
+        l = -infinite_row_log_softmax(z[(int64_t)r->labels[i]], info);
+    } else {
+        const double *y = r->y + i * C;
+        l = 0;
+        weight = 0;
+        for (int64_t c = 0; c < C; c++) {
+            if (y[c] != 0) l -= y[c] * infinite_row_log_softmax(z[c], info);
+            weight += y[c];
+        }
+    }
+    if (r->grad) {
+        double *g = r->grad + i * C;
+        for (int64_t c = 0; c < C; c++) g[c] = exp(infinite_row_log_softmax(z[c], info)) * weight * r->scale;
+        if (r->labels) {
+            g[(int64_t)r->labels[i]] -= r->scale;
+        } else {
+            for (int64_t c = 0; c < C; c++) g[c] -= r->y[i * C + c] * r->scale;
+        }
+    }
+    return l;
+}
+
+static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    rows_ctx *r = arg;
+    int64_t C = r->classes;
+    double local[1024];
+    for (int64_t i = lo; i < hi; i++) {
+        const double *z = r->z + i * C;
+        double m = row_max(z, C);
+        if (isinf(m)) {
+            double l = cce_infinite_row(r, i, m);
+            if (r->losses) r->losses[i] = l;
+            kahan_add(out, l);
+            continue;
+        }
+        double *e = r->grad ? r->grad + i * C : (C <= 1024 ? local : NULL);
+        double s;
+        if (e) {
+            s = exp_row(z, C, m, e);
+        } else {
+            s = 0;
+            for (int64_t c = 0; c < C; c += 1024) {
+                int64_t k = C - c < 1024 ? C - c : 1024;
+                s += exp_row(z + c, k, m, local);
+            }
+        }
+        /* -log_softmax(z)_c = (m - z_c) + log s: the shifted logits are exact where the
+         * logits are close, so no digits are lost to the size of m (never lse - z_c). */
+        double log_s = log(s);
+        double l, weight = 1;
+        if (r->labels) {
+            int64_t k = (int64_t)r->labels[i];
+            l = (m - z[k]) + log_s;
+        } else {
+            const double *y = r->y + i * C;
+            double total = 0;
+            l = 0;
+            for (int64_t c = 0; c < C; c++) {
+                l += y[c] != 0 ? y[c] * ((m - z[c]) + log_s) : 0;
+                total += y[c];
+            }
+            weight = total;
+        }
+        if (r->losses) r->losses[i] = l;
+        kahan_add(out, l);
+        if (r->grad) {
+            scale_row(e, C, weight * r->scale / s);
+            if (r->labels) {
+                e[(int64_t)r->labels[i]] -= r->scale;
+            } else {
+                const double *y = r->y + i * C;
+                for (int64_t c = 0; c < C; c++) e[c] -= y[c] * r->scale;
+            }
+        }
+    }
+}
+
+double xe_cce_logits(const double *z, int64_t rows, int64_t classes, const double *labels, const double *y,
+                     double *losses, double *grad, double scale) {
+    rows_ctx r = {z, labels, y, classes, losses, grad, NULL, scale};
+    return xe_parallel(cce_range, &r, rows, 1, classes);
+}
+
+static void softmax_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    rows_ctx *r = arg;
+    int64_t C = r->classes;
+    (void)out;
+    for (int64_t i = lo; i < hi; i++) {
+        const double *z = r->z + i * C;
+        double *e = r->out + i * C;
+        double m = row_max(z, C);
+        if (isinf(m)) {
+            infinite_row info = scan_infinite_row(z, C, m);
+            for (int64_t c = 0; c < C; c++) e[c] = exp(infinite_row_log_softmax(z[c], info));
+            continue;
+        }
+        double s = exp_row(z, C, m, e);
+        divide_row(e, C, s);
+    }
+}
+
+void xe_softmax_rows(const double *z, int64_t rows, int64_t classes, double *out) {
+    rows_ctx r = {z, NULL, NULL, classes, NULL, NULL, out, 0};
+    xe_parallel(softmax_range, &r, rows, 1, classes);
+}
+
+/* ---- logsumexp and log_softmax over rows ------------------------------------------------------ */
+
+typedef struct { const double *z; int64_t classes; double *lse, *out; } lse_ctx;
+
+XE_CLONES static void log_softmax_row(const double *z, int64_t C, double m, double log_s, double *out) {
+    for (int64_t c = 0; c < C; c++) out[c] = (z[c] - m) - log_s;
+}
+
+/* Per row: lse = m + log s with s = Σ exp(z - m); log_softmax = (z - m) - log s, never
+ * z - lse (which loses the digits of z that the size of m rounds away). A row with a NaN
+ * gives NaN; a row whose maximum is ±inf has lse = m and log_softmax by the limit rule. */
+static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
+    (void)out;
+    lse_ctx *r = arg;
+    int64_t C = r->classes;
+    double scratch[1024];
+    for (int64_t i = lo; i < hi; i++) {
+        const double *z = r->z + i * C;
+        double *ls = r->out ? r->out + i * C : NULL;
+        if (C == 0) {
+            if (r->lse) r->lse[i] = -INFINITY;
+            continue;
+        }
+        double m = row_max(z, C);
+        if (isinf(m)) {
+            infinite_row info = scan_infinite_row(z, C, m);
+            if (r->lse) r->lse[i] = info.nan ? NAN : m;
+            if (ls) for (int64_t c = 0; c < C; c++) ls[c] = infinite_row_log_softmax(z[c], info);
+            continue;
+        }
+        double s = 0;
+        for (int64_t c = 0; c < C; c += 1024) {
+            int64_t k = C - c < 1024 ? C - c : 1024;
+            s += exp_row(z + c, k, m, scratch);
+        }
+        double log_s = log(s);
+        if (r->lse) r->lse[i] = m + log_s;
+        if (ls) log_softmax_row(z, C, m, log_s, ls);
+    }
+}
+
+void xe_logsumexp_rows(const double *z, int64_t rows, int64_t classes, double *lse, double *log_softmax) {
+    lse_ctx r = {z, classes, lse, log_softmax};
+    xe_parallel(lse_range, &r, rows, 1, classes > 0 ? classes : 1);
+}
