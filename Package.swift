@@ -59,14 +59,16 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(name: "xe", dependencies: ["XESyntax", "XELosses", "XERuntime", "CLineEdit", "CXEShim"]),
+        // Central finite differences, the one numeric derivative the tests check derivatives against.
+        .target(name: "FiniteDifferences", path: "Tests/Support/FiniteDifferences"),
         .testTarget(name: "XESyntaxTests", dependencies: ["XESyntax"]),
-        .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels", "CXEShim"]),
-        .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor"]),
-        .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime"]),
+        .testTarget(name: "XETensorTests", dependencies: ["XETensor", "CXEKernels", "CXEShim", "FiniteDifferences"]),
+        .testTarget(name: "XELossesTests", dependencies: ["XELosses", "XETensor", "FiniteDifferences"]),
+        .testTarget(name: "XERuntimeTests", dependencies: ["XERuntime", "FiniteDifferences"]),
         .testTarget(name: "XEPluginTests", dependencies: ["XEPlugin"]),
         .testTarget(name: "XEDataTests", dependencies: ["XEData", "XETensor"]),
         .target(name: "CPTY", path: "Tests/Support/CPTY", linkerSettings: [.linkedLibrary("util")]),
-        .testTarget(name: "XECLITests", dependencies: ["xe", "CPTY"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "XECLITests", dependencies: ["xe", "CPTY", "FiniteDifferences"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import FiniteDifferences
 import Foundation
 import Testing
 
@@ -38,8 +39,7 @@ import Testing
     }
 
     static func poly1Derivative(_ y: Double, _ p: Double, _ e: Double) -> Double {
-        let h = 1e-6
-        return (poly1(y, p + h, e) - poly1(y, p - h, e)) / (2 * h)
+        FiniteDifferences.derivative(at: p) { poly1(y, $0, e) }
     }
 
     func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {

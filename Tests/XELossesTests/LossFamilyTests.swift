@@ -1,3 +1,4 @@
+import FiniteDifferences
 import Glibc
 import Testing
 import XETensor
@@ -67,17 +68,13 @@ struct LossFamilyTests {
             tracked[wrt] = .tensor(DTensor(leaf))
             let out = try scalar(loss.evaluate(LossArguments(lossName: name, values: tracked)))
             let g = try out.node!.gradients(withRespectTo: [leaf])[0].value
-            for i in 0..<x.value.count {
-                var plus = x.value, minus = x.value
-                plus.storage[i] += 1e-6
-                minus.storage[i] -= 1e-6
-                var vp = values, vm = values
-                vp[wrt] = .tensor(DTensor(plus))
-                vm[wrt] = .tensor(DTensor(minus))
-                let fp = try scalar(loss.evaluate(LossArguments(lossName: name, values: vp))).value.storage[0]
-                let fm = try scalar(loss.evaluate(LossArguments(lossName: name, values: vm))).value.storage[0]
-                let numeric = (fp - fm) / 2e-6
-                #expect(abs(g.storage[i] - numeric) <= 1e-5 * max(1, abs(numeric)), "\(name) \(values.keys.sorted()) ∂/∂\(wrt)[\(i)]: \(g.storage[i]) vs \(numeric)")
+            let numeric = try FiniteDifferences.gradient(at: x.value.storage) { storage in
+                var moved = values
+                moved[wrt] = .tensor(DTensor(Tensor(shape: x.shape, storage: storage)))
+                return try scalar(loss.evaluate(LossArguments(lossName: name, values: moved))).value.storage[0]
+            }
+            for (i, (a, d)) in zip(g.storage, numeric).enumerated() {
+                #expect(FiniteDifferences.agree(a, d, tolerance: 1e-5), "\(name) \(values.keys.sorted()) ∂/∂\(wrt)[\(i)]: \(a) vs \(d)")
             }
         }
     }

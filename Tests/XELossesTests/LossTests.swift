@@ -1,3 +1,4 @@
+import FiniteDifferences
 import Testing
 import XETensor
 @testable import XELosses
@@ -118,18 +119,14 @@ struct LossTests {
             let leaf2 = Node(leaf: x.value)
             tracked[predictions] = .tensor(DTensor(leaf2))
             let opByOp = try scalar(try loss.formula(arguments(loss, tracked))).node!.gradients(withRespectTo: [leaf2])[0].value
+            let numeric = try FiniteDifferences.gradient(at: x.value.storage) { storage in
+                var moved = values
+                moved[predictions] = .tensor(DTensor(Tensor(shape: x.shape, storage: storage)))
+                return try scalar(DTensor(try loss.value(arguments(loss, moved)))).value.storage[0]
+            }
             for i in 0..<x.value.count {
                 #expect(abs(own.storage[i] - opByOp.storage[i]) <= 1e-12 * max(1, abs(opByOp.storage[i])), "\(name) [\(i)]: own \(own.storage[i]) vs op-by-op \(opByOp.storage[i])")
-                var plus = x.value, minus = x.value
-                plus.storage[i] += 1e-6
-                minus.storage[i] -= 1e-6
-                var vp = values, vm = values
-                vp[predictions] = .tensor(DTensor(plus))
-                vm[predictions] = .tensor(DTensor(minus))
-                let fp = try scalar(DTensor(try loss.value(arguments(loss, vp)))).value.storage[0]
-                let fm = try scalar(DTensor(try loss.value(arguments(loss, vm)))).value.storage[0]
-                let numeric = (fp - fm) / 2e-6
-                #expect(abs(own.storage[i] - numeric) <= 1e-5 * max(1, abs(numeric)), "\(name) [\(i)]: own \(own.storage[i]) vs numeric \(numeric)")
+                #expect(FiniteDifferences.agree(own.storage[i], numeric[i], tolerance: 1e-5), "\(name) [\(i)]: own \(own.storage[i]) vs numeric \(numeric[i])")
             }
         }
     }

@@ -1,15 +1,10 @@
+import FiniteDifferences
 import Foundation
 import Testing
 @testable import XERuntime
 
 /// `jacobian` and `hessian`: against finite differences, and the classic closed forms.
 struct DerivativeTests {
-    /// The elements of a numeric result, flattened.
-    func flat(_ s: Session, _ expr: String) throws -> [Double] {
-        let text = try s.eval("reshape(\(expr), [-1])")
-        return text.split(whereSeparator: { "[], \n".contains($0) }).map { Double($0)! }
-    }
-
     func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
     }
@@ -20,21 +15,19 @@ struct DerivativeTests {
         let s = Session()
         try s.eval(setup)
         try s.eval("__x0 = \(variable)")
-        let d = try flat(s, "\(derivative)(\(expr), \(variable))")
+        let d = try s.numbers("\(derivative)(\(expr), \(variable))")
         let base = of ?? expr
-        let m = try flat(s, base).count
-        let n = Int(try s.eval("size(__x0)"))!
+        let m = try s.numbers(base).count
+        let x0 = try s.numbers("__x0")
+        let n = x0.count
         #expect(d.count == m * n, "\(derivative)(\(expr)) has \(d.count) elements, not \(m)·\(n)")
-        for j in 0..<n {
-            let step = "reshape(__x0, [-1]); __s[\(j)] = __s[\(j)] + __h; \(variable) = reshape(__s, shape(__x0))"
-            try s.eval("__h = 1e-6; __s = \(step)")
-            let plus = try flat(s, base)
-            try s.eval("__h = -1e-6; __s = \(step)")
-            let minus = try flat(s, base)
-            try s.eval("\(variable) = __x0")
-            let column = zip(plus, minus).map { ($0 - $1) / 2e-6 }
+        let columns = try FiniteDifferences.columns(at: x0) { moved in
+            try s.assign(variable, moved, shapeOf: "__x0")
+            return try s.numbers(base)
+        }
+        for (j, column) in columns.enumerated() {
             let analytic = (0..<m).map { d[$0 * n + j] }
-            #expect(close(analytic, column, 1e-6), "\(derivative)(\(expr), \(variable)) column \(j): \(analytic) vs \(column)")
+            #expect(FiniteDifferences.agree(analytic, column, tolerance: 1e-6), "\(derivative)(\(expr), \(variable)) column \(j): \(analytic) vs \(column)")
         }
     }
 
@@ -65,8 +58,8 @@ struct DerivativeTests {
         let s = Session()
         try s.eval(data)
         // softmax: diag(s) - s sᵀ.
-        let sv = try flat(s, "softmax(Z[0])")
-        let j = try flat(s, "{ z = Z[0]; jacobian(softmax(z), z) }")
+        let sv = try s.numbers("softmax(Z[0])")
+        let j = try s.numbers("{ z = Z[0]; jacobian(softmax(z), z) }")
         for a in 0..<3 { for b in 0..<3 {
             let expected = (a == b ? sv[a] : 0) - sv[a] * sv[b]
             #expect(abs(j[a * 3 + b] - expected) <= 1e-15, "softmax Jacobian [\(a), \(b)]")
@@ -74,7 +67,7 @@ struct DerivativeTests {
         // bce_logits: σ(z)(1-σ(z))/n on the diagonal, times the weights.
         let sigma = x.map { 1 / (1 + exp(-$0)) }
         let weights = [0.5, 1, 2, 1.5]
-        let h = try flat(s, "hessian(bce_logits(y, x, weight=[0.5, 1, 2, 1.5]), x)")
+        let h = try s.numbers("hessian(bce_logits(y, x, weight=[0.5, 1, 2, 1.5]), x)")
         for a in 0..<4 { for b in 0..<4 {
             let expected = a == b ? weights[a] * sigma[a] * (1 - sigma[a]) / 4 : 0
             #expect(abs(h[a * 4 + b] - expected) <= 1e-15, "bce_logits Hessian [\(a), \(b)]: \(h[a * 4 + b]) vs \(expected)")
@@ -83,9 +76,9 @@ struct DerivativeTests {
         #expect(try s.eval("z = [0, 0]; hessian(bce_logits([1, 0], z), z)") == "[[0.125,     0],\n [    0, 0.125]]")
         #expect(try s.eval("z = [0, 0]; hessian(bce_logits([1, 0], z, pos_weight=3), z)") == "[[0.375,     0],\n [    0, 0.125]]")
         // cce_logits: per sample diag(p) - p pᵀ, over n; no coupling between samples.
-        let hz = try flat(s, "hessian(cce_logits(labels, Z), Z)")
+        let hz = try s.numbers("hessian(cce_logits(labels, Z), Z)")
         for i in 0..<2 {
-            let p = try flat(s, "softmax(Z[\(i)])")
+            let p = try s.numbers("softmax(Z[\(i)])")
             for i2 in 0..<2 { for a in 0..<3 { for b in 0..<3 {
                 let expected = i == i2 ? ((a == b ? p[a] : 0) - p[a] * p[b]) / 2 : 0
                 let got = hz[((i * 3 + a) * 2 + i2) * 3 + b]
@@ -95,7 +88,7 @@ struct DerivativeTests {
         // Logistic regression: Xᵀ diag(σ(1-σ)) X / n.
         try s.eval("X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7]]; w = [0.1, -0.4, 0.25]")
         let X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7]], w = [0.1, -0.4, 0.25]
-        let hw = try flat(s, "hessian(bce_logits(y, X @ w), w)")
+        let hw = try s.numbers("hessian(bce_logits(y, X @ w), w)")
         for a in 0..<3 { for b in 0..<3 {
             var expected = 0.0
             for r in X {
@@ -112,13 +105,13 @@ struct DerivativeTests {
         let s = Session()
         #expect(try s.eval("solve([[2, 0], [0, 4]], [2, 2])") == "[1, 0.5]")
         try s.eval("A = [[4, 1], [2, 3]]")
-        #expect(close(try flat(s, "A @ solve(A, [[1, 0], [0, 1]])"), [1, 0, 0, 1], 1e-15))
+        #expect(close(try s.numbers("A @ solve(A, [[1, 0], [0, 1]])"), [1, 0, 0, 1], 1e-15))
         #expect(s.error("solve([[1, 2], [2, 4]], [1, 1])")!.message.contains("singular"))
         #expect(s.error("solve([[1, 2, 3]], [1])")!.message.contains("square"))
         // Newton's method on a logistic regression: the gradient vanishes in a few steps.
         try s.eval("X = [[1, 0.5, -1], [1, -1.5, 2], [1, 0.3, 0.3], [1, 2, -0.7], [1, -0.2, 0.4]]; y = [1, 0, 1, 0, 0]; w = zeros(3)")
         try s.eval("for k in range(8) { w = w - solve(hessian(bce_logits(y, X @ w), w), grad(bce_logits(y, X @ w), w)) }")
-        let g = try flat(s, "grad(bce_logits(y, X @ w), w)")
+        let g = try s.numbers("grad(bce_logits(y, X @ w), w)")
         #expect(g.allSatisfy { abs($0) < 1e-14 }, "\(g)")
     }
 

@@ -1,3 +1,4 @@
+import FiniteDifferences
 import Foundation
 import Testing
 @testable import XERuntime
@@ -19,17 +20,15 @@ struct GradTests {
     func checkFirst(_ setup: String, _ expr: String, variable: String, tolerance: Double, label: String) throws {
         let s = Session()
         try s.eval(setup)
-        try s.eval("__g = grad(\(expr), \(variable)); __x0 = \(variable)")
-        let n = Int(try s.eval("size(__x0)"))!
-        for i in 0..<n {
-            let fd = """
-                __xp = reshape(__x0, [-1]); __xp[\(i)] = __xp[\(i)] + 1e-6; \(variable) = reshape(__xp, shape(__x0)); __fp = \(expr)
-                __xm = reshape(__x0, [-1]); __xm[\(i)] = __xm[\(i)] - 1e-6; \(variable) = reshape(__xm, shape(__x0)); __fm = \(expr)
-                \(variable) = __x0
-                [(__fp - __fm) / 2e-6, reshape(__g, [-1])[\(i)]]
-                """
-            let pair = try s.eval(fd).dropFirst().dropLast().split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
-            #expect(abs(pair[0] - pair[1]) <= tolerance * max(1, abs(pair[0])), "\(label) [\(i)]: numeric \(pair[0]) vs grad \(pair[1])")
+        try s.eval("__x0 = \(variable)")
+        let analytic = try s.numbers("grad(\(expr), \(variable))")
+        let numeric = try FiniteDifferences.gradient(at: try s.numbers("__x0")) { moved in
+            try s.assign(variable, moved, shapeOf: "__x0")
+            return try s.numbers(expr)[0]
+        }
+        #expect(analytic.count == numeric.count, "\(label): grad has \(analytic.count) elements, not \(numeric.count)")
+        for (i, (a, d)) in zip(analytic, numeric).enumerated() {
+            #expect(FiniteDifferences.agree(a, d, tolerance: tolerance), "\(label) [\(i)]: numeric \(d) vs grad \(a)")
         }
     }
 
