@@ -1,5 +1,5 @@
 extension Parser {
-    /// expression := lambda | or
+    /// expression := lambda | subexpression
     mutating func expression() throws(SyntaxError) -> Expr {
         let start = location
         if case .identifier(let name) = token, peekToken(1) == .op(.arrow) {
@@ -13,7 +13,7 @@ extension Parser {
         if check(.leftParen), parenthesisStartsLambda() {
             return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.lambda() }
         }
-        return try orExpression()
+        return try subexpression(above: .lowest)
     }
 
     /// Whether the `(` at the current position opens a lambda's parameter list: its matching
@@ -40,6 +40,16 @@ extension Parser {
     /// `(a, b=2) -> body`
     mutating func lambda() throws(SyntaxError) -> Expr {
         let start = location
+        let parameters = try parameterList()
+        try expect(.arrow)
+        skipNewlines()
+        let decl = FunctionDecl(name: nil, parameters: parameters, body: try expression())
+        try checkParameters(decl)
+        return .lambda(decl, start)
+    }
+
+    /// `(a, b=2)`: the parameters of a lambda or a loss, each with its default if it has one.
+    mutating func parameterList() throws(SyntaxError) -> [Parameter] {
         try expect(.leftParen)
         var parameters: [Parameter] = []
         while !check(.rightParen) {
@@ -51,127 +61,45 @@ extension Parser {
             if !match(.comma) { break }
         }
         try expect(.rightParen, "')' to close the parameter list")
-        try expect(.arrow)
-        skipNewlines()
-        let decl = FunctionDecl(name: nil, parameters: parameters, body: try expression())
-        try checkParameters(decl)
-        return .lambda(decl, start)
+        return parameters
     }
 
-    mutating func orExpression() throws(SyntaxError) -> Expr {
-        var left = try andExpression()
+    /// subexpression := (prefix subexpression | postfix) (infix subexpression)*
+    ///
+    /// Precedence climbing, as Lua's `subexpr`: parses the operators that bind tighter than
+    /// `limit`, each one's right operand with its own precedence as the new limit (one lower
+    /// for `^`, which groups to the right). The levels are the table in `Operators.swift`.
+    mutating func subexpression(above limit: Precedence) throws(SyntaxError) -> Expr {
+        var left: Expr
+        if let op = UnaryOperator(token), limit < op.operand {
+            let at = location
+            _ = advance()
+            left = try nested { (p: inout Parser) throws(SyntaxError) -> Expr in
+                .unary(op, try p.subexpression(above: op.operand.looser), at)
+            }
+        } else {
+            left = try postfix()
+        }
         var links = 0
         defer { treeDepth -= links }
-        while check(.or) {
+        while let op = InfixOperator(token), op.precedence > limit {
             let at = location
             _ = advance()
             skipNewlines()
-            try chainLink(&links)
-            left = .logical(.or, left, try andExpression(), at)
+            let level = op.precedence
+            let right: Expr
+            if level.associativity == .right {
+                right = try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.subexpression(above: level.looser) }
+            } else {
+                try chainLink(&links)
+                right = try subexpression(above: level)
+            }
+            if level.associativity == .none, let next = InfixOperator(token), next.precedence == level {
+                throw .unexpected(found: token.display, expected: "no second comparison (comparisons do not chain; write 'a < b and b < c')", at: location)
+            }
+            left = op.node(left, right, at: at)
         }
         return left
-    }
-
-    mutating func andExpression() throws(SyntaxError) -> Expr {
-        var left = try notExpression()
-        var links = 0
-        defer { treeDepth -= links }
-        while check(.and) {
-            let at = location
-            _ = advance()
-            skipNewlines()
-            try chainLink(&links)
-            left = .logical(.and, left, try notExpression(), at)
-        }
-        return left
-    }
-
-    mutating func notExpression() throws(SyntaxError) -> Expr {
-        if check(.not) {
-            let at = location
-            _ = advance()
-            return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in .unary(.not, try p.notExpression(), at) }
-        }
-        return try comparison()
-    }
-
-    mutating func comparison() throws(SyntaxError) -> Expr {
-        let left = try additive()
-        let operators: [Operator: BinaryOperator] = [
-            .equal: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessEqual,
-            .greater: .greater, .greaterEqual: .greaterEqual,
-        ]
-        guard case .op(let op) = token, let binary = operators[op] else { return left }
-        let at = location
-        _ = advance()
-        skipNewlines()
-        let right = try additive()
-        if case .op(let next) = token, operators[next] != nil {
-            throw .unexpected(found: "'\(next.rawValue)'", expected: "no second comparison (comparisons do not chain; write 'a < b and b < c')", at: location)
-        }
-        return .binary(binary, left, right, at)
-    }
-
-    mutating func additive() throws(SyntaxError) -> Expr {
-        var left = try multiplicative()
-        var links = 0
-        defer { treeDepth -= links }
-        while true {
-            let op: BinaryOperator
-            switch token {
-            case .op(.plus): op = .add
-            case .op(.minus): op = .subtract
-            default: return left
-            }
-            let at = location
-            _ = advance()
-            skipNewlines()
-            try chainLink(&links)
-            left = .binary(op, left, try multiplicative(), at)
-        }
-    }
-
-    mutating func multiplicative() throws(SyntaxError) -> Expr {
-        var left = try unary()
-        var links = 0
-        defer { treeDepth -= links }
-        while true {
-            let op: BinaryOperator
-            switch token {
-            case .op(.star): op = .multiply
-            case .op(.slash): op = .divide
-            case .op(.at): op = .matmul
-            default: return left
-            }
-            let at = location
-            _ = advance()
-            skipNewlines()
-            try chainLink(&links)
-            left = .binary(op, left, try unary(), at)
-        }
-    }
-
-    mutating func unary() throws(SyntaxError) -> Expr {
-        let at = location
-        let op: UnaryOperator
-        switch token {
-        case .op(.minus): op = .negate
-        case .op(.plus): op = .plus
-        default: return try power()
-        }
-        _ = advance()
-        return try nested { (p: inout Parser) throws(SyntaxError) -> Expr in .unary(op, try p.unary(), at) }
-    }
-
-    /// power := postfix ('^' unary)?, right-associative and tighter than unary minus.
-    mutating func power() throws(SyntaxError) -> Expr {
-        let base = try postfix()
-        guard check(.caret) else { return base }
-        let at = location
-        _ = advance()
-        skipNewlines()
-        let exponent = try nested { (p: inout Parser) throws(SyntaxError) -> Expr in try p.unary() }
-        return .binary(.power, base, exponent, at)
     }
 
     mutating func postfix() throws(SyntaxError) -> Expr {

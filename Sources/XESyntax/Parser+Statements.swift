@@ -132,17 +132,7 @@ extension Parser {
         let start = location
         _ = advance()  // `loss`
         let name = try expectIdentifier("the loss's name")
-        try expect(.leftParen)
-        var parameters: [Parameter] = []
-        while !check(.rightParen) {
-            let at = location
-            let parameter = try expectIdentifier("a parameter name")
-            var value: Expr?
-            if match(.assign) { value = try expression() }
-            parameters.append(Parameter(name: parameter, defaultValue: value, location: at))
-            if !match(.comma) { break }
-        }
-        try expect(.rightParen, "')' to close the parameter list")
+        let parameters = try parameterList()
         try expect(.assign, "'=' and the loss's formula")
         skipNewlines()
         let body = try expression()
@@ -162,10 +152,7 @@ extension Parser {
             let targets = try items.map { (e) throws(SyntaxError) -> AssignTarget in try assignTarget(e) }
             return .assign(.tuple(targets, start), try expression(), start)
         }
-        let compound: [Operator: BinaryOperator] = [
-            .plusAssign: .add, .minusAssign: .subtract, .starAssign: .multiply, .slashAssign: .divide,
-        ]
-        if case .op(let op) = token, let binary = compound[op] {
+        if case .op(let op) = token, let binary = BinaryOperator(assigning: op) {
             _ = advance()
             skipNewlines()
             let target = try assignTarget(first)

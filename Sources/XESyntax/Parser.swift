@@ -1,4 +1,5 @@
-/// Parses tokens into statements by recursive descent with one function per precedence level.
+/// Parses tokens into statements by recursive descent; expressions by precedence climbing over
+/// the operator table (`Operators.swift`).
 ///
 /// Two limits keep every later recursive walk (compiler, interpreter) on a bounded stack:
 /// `maxNesting` for brackets, blocks and prefix operators, and `maxTreeDepth` for the depth

@@ -24,3 +24,32 @@ public enum Token: Sendable, Equatable {
         }
     }
 }
+
+/// A token with the place it starts.
+public struct LexedToken: Sendable, Equatable {
+    public var token: Token
+    public var location: SourceLocation
+
+    public init(_ token: Token, at location: SourceLocation) {
+        self.token = token
+        self.location = location
+    }
+}
+
+/// Reserved words.
+public enum Keyword: String, Sendable, CaseIterable {
+    case `if`, `else`, `for`, `in`, `while`, `return`, `import`, `and`, `or`, `not`
+    case `true`, `false`, `break`, `continue`
+}
+
+/// Operators and punctuation, spelled as in the source (`**` is scanned as `^`).
+public enum Operator: String, Sendable, CaseIterable {
+    case plus = "+", minus = "-", star = "*", slash = "/", at = "@", caret = "^"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
+    case greaterEqual = ">="
+    case assign = "=", plusAssign = "+=", minusAssign = "-=", starAssign = "*="
+    case slashAssign = "/="
+    case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
+    case leftBrace = "{", rightBrace = "}"
+    case comma = ",", colon = ":", semicolon = ";", arrow = "->", ellipsis = "..."
+}

@@ -1,4 +1,0 @@
-/// A short-circuiting operator.
-public enum LogicalOperator: String, Sendable {
-    case and, or
-}
