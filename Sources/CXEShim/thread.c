@@ -7,13 +7,21 @@ struct xe_thread_job {
     void *context;
 };
 
+/* Whether the calling thread is one xe_run_on_big_stack started. */
+static _Thread_local int on_big_stack;
+
 static void *xe_thread_main(void *arg) {
     struct xe_thread_job *job = arg;
+    on_big_stack = 1;
     job->body(job->context);
     return NULL;
 }
 
 int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context) {
+    if (on_big_stack) {
+        body(context);
+        return 0;
+    }
     pthread_attr_t attr;
     pthread_t thread;
     struct xe_thread_job job = {body, context};

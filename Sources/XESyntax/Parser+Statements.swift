@@ -1,29 +1,19 @@
 extension Parser {
     /// program := (statement (newline | ';'))* end
-    mutating func program() throws(SyntaxError) -> [Stmt] {
-        var statements: [Stmt] = []
+    ///
+    /// Every statement and every error, at most `errorLimit` of them: after each error, parsing
+    /// goes on at the next top-level statement (Crafting Interpreters' panic mode), so one run
+    /// reports every independent mistake.
+    mutating func program(errorLimit: Int) -> ParsedProgram {
+        var parsed = ParsedProgram()
         skipSeparators()
-        while token != .end {
-            statements.append(try statement())
-            try endOfStatement(inBlock: false)
-            skipSeparators()
-        }
-        return statements
-    }
-
-    /// The errors of a whole program, first to last, at most `limit`: after each, parsing goes on
-    /// at the next top-level statement (Crafting Interpreters' panic mode), so one run reports
-    /// every independent mistake. Empty when the program parses.
-    mutating func programErrors(limit: Int) -> [SyntaxError] {
-        var errors: [SyntaxError] = []
-        skipSeparators()
-        while token != .end && errors.count < limit {
+        while token != .end && parsed.errors.count < errorLimit {
             let start = position
             do {
-                _ = try statement()
+                parsed.statements.append(try statement())
                 try endOfStatement(inBlock: false)
             } catch {
-                errors.append(error)
+                parsed.errors.append(error)
                 // The rest of the input is missing, or the parser gave up: nothing further to
                 // find that would not be a consequence of this one.
                 if error.isIncompleteInput { break }
@@ -32,7 +22,7 @@ extension Parser {
             }
             skipSeparators()
         }
-        return errors
+        return parsed
     }
 
     /// Skips to the end of the top-level statement that began at token `start`: the first new

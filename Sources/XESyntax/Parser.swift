@@ -1,3 +1,17 @@
+/// A program parsed: its statements and every syntax error found in the one pass over it.
+public struct ParsedProgram: Sendable {
+    /// The statements that parsed (the whole program when `errors` is empty).
+    public var statements: [Stmt] = []
+    /// The syntax errors, first to last in the text.
+    public var errors: [SyntaxError] = []
+
+    /// Whether more input could complete the program: its first error is that the input ended
+    /// where more was expected (an unclosed bracket, string or block, a trailing operator). The
+    /// REPL's continuation test, decided by the same parse as the program, as Lua's REPL does
+    /// (an error at `<eof>` means "read another line").
+    public var isIncomplete: Bool { errors.first?.isIncompleteInput ?? false }
+}
+
 /// Parses tokens into statements by recursive descent; expressions by precedence climbing over
 /// the operator table (`Operators.swift`).
 ///
@@ -21,39 +35,33 @@ public struct Parser {
         self.comments = comments
     }
 
-    /// Parses a whole program, reporting the error that comes first in the text.
+    /// Parses a whole program in one pass, collecting its statements and every syntax error
+    /// (at most `errorLimit`), first to last in the text: after an error, parsing resumes at
+    /// the next top-level statement (Crafting Interpreters' panic mode).
     ///
     /// When the lexer fails (a bad character, an unclosed bracket or string), the tokens before
-    /// the failure are parsed anyway: a syntax error among them is earlier in the text and is
-    /// the one reported; the lexer's error only when the parser got as far as it. So an
-    /// unclosed bracket at the end does not hide a mistake on the first line, and the REPL
-    /// only asks for another line when the input so far is a valid beginning.
-    public static func parse(_ source: String, file: String = "") throws(SyntaxError) -> [Stmt] {
+    /// the failure are parsed anyway: a syntax error among them is earlier in the text and comes
+    /// first; the lexer's error comes last, and replaces the parser's running out of tokens
+    /// where the lexer stopped. So an unclosed bracket at the end does not hide a mistake on
+    /// the first line, and the REPL only asks for another line when the input so far is a
+    /// valid beginning (`ParsedProgram.isIncomplete`).
+    public static func parseProgram(_ source: String, file: String = "", errorLimit: Int = 10) -> ParsedProgram {
         var (parser, lexerError) = scanned(source, file: file)
-        let program: [Stmt]
-        do {
-            program = try parser.program()
-        } catch {
-            // An error before the truncated end is a real one, earlier than the lexer's.
-            guard let lexerError, error.isIncompleteInput else { throw error }
-            throw lexerError
-        }
-        if let lexerError { throw lexerError }
-        return program
-    }
-
-    /// Every syntax error of a program, first to last (at most `limit`), or none. The first is
-    /// the one `parse` throws; the rest are found by resuming at the next statement, and a
-    /// lexer's error (which ends the tokens) comes last.
-    public static func errors(in source: String, file: String = "", limit: Int = 10) -> [SyntaxError] {
-        var (parser, lexerError) = scanned(source, file: file)
-        var found = parser.programErrors(limit: limit)
+        var parsed = parser.program(errorLimit: errorLimit)
         if let lexerError {
             // The input stops where the lexer failed: running out there is its error, not more.
-            found.removeAll { $0.isIncompleteInput }
-            if found.count < limit { found.append(lexerError) }
+            parsed.errors.removeAll { $0.isIncompleteInput }
+            if parsed.errors.count < errorLimit { parsed.errors.append(lexerError) }
         }
-        return found
+        return parsed
+    }
+
+    /// Parses a whole program, throwing the error that comes first in the text (see
+    /// `parseProgram`, which gives every error).
+    public static func parse(_ source: String, file: String = "") throws(SyntaxError) -> [Stmt] {
+        let parsed = parseProgram(source, file: file, errorLimit: 1)
+        if let first = parsed.errors.first { throw first }
+        return parsed.statements
     }
 
     /// A parser over the tokens of `source`; when the lexer fails, over the tokens before the

@@ -162,18 +162,3 @@ final class App {
         return true
     }
 }
-
-extension App {
-    /// The stack the interpreter runs on: deep recursion is stopped by xe's own limits long
-    /// before this is used up.
-    static let interpreterStack = 1 << 30
-
-    /// Runs the app on a thread with a large stack and waits for it.
-    func runOnLargeStack() {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let rc = xe_run_on_big_stack(App.interpreterStack, { context in
-            Unmanaged<App>.fromOpaque(context!).takeUnretainedValue().run()
-        }, context)
-        if rc != 0 { run() }
-    }
-}

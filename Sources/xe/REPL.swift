@@ -5,8 +5,8 @@ import XERuntime
 import XESyntax
 import XETensor
 
-/// The interactive loop (SPEC §9): reads entries, continuing while the parser says the input is
-/// unfinished; prints each expression statement's value (not when the entry ends with `;`) and
+/// The interactive loop (SPEC §9): reads entries, continuing while the one parse of each says
+/// the input is unfinished; prints each expression statement's value (not when the entry ends with `;`) and
 /// keeps it in `ans`; runs `:commands` (see `REPLCommand`). Each entry is its own source,
 /// `REPL[n]`, which errors, notes and "defined at" name.
 final class REPL {
@@ -81,33 +81,43 @@ final class REPL {
                     }
                 }
                 buffer += buffer.isEmpty ? line : "\n" + line
-                if Interpreter.isIncomplete(buffer) { continue }
-                if let next = joinsPastedElse(&buffer) {
-                    held = next
-                } else if Interpreter.isIncomplete(buffer) {
-                    continue
-                }
-                let source = buffer
+                guard let entry = load(&buffer, held: &held) else { continue }
+                reader.remember(buffer)
                 buffer = ""
-                reader.remember(source)
-                evaluate(source)
+                run(entry)
                 if leaving { return status }
             }
         }
     }
 
+    /// Loads the entry in `buffer` (`Interpreter.load`: one parse, every syntax error, then
+    /// compiled) as the next `REPL[n]`; nil while more lines could complete it, which the same
+    /// parse says (its first error is at the end of the input), as Lua's REPL decides.
+    ///
     /// A paste the terminal did not mark arrives as lines typed very fast: when an entry ends
     /// with `}` and more input is already waiting, the next line is read at once, and one that
-    /// starts with `else` joins the entry, as in a script. Returns a line read that does not
-    /// join (to be handled next), nil otherwise.
-    func joinsPastedElse(_ buffer: inout String) -> LineInput? {
-        while buffer.trimmed.hasSuffix("}"), reader.moreInputWaiting {
+    /// starts with `else` joins the entry, as in a script (the longer entry is loaded again). A
+    /// line read that does not join is put in `held`, to be handled next.
+    func load(_ buffer: inout String, held: inout LineInput?) -> Result<Interpreter.Program, XEError>? {
+        while true {
+            let entry = load(buffer)
+            if case .failure(let error) = entry, error.isIncompleteInput { return nil }
+            guard buffer.trimmed.hasSuffix("}"), reader.moreInputWaiting else { return entry }
             let next = reader.read(prompt: "xe> ")
-            guard case .line(let line) = next, REPL.strayElse(line) != nil else { return next }
+            guard case .line(let line) = next, REPL.strayElse(line) != nil else {
+                held = next
+                return entry
+            }
             buffer += "\n" + line
-            if Interpreter.isIncomplete(buffer) { return nil }
         }
-        return nil
+    }
+
+    /// Loads `source` as the next entry, `REPL[n]`; the value of each expression statement is
+    /// shown (`show`) unless the entry ends with `;`.
+    func load(_ source: String) -> Result<Interpreter.Program, XEError> {
+        Result { () throws(XEError) in
+            try interpreter.load(source, file: "REPL[\(entries + 1)]", echo: REPL.endsWithSemicolon(source) ? { _ in } : show)
+        }
     }
 
     /// Whether the user has given `exit` or `quit` (the word the line starts with) a value of
@@ -140,20 +150,24 @@ final class REPL {
         return "error: 'else' must be on the line of the '}' that closes the if block: } else { ... }\n(the if above has already run; type or paste the whole if ... else as one entry)"
     }
 
-    /// Runs an entry, printing each expression statement's value unless it ends with `;`.
-    /// `fitted`: what it prints is broken to the terminal's width (tables of `:explain` and
-    /// `:conventions`), written once it has run.
-    func evaluate(_ source: String, echo: Bool = true, fitted: Bool = false) {
+    /// Loads and runs an entry (see `load` and `run`).
+    func evaluate(_ source: String, fitted: Bool = false) {
+        run(load(source), fitted: fitted)
+    }
+
+    /// Runs a loaded entry, or reports why it did not load; it counts as entry `REPL[n]` either
+    /// way. `fitted`: what it prints is broken to the terminal's width (tables of `:explain`
+    /// and `:conventions`), written once it has run.
+    func run(_ entry: Result<Interpreter.Program, XEError>, fitted: Bool = false) {
         xe_clear_interrupt()
         LossExplanation.width = Console.width
         entries += 1
-        let quiet = !echo || REPL.endsWithSemicolon(source)
         let original = interpreter.output
         var collected = ""
         if fitted { interpreter.output = { collected += $0 } }
         var failure: XEError?
         do {
-            try interpreter.run(source, file: "REPL[\(entries)]", echo: quiet ? { _ in } : show)
+            try interpreter.run(entry.get())
         } catch {
             failure = error
         }

@@ -1,5 +1,6 @@
 import CXEShim
 import Glibc
+import XERuntime
 
 let options: CommandLineOptions
 do {
@@ -13,5 +14,5 @@ xe_tune_allocator()
 xe_ignore_sigpipe()
 xe_unblock_stop_signals()
 let app = App(options: options)
-app.runOnLargeStack()
+LargeStack.run { app.run() }
 exit(app.status)

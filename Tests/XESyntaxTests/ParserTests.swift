@@ -112,15 +112,15 @@ struct ParserTests {
     /// One run reports every independent mistake, resuming at the next statement; a lexer's
     /// error, which ends the tokens, comes last; a program that parses has none.
     @Test func everyIndependentErrorIsReported() {
-        let three = Parser.errors(in: "a = 1 +* 2\nb = 2 +* 3\nc = 4\nd = 5 5\n")
+        let three = Parser.parseProgram("a = 1 +* 2\nb = 2 +* 3\nc = 4\nd = 5 5\n").errors
         #expect(three.map { $0.location.line } == [1, 2, 4])
         #expect(three.last?.message == "expected a new line or ';' after the statement, found number 5")
-        let inBlock = Parser.errors(in: "f(x) = {\n  y = x +* 1\n  y\n}\ng = 1 1\n")
+        let inBlock = Parser.parseProgram("f(x) = {\n  y = x +* 1\n  y\n}\ng = 1 1\n").errors
         #expect(inBlock.map { $0.location.line } == [2, 5], "\(inBlock)")
-        let withLexer = Parser.errors(in: "x = 1 +* 2\ny = [1, 2\n")
+        let withLexer = Parser.parseProgram("x = 1 +* 2\ny = [1, 2\n").errors
         #expect(withLexer.count == 2 && withLexer[1].isIncompleteInput)
-        #expect(Parser.errors(in: "x = 1\nf(y) = { y }\n").isEmpty)
-        #expect(Parser.errors(in: String(repeating: "x = +\n", count: 50), limit: 10).count <= 10)
+        #expect(Parser.parseProgram("x = 1\nf(y) = { y }\n").errors.isEmpty)
+        #expect(Parser.parseProgram(String(repeating: "x = +\n", count: 50), errorLimit: 10).errors.count <= 10)
     }
 
     @Test func deepNestingIsRefused() {

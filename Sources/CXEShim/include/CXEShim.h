@@ -53,8 +53,10 @@ int xe_terminal_columns(int fd);
 int xe_terminal_rows(int fd);
 /// Whether file descriptor fd is a terminal.
 int xe_isatty(int fd);
-/// Runs body(context) on a new thread with a stack of stack_bytes, and waits for it.
-/// Returns 0 on success, or the pthread error code.
+/// Runs body(context) on a new thread with a stack of stack_bytes, and waits for it; runs it
+/// right away when the calling thread is already one this function started (the size asked
+/// for is then not checked: xe asks for one size). Returns 0 on success, or the pthread error
+/// code (body has not run).
 int xe_run_on_big_stack(size_t stack_bytes, void (*body)(void *), void *context);
 
 /// The calling thread's differentiation state, read by XETensor: how many differentiations

@@ -25,33 +25,33 @@ extension Interpreter {
         return result.reduce(into: []) { list, p in if !list.contains(p) { list.append(p) } }
     }
 
-    /// Runs a script file in this session (an import or a script plugin).
+    /// Runs a script file in this session (an import, `:load` or a script plugin).
     public func runScriptFile(_ path: String, at location: SourceLocation? = nil) throws(XEError) {
-        // One file is one origin of losses, however it is spelled (`lib.xe`, `./lib.xe`, a link).
-        let path = pluginFiles.spelling(of: path)
-        guard !importStack.contains(path) else {
-            throw XEError(.other("'\(path)' imports itself (through \(importStack.joined(separator: " → ")))"), at: location)
-        }
-        guard importStack.count < 64 else {
-            throw XEError(.limit("imports are nested more than 64 deep"), at: location)
-        }
-        let text: String
-        do {
-            text = try FileSystem.readText(path, limit: FileSystem.maxSourceSize)
-        } catch {
-            throw XEError(XEError.wrap(error, at: nil).problem, at: location)
-        }
-        importStack.append(path)
-        defer { importStack.removeLast() }
-        let savedDepth = callDepth
-        defer { callDepth = savedDepth }
-        // Syntax errors as `file:line:col: error:` with the line and caret, every one of them.
-        let statements = try parseProgram(text, file: path)
-        do {
-            let code = try Compiler(interpreter: self).compileProgram(statements)
-            _ = try code(root)
-        } catch {
-            throw XEError.wrap(error, at: location)
+        try LargeStack.run { () throws(XEError) in
+            // One file is one origin of losses, however it is spelled (`lib.xe`, `./lib.xe`, a link).
+            let path = pluginFiles.spelling(of: path)
+            guard !importStack.contains(path) else {
+                throw XEError(.other("'\(path)' imports itself (through \(importStack.joined(separator: " → ")))"), at: location)
+            }
+            guard importStack.count < 64 else {
+                throw XEError(.limit("imports are nested more than 64 deep"), at: location)
+            }
+            let text: String
+            do {
+                text = try FileSystem.readText(path, limit: FileSystem.maxSourceSize)
+            } catch {
+                throw XEError(XEError.wrap(error, at: nil).problem, at: location)
+            }
+            importStack.append(path)
+            defer { importStack.removeLast() }
+            let savedDepth = callDepth
+            defer { callDepth = savedDepth }
+            do {
+                // Syntax errors as `file:line:col: error:` with the line and caret, every one of them.
+                _ = try load(text, file: path).code(root)
+            } catch {
+                throw XEError.wrap(error, at: location)
+            }
         }
     }
 }

@@ -53,7 +53,7 @@ extension Interpreter {
         var text = ""
         for line in lines[(location.line - 1)...] {
             text += text.isEmpty ? String(line) : "\n" + line
-            if !Interpreter.isIncomplete(text) { break }
+            if !Parser.parseProgram(text).isIncomplete { break }
         }
         return (text, location)
     }

@@ -53,69 +53,59 @@ public final class Interpreter: @unchecked Sendable {
         globals.set("args", .tuple(arguments.map(Value.string)))
     }
 
-    // MARK: Running
+    // MARK: Loading and running
 
-    /// Parses and runs `source`; gives the value of its last statement when that is an
-    /// expression statement. `echo` receives the value of every top-level expression statement.
+    /// A program loaded into this session: parsed once and compiled to closures, ready to run.
+    public struct Program {
+        let code: Code
+    }
+
+    /// Loads `source` as the text of `file`, the one way every program comes in (scripts,
+    /// `-e`, standard input, REPL entries, `import`, `:load`): records its lines (for the line
+    /// and caret under an error), parses it once, collecting every syntax error in the same
+    /// pass, and compiles it. A program with syntax errors throws the first with every other
+    /// one in `more`; when that error `isIncompleteInput`, more lines could complete the source
+    /// (the REPL reads another). `echo` receives the value of every top-level expression
+    /// statement as the program runs.
+    public func load(_ source: String, file: String, echo: ((Value) -> Void)? = nil) throws(XEError) -> Program {
+        try LargeStack.run { () throws(XEError) -> Program in
+            sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+            let parsed = Parser.parseProgram(source, file: file)
+            if let first = parsed.errors.first {
+                var error = XEError(.syntax(first), at: first.location)
+                error.more = parsed.errors.dropFirst().map { XEError(.syntax($0), at: $0.location) }
+                throw error
+            }
+            do {
+                let compiler = Compiler(interpreter: self)
+                compiler.echo = echo
+                return Program(code: try compiler.compileProgram(parsed.statements))
+            } catch {
+                throw XEError.wrap(error, at: nil)
+            }
+        }
+    }
+
+    /// Runs a loaded program; gives the value of its last statement when that is an expression
+    /// statement.
+    @discardableResult
+    public func run(_ program: Program) throws(XEError) -> Value {
+        try LargeStack.run { () throws(XEError) -> Value in
+            callDepth = 0
+            do {
+                return try program.code(root)
+            } catch {
+                throw XEError.wrap(error, at: nil)
+            }
+        }
+    }
+
+    /// Loads and runs `source` (see `load`).
     @discardableResult
     public func run(_ source: String, file: String = "", echo: ((Value) -> Void)? = nil) throws(XEError) -> Value {
-        try onLargeStack { () throws(XEError) -> Value in try runHere(source, file: file, echo: echo) }
+        try run(load(source, file: file, echo: echo))
     }
 
-    /// Whether this interpreter is already running code (on a large stack).
-    var isRunning = false
-
-    /// Runs `body` on a thread with a large stack (xe's recursion limits assume one), unless
-    /// already on it; callers' threads may have small stacks (test runners, plugin hosts).
-    func onLargeStack<T>(_ body: () throws(XEError) -> T) throws(XEError) -> T {
-        if isRunning { return try body() }
-        isRunning = true
-        defer { isRunning = false }
-        var result: Result<T, XEError>?
-        withoutActuallyEscaping(body) { body in
-            let job = StackJob { result = Result { () throws(XEError) -> T in try body() } }
-            let context = Unmanaged.passUnretained(job).toOpaque()
-            let rc = xe_run_on_big_stack(Interpreter.stackBytes, { context in
-                Unmanaged<StackJob>.fromOpaque(context!).takeUnretainedValue().work()
-            }, context)
-            if rc != 0 { job.work() }
-        }
-        return try result!.get()
-    }
-
-    /// The stack size of the interpreter's thread.
-    static let stackBytes = 1 << 30
-
-    func runHere(_ source: String, file: String, echo: ((Value) -> Void)?) throws(XEError) -> Value {
-        let statements = try parseProgram(source, file: file)
-        do {
-            let compiler = Compiler(interpreter: self)
-            compiler.echo = echo
-            let code = try compiler.compileProgram(statements)
-            callDepth = 0
-            return try code(root)
-        } catch {
-            throw XEError.wrap(error, at: nil)
-        }
-    }
-
-    /// Records `source` as the text of `file` (for the lines shown under errors) and parses it.
-    /// A program with syntax errors throws the first with every other one in `more`.
-    func parseProgram(_ source: String, file: String) throws(XEError) -> [Stmt] {
-        sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
-        do {
-            return try Parser.parse(source, file: file)
-        } catch {
-            // Every independent syntax error at once, the first as the error itself.
-            var first = XEError(.syntax(error), at: error.location)
-            if !error.isIncompleteInput {
-                first.more = Parser.errors(in: source, file: file).dropFirst().map { XEError(.syntax($0), at: $0.location) }
-            }
-            throw first
-        }
-    }
-
-    /// Whether `source` is an unfinished program that more lines could complete.
     /// Stops whatever runs after `milliseconds` as Ctrl-C would (0 cancels): a time budget
     /// for fuzzing and tests.
     public static func interrupt(afterMilliseconds milliseconds: Int) {
@@ -132,15 +122,6 @@ public final class Interpreter: @unchecked Sendable {
     /// Forgets a pending interrupt.
     public static func clearInterrupt() {
         xe_clear_interrupt()
-    }
-
-    public static func isIncomplete(_ source: String) -> Bool {
-        do {
-            _ = try Parser.parse(source)
-            return false
-        } catch {
-            return error.isIncompleteInput
-        }
     }
 
     /// Sets a global variable.
