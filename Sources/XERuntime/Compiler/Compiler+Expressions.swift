@@ -308,40 +308,6 @@ extension Compiler {
         }
     }
 
-    /// `grad(expr, x, y, ...)` (and `jacobian`, `hessian`): evaluates `expr` with each variable
-    /// replaced by a tracked leaf, then sweeps backwards. The variables get their values back
-    /// afterwards. Nested in another differentiation, a variable the outer one tracks gets a
-    /// leaf that follows it, and the sweep records its graph, so the result can be
-    /// differentiated again.
-    func compileDerivative(_ derivative: Derivative, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
-        let interpreter = self.interpreter
-        let form = derivative.rawValue
-        var refs: [(String, Code, (Frame, Value) -> Void)] = []
-        for argument in arguments.dropFirst() {
-            guard case .name(let name, let at) = argument.value else {
-                throw XEError.argument("\(form)(expr, x): x must be the name of a variable, not an expression; assign it to a variable first (e.g. w = ...; \(form)(loss, w))", at: argument.location)
-            }
-            refs.append((name, read(name, at: at), store(name)))
-        }
-        let expression = try compile(arguments[0].value)
-        return { f in
-            var originals: [Value] = []
-            var leaves: [Node] = []
-            for (name, readVar, _) in refs {
-                let v = try readVar(f)
-                guard let leaf = Interpreter.variable(for: v) else {
-                    throw XEError.type("\(form): '\(name)' is \(v.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
-                }
-                originals.append(v)
-                leaves.append(leaf)
-            }
-            for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, .tracked(leaves[i])) }
-            defer { for (i, (_, _, storeVar)) in refs.enumerated() { storeVar(f, originals[i]) } }
-            let results = try derivative.evaluate(leaves, at: location, in: interpreter) { try expression(f) }
-            return results.count == 1 ? results[0] : .tuple(results)
-        }
-    }
-
     /// `explain(grad(loss(args...), x))`: the gradient of the loss with respect to the argument
     /// written as the variable `x`, explained sample by sample.
     func compileExplainGradient(_ callee: Expr, _ arguments: [Argument], variable: String, at location: SourceLocation) throws -> Code {

@@ -201,33 +201,4 @@ public final class Interpreter: @unchecked Sendable {
         if let existing, existing != origin { replaced(loss.name, from: existing, by: origin) }
         globals.clearFallbacks()
     }
-
-    // MARK: Gradients
-
-    /// The variable a differentiation tracks for `value`: a fresh leaf, or, when an enclosing
-    /// differentiation already tracks the value, a node following it (so the outer derivative
-    /// flows through the inner one); nil for a value that is not numeric.
-    static func variable(for value: Value) -> Node? {
-        if case .tracked(let outer) = value { return Node(variableFollowing: outer) }
-        return value.tensorValue.map { Node(leaf: $0) }
-    }
-
-    /// The gradients of a scalar result with respect to leaves, as values. Inside an enclosing
-    /// differentiation the sweep records its graph, so the gradients can be differentiated again.
-    func gradients(of result: Value, withRespectTo leaves: [Node], at location: SourceLocation, by name: String = "grad") throws -> [Value] {
-        guard let out = result.dtensor else {
-            throw XEError.type("\(name) needs a numeric expression, but it gave \(result.kindDescription)", at: location)
-        }
-        guard out.value.count == 1 else {
-            throw XEError.type("\(name) needs a scalar expression, but it gave a tensor of shape \(Tensor.describe(shape: out.value.shape)); reduce it first, e.g. \(name)(sum(...), x) or \(name)(mean(...), x)\(name == "grad" ? ", or take jacobian(..., x)" : "")", at: location)
-        }
-        guard let node = out.node else {
-            return leaves.map { Value(Tensor(shape: $0.value.shape, storage: [Double](repeating: 0, count: $0.value.count))) }
-        }
-        do {
-            return try node.gradients(withRespectTo: leaves, createGraph: DTensor.createsGraph).map { Value($0) }
-        } catch {
-            throw XEError.wrap(error, at: location)
-        }
-    }
 }

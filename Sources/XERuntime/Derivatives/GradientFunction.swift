@@ -18,18 +18,16 @@ final class GradientFunction: Callable, @unchecked Sendable {
     var signature: String { "\(derivative.rawValue)(\(function.signature)\(argnum == 0 ? "" : ", argnum=\(argnum)"))" }
     var help: String { "\(signature)\n  the \(derivative == .grad ? "gradient" : derivative.rawValue) of \(function.name) with respect to argument \(argnum)" }
 
+    /// The derivative of `f` at the arguments, with respect to argument `argnum`.
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         guard argnum < arguments.positional.count else {
             throw XEError.argument("\(name) differentiates argument \(argnum), but only \(arguments.positional.count) positional argument\(arguments.positional.count == 1 ? " was" : "s were") given", at: location)
         }
-        var args = arguments
-        let x = args.positional[argnum]
-        guard let leaf = Interpreter.variable(for: x) else {
-            throw XEError.type("\(name): argument \(argnum) is \(x.kindDescription); gradients are taken with respect to numbers and tensors", at: location)
-        }
-        args.positional[argnum] = .tracked(leaf)
-        return try derivative.evaluate([leaf], at: location, in: interpreter) {
-            try interpreter.call(.function(function), args, at: location)
+        let point = arguments.positional[argnum]
+        return try derivative.evaluate(at: [point], naming: { _ in "\(name): argument \(argnum)" }, at: location) { tracked in
+            var args = arguments
+            args.positional[argnum] = tracked[0]
+            return try interpreter.call(.function(function), args, at: location)
         }[0]
     }
 }
