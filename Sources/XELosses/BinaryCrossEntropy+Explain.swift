@@ -1,48 +1,39 @@
-import Glibc
 import XETensor
 
 extension BinaryCrossEntropy {
     /// Each element's target, prediction (clipped), the term that is active and its value.
     func explain(_ given: LossArguments) throws -> LossExplanation {
-        guard LossOptions.areDefault(given) else { return try perSampleExplanation(given) }
-        let arguments = try LossOptions.resolved(given, parameters: parameters)
-        let a = arguments.constants
-        let result = try value(a)
-        let eps = try a.number("eps")
-        let shape = try Tensor.broadcastShape(a.tensor("y").shape, a.tensor("p").shape, operation: name)
-        let y = try a.tensor("y").value.broadcast(to: shape), p = try a.tensor("p").value.broadcast(to: shape)
-        var plain = a
-        plain.values["reduction"] = .string("none")
-        plain.values["weight"] = nil
-        let losses = try value(plain)
-        let w = try a.optionalTensor("weight").map { try $0.value.broadcast(to: shape) }
-        let weighted = try w.map { try Tensor.elementwise(.multiply, losses, $0) } ?? losses
-        let short = LossExplanation.short
-        var columns = ["i", "y", "p", "active term", "l_i"]
-        if w != nil { columns += ["w_i", "w_i·l_i"] }
-        let clipped = p.storage.contains { $0 < eps || $0 > 1 - eps }
-        return LossExplanation(
-            header: ["bce: binary cross-entropy of \(losses.count) element\(losses.count == 1 ? "" : "s")",
-                     "  l_i = -[y_i·log(p_i) + (1-y_i)·log(1-p_i)]; y = 1 leaves -log(p), y = 0 leaves -log(1-p)"]
-                + (clipped ? ["  p is clipped into [eps, 1-eps] = [\(short(eps)), 1 - \(short(eps))] first (marked *)"] : []),
-            columns: columns, count: losses.count,
-            row: { i in
-                let t = y.storage[i], q = p.storage[i]
-                let c = Swift.min(Swift.max(q, eps), 1 - eps)
-                let mark = c != q ? "*" : ""
-                let term: String
-                if t == 1 {
-                    term = "-log(\(short(c))\(mark))"
-                } else if t == 0 {
-                    term = "-log(1 - \(short(c))\(mark))"
-                } else {
-                    term = "-[\(short(t))·log(\(short(c))\(mark)) + \(short(1 - t))·log(\(short(1 - c)))]"
-                }
-                return [LossExplanation.index(i, in: shape), short(t), short(q), term, short(losses.storage[i])]
-                    + (w.map { [short($0.storage[i]), short(weighted.storage[i])] } ?? [])
-            },
-            footer: LossExplanation.reduction(try a.string("reduction", choices: LossSupport.reductions),
-                                              losses: weighted.storage, result: result, what: w == nil ? "l_i" : "w_i·l_i"))
+        try explanation(given) { a in
+            let result = try value(a)
+            let eps = try a.number("eps")
+            let shape = try Tensor.broadcastShape(a.tensor("y").shape, a.tensor("p").shape, operation: name)
+            let y = try a.tensor("y").value.broadcast(to: shape), p = try a.tensor("p").value.broadcast(to: shape)
+            let elements = try LossExplanation.ElementLosses(self, a, shape: shape)
+            let losses = elements.losses
+            let short = LossExplanation.short
+            let columns = ["i", "y", "p", "active term", "l_i"] + elements.weightColumns
+            let clipped = p.storage.contains { $0 < eps || $0 > 1 - eps }
+            return LossExplanation(
+                header: ["bce: binary cross-entropy of \(losses.count) element\(losses.count == 1 ? "" : "s")",
+                         "  l_i = -[y_i·log(p_i) + (1-y_i)·log(1-p_i)]; y = 1 leaves -log(p), y = 0 leaves -log(1-p)"]
+                    + (clipped ? ["  p is clipped into [eps, 1-eps] = [\(short(eps)), 1 - \(short(eps))] first (marked *)"] : []),
+                columns: columns, count: losses.count,
+                row: { i in
+                    let t = y.storage[i], q = p.storage[i]
+                    let c = Swift.min(Swift.max(q, eps), 1 - eps)
+                    let mark = c != q ? "*" : ""
+                    let term: String
+                    if t == 1 {
+                        term = "-log(\(short(c))\(mark))"
+                    } else if t == 0 {
+                        term = "-log(1 - \(short(c))\(mark))"
+                    } else {
+                        term = "-[\(short(t))·log(\(short(c))\(mark)) + \(short(1 - t))·log(\(short(1 - c)))]"
+                    }
+                    return [LossExplanation.index(i, in: shape), short(t), short(q), term, short(losses.storage[i])] + elements.weightCells(i)
+                },
+                footer: try elements.footer(a, result: result))
+        }
     }
 }
 

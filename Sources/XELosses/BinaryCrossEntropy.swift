@@ -7,12 +7,7 @@ import XETensor
 struct BinaryCrossEntropy: Loss {
     let name = "bce"
     let summary = "binary cross-entropy on probabilities: -[y log p + (1-y) log(1-p)]"
-    let parameters = [
-        LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)"),
-        LossParameter("p", required: true, summary: "predicted probabilities in [0, 1]"),
-        LossOptions.eps,
-        LossOptions.labelSmoothing,
-    ] + LossOptions.binaryTail
+    let parameters = LossOptions.binary(LossOptions.probabilities, options: [LossOptions.eps, LossOptions.labelSmoothing])
     var help: String {
         """
         \(signature)

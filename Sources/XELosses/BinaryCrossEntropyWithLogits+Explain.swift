@@ -1,54 +1,45 @@
-import Glibc
 import XETensor
 
 extension BinaryCrossEntropyWithLogits {
     /// Each element's target, logit, σ(z), the active term and its value.
     func explain(_ given: LossArguments) throws -> LossExplanation {
-        guard LossOptions.areDefault(given) else { return try perSampleExplanation(given) }
-        let arguments = try LossOptions.resolved(given, parameters: parameters)
-        let a = arguments.constants
-        let result = try value(a)
-        let pw = try a.tensor("pos_weight").value
-        let shape = try Tensor.broadcastShape(
-            Tensor.broadcastShape(a.tensor("y").shape, a.tensor("z").shape, operation: name), pw.shape, operation: name)
-        let y = try a.tensor("y").value.broadcast(to: shape), z = try a.tensor("z").value.broadcast(to: shape)
-        let weights = try pw.broadcast(to: shape)
-        let hasPosWeight = pw.storage.contains { $0 != 1 }
-        var plain = a
-        plain.values["reduction"] = .string("none")
-        plain.values["weight"] = nil
-        let losses = try value(plain).broadcast(to: shape)
-        let w = try a.optionalTensor("weight").map { try $0.value.broadcast(to: shape) }
-        let weighted = try w.map { try Tensor.elementwise(.multiply, losses, $0) } ?? losses
-        let short = LossExplanation.short
-        var columns = ["i", "y", "z", "σ(z)"] + (hasPosWeight ? ["pos_weight"] : []) + ["active term", "l_i"]
-        if w != nil { columns += ["w_i", "w_i·l_i"] }
-        return LossExplanation(
-            header: ["bce_logits: binary cross-entropy from logits, \(losses.count) element\(losses.count == 1 ? "" : "s")",
-                     "  l_i = -[y_i·log σ(z_i) + (1-y_i)·log(1-σ(z_i))], computed stably as",
-                     hasPosWeight
-                        ? "  (1-y)·z + (1+(pos_weight-1)·y)·(log(1+exp(-|z|)) + max(-z, 0))"
-                        : "  max(z, 0) - z·y + log(1 + exp(-|z|)); y = 1 leaves -log σ(z), y = 0 leaves -log(1-σ(z))"],
-            columns: columns, count: losses.count,
-            row: { i in
-                let t = y.storage[i], x = z.storage[i], k = weights.storage[i]
-                let sigma = x >= 0 ? 1 / (1 + Glibc.exp(-x)) : Glibc.exp(x) / (1 + Glibc.exp(x))
-                let scaled = k != 1 && t != 0
-                let term: String
-                if t == 1 {
-                    term = scaled ? "\(short(k))·(-log σ(\(short(x))))" : "-log σ(\(short(x)))"
-                } else if t == 0 {
-                    term = "-log(1 - σ(\(short(x))))"
-                } else {
-                    let weight = scaled ? "\(short(k))·" : ""
-                    term = "-[\(short(t))·\(weight)log σ(\(short(x))) + \(short(1 - t))·log(1 - σ(\(short(x))))]"
-                }
-                return [LossExplanation.index(i, in: shape), short(t), short(x), short(sigma)]
-                    + (hasPosWeight ? [short(k)] : []) + [term, short(losses.storage[i])]
-                    + (w.map { [short($0.storage[i]), short(weighted.storage[i])] } ?? [])
-            },
-            footer: LossExplanation.reduction(try a.string("reduction", choices: LossSupport.reductions),
-                                              losses: weighted.storage, result: result, what: w == nil ? "l_i" : "w_i·l_i"))
+        try explanation(given) { a in
+            let result = try value(a)
+            let pw = try a.tensor("pos_weight").value
+            let shape = try Tensor.broadcastShape(
+                Tensor.broadcastShape(a.tensor("y").shape, a.tensor("z").shape, operation: name), pw.shape, operation: name)
+            let y = try a.tensor("y").value.broadcast(to: shape), z = try a.tensor("z").value.broadcast(to: shape)
+            let weights = try pw.broadcast(to: shape)
+            let hasPosWeight = pw.storage.contains { $0 != 1 }
+            let elements = try LossExplanation.ElementLosses(self, a, shape: shape)
+            let losses = elements.losses
+            let short = LossExplanation.short
+            let columns = ["i", "y", "z", "σ(z)"] + (hasPosWeight ? ["pos_weight"] : []) + ["active term", "l_i"] + elements.weightColumns
+            return LossExplanation(
+                header: ["bce_logits: binary cross-entropy from logits, \(losses.count) element\(losses.count == 1 ? "" : "s")",
+                         "  l_i = -[y_i·log σ(z_i) + (1-y_i)·log(1-σ(z_i))], computed stably as",
+                         hasPosWeight
+                            ? "  (1-y)·z + (1+(pos_weight-1)·y)·(log(1+exp(-|z|)) + max(-z, 0))"
+                            : "  max(z, 0) - z·y + log(1 + exp(-|z|)); y = 1 leaves -log σ(z), y = 0 leaves -log(1-σ(z))"],
+                columns: columns, count: losses.count,
+                row: { i in
+                    let t = y.storage[i], x = z.storage[i], k = weights.storage[i]
+                    let sigma = UnaryFunction.sigmoid(x)
+                    let scaled = k != 1 && t != 0
+                    let term: String
+                    if t == 1 {
+                        term = scaled ? "\(short(k))·(-log σ(\(short(x))))" : "-log σ(\(short(x)))"
+                    } else if t == 0 {
+                        term = "-log(1 - σ(\(short(x))))"
+                    } else {
+                        let weight = scaled ? "\(short(k))·" : ""
+                        term = "-[\(short(t))·\(weight)log σ(\(short(x))) + \(short(1 - t))·log(1 - σ(\(short(x))))]"
+                    }
+                    return [LossExplanation.index(i, in: shape), short(t), short(x), short(sigma)]
+                        + (hasPosWeight ? [short(k)] : []) + [term, short(losses.storage[i])] + elements.weightCells(i)
+                },
+                footer: try elements.footer(a, result: result))
+        }
     }
 }
 

@@ -7,12 +7,10 @@ import XETensor
 struct BinaryCrossEntropyWithLogits: Loss {
     let name = "bce_logits"
     let summary = "binary cross-entropy from logits, stable: max(z,0) - z y + log(1 + e^-|z|)"
-    let parameters = [
-        LossParameter("y", required: true, summary: "targets in [0, 1]"),
-        LossParameter("z", required: true, summary: "logits (any real numbers)"),
+    let parameters = LossOptions.binary(LossOptions.logits, options: [
         LossParameter("pos_weight", default: .number(1), summary: "weight of the positive class, as PyTorch's pos_weight"),
         LossOptions.labelSmoothing,
-    ] + LossOptions.binaryTail
+    ])
     var help: String {
         """
         \(signature)

@@ -8,18 +8,10 @@ struct BinaryFocalLoss: Loss {
     let logits: Bool
 
     var name: String { logits ? "focal_logits" : "focal" }
-    var summary: String {
-        logits ? "binary focal loss from logits, stable: (1 - p_t)^gamma · bce_logits"
-            : "binary focal loss on probabilities: (1 - p_t)^gamma · bce"
-    }
+    var summary: String { "binary focal loss \(logits ? "from logits, stable" : "on probabilities"): (1 - p_t)^gamma · \(logits ? "bce_logits" : "bce")" }
     var parameters: [LossParameter] {
-        [
-            LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)"),
-            LossParameter(logits ? "z" : "p", required: true, summary: logits ? "logits (any real numbers)" : "predicted probabilities in [0, 1]"),
-            LossParameter("gamma", default: .number(2), summary: "the focusing exponent γ ≥ 0 (0: the cross-entropy)"),
-            LossParameter("alpha", summary: "α: the positive class weighs α, the negative 1 - α (none: no balancing)"),
-            LossOptions.labelSmoothing,
-        ] + (logits ? [] : [LossOptions.eps]) + LossOptions.binaryTail
+        LossOptions.binary(logits ? LossOptions.logits : LossOptions.probabilities,
+                           options: LossOptions.focal(alpha: "α: the positive class weighs α, the negative 1 - α (none: no balancing)", logits: logits))
     }
     var help: String {
         let p = logits ? "σ(z)" : "p"

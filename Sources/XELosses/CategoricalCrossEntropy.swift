@@ -7,12 +7,8 @@ import XETensor
 struct CategoricalCrossEntropy: Loss {
     let name = "cce"
     let summary = "categorical cross-entropy on probabilities: -Σ_c y_c log p_c per sample"
-    let parameters = [
-        LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
-        LossParameter("p", required: true, summary: "predicted probabilities, one row per sample"),
-        LossOptions.eps,
-        LossOptions.labelSmoothing,
-    ] + LossOptions.categoricalTail
+    let parameters = LossOptions.categorical(LossParameter("p", required: true, summary: "predicted probabilities, one row per sample"),
+                                             options: [LossOptions.eps, LossOptions.labelSmoothing])
     var help: String {
         """
         \(signature)

@@ -3,18 +3,18 @@ import XETensor
 extension CategoricalCrossEntropyWithLogits {
     /// Per sample: the target class, the logits, their log-sum-exp, the active term, the loss.
     func explain(_ given: LossArguments) throws -> LossExplanation {
-        guard LossOptions.areDefault(given, smoothingCovered: true) else { return try perSampleExplanation(given) }
-        let arguments = try LossOptions.resolved(given, parameters: parameters)
-        let short = LossExplanation.short
-        return try CategoricalSupport.explain(
-            self, arguments, predictions: "z",
-            formula: ["  l_i = -Σ_c y_ic·log softmax(z_i)_c = logsumexp(z_i) - Σ_c y_ic·z_ic",
-                      "  a one-hot target (class c) leaves logsumexp(z_i) - z_ic"],
-            extraColumn: ("logsumexp(z)", { short(CategoricalSupport.logSumExp($0)) }),
-            term: { _, c, row in
-                guard let c else { return "logsumexp(z) - Σ_c y'_c·z_c" }
-                return "logsumexp(z) - z_\(c) = \(short(CategoricalSupport.logSumExp(row))) - \(short(row[row.startIndex + c]))"
-            })
+        try explanation(given, smoothingCovered: true) { arguments in
+            let short = LossExplanation.short
+            return try CategoricalSupport.explain(
+                self, arguments, predictions: "z",
+                formula: ["  l_i = -Σ_c y_ic·log softmax(z_i)_c = logsumexp(z_i) - Σ_c y_ic·z_ic",
+                          "  a one-hot target (class c) leaves logsumexp(z_i) - z_ic"],
+                extraColumn: ("logsumexp(z)", { short(CategoricalSupport.logSumExp($0)) }),
+                term: { _, c, row in
+                    guard let c else { return "logsumexp(z) - Σ_c y'_c·z_c" }
+                    return "logsumexp(z) - z_\(c) = \(short(CategoricalSupport.logSumExp(row))) - \(short(row[row.startIndex + c]))"
+                })
+        }
     }
 }
 
@@ -22,11 +22,9 @@ extension CategoricalCrossEntropyWithLogits: TeachesGradient {
     /// ∂l_i/∂z_i = softmax(z_i) - y_i row by row (with weights and smoothing:
     /// (Σ_k w_k·y'_ik)·softmax(z_i) - w ⊙ y'_i).
     func gradientTeaching(_ arguments: LossArguments, variable: String) throws -> GradientTeaching? {
-        guard variable == "z" else { return nil }
-        let z = try arguments.tensor("z").value
-        guard let plan = try? CategoricalSupport.Plan(arguments, shape: z.shape) else { return nil }
+        guard variable == "z", let plan = try? CategoricalSupport.Plan(arguments, predictions: "z") else { return nil }
         let C = plan.classes
-        let softmax = try z.softmax(axis: -1)
+        let softmax = try plan.scores.softmax(axis: -1)
         let plain = plan.smoothing == 0 && plan.weights == nil
         return GradientTeaching(
             header: [plain

@@ -6,11 +6,8 @@ import XETensor
 struct CategoricalCrossEntropyWithLogits: Loss {
     let name = "cce_logits"
     let summary = "categorical cross-entropy from logits via a stable log-softmax"
-    let parameters = [
-        LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices"),
-        LossParameter("z", required: true, summary: "logits, one row per sample"),
-        LossOptions.labelSmoothing,
-    ] + LossOptions.categoricalTail
+    let parameters = LossOptions.categorical(LossParameter("z", required: true, summary: "logits, one row per sample"),
+                                             options: [LossOptions.labelSmoothing])
     var help: String {
         """
         \(signature)

@@ -12,13 +12,9 @@ struct CategoricalFocalLoss: Loss {
             : "categorical focal loss on probabilities: -Σ_c α (1 - p_c)^gamma y_c log p_c"
     }
     var parameters: [LossParameter] {
-        [
-            LossParameter("y", required: true, summary: "one-hot or probability rows, or class indices"),
-            LossParameter(logits ? "z" : "p", required: true, summary: logits ? "logits, classes along axis" : "probabilities, classes along axis"),
-            LossParameter("gamma", default: .number(2), summary: "the focusing exponent γ ≥ 0 (0: the cross-entropy)"),
-            LossParameter("alpha", summary: "α: one number, or one per class (Keras's default is 0.25; none: 1)"),
-            LossOptions.labelSmoothing,
-        ] + (logits ? [] : [LossOptions.eps]) + LossOptions.categoricalTail
+        let predictions = LossParameter(logits ? "z" : "p", required: true,
+                                        summary: logits ? "logits, classes along axis" : "probabilities, classes along axis")
+        return LossOptions.categorical(predictions, options: LossOptions.focal(alpha: "α: one number, or one per class (Keras's default is 0.25; none: 1)", logits: logits))
     }
     var help: String {
         """

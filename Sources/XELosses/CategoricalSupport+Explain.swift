@@ -13,8 +13,8 @@ extension CategoricalSupport {
     ) throws -> LossExplanation {
         let a = arguments.constants
         let result = try loss.value(a)
-        let scores = try a.tensor(name).value
-        let plan = try Plan(a, shape: scores.shape)
+        let plan = try Plan(a, predictions: name)
+        let scores = plan.scores
         var plain = a
         plain.values["reduction"] = .string("none")
         let withWeights = try loss.value(plain).storage

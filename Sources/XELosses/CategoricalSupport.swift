@@ -4,6 +4,8 @@ import XETensor
 enum CategoricalSupport {
     /// Smoothed, weighted dense targets and the reduction, for the explanation.
     struct Plan {
+        /// The predictions (probabilities, logits or log-probabilities), classes along the last axis.
+        var scores: Tensor
         var targets: [Double]
         var weights: [Double]?
         var smoothing: Double
@@ -14,7 +16,10 @@ enum CategoricalSupport {
         /// Σ_i Σ_c w_c·y_ic when weighted; nil for the plain count.
         var denominator: Double?
 
-        init(_ arguments: LossArguments, shape: [Int]) throws(TensorError) {
+        /// The plan of a call whose predictions are the argument `predictions`.
+        init(_ arguments: LossArguments, predictions: String) throws(TensorError) {
+            scores = try arguments.tensor(predictions).value
+            let shape = scores.shape
             let t = try CategoricalTargets(arguments.tensor("y"), predictions: shape, loss: arguments.lossName)
             classes = t.classes
             targets = t.dense.value.storage

@@ -7,6 +7,14 @@ extension Loss {
         try perSampleExplanation(arguments)
     }
 
+    /// The explanation `special` writes from the call's arguments (resolved, as constants) when the
+    /// call uses only the options it covers (`LossOptions.areDefault`); else the per-sample one.
+    func explanation(_ given: LossArguments, smoothingCovered: Bool = false,
+                     _ special: (LossArguments) throws -> LossExplanation) throws -> LossExplanation {
+        guard LossOptions.areDefault(given, smoothingCovered: smoothingCovered) else { return try perSampleExplanation(given) }
+        return try special(LossOptions.resolved(given, parameters: parameters).constants)
+    }
+
     /// The per-sample losses (the loss called with `reduction="none"` and no weight), the
     /// weights and the reduction: the explanation of any loss whose options a special one
     /// does not cover.

@@ -181,6 +181,6 @@ extension Loss {
         guard self is CategoricalCrossEntropy || self is CategoricalCrossEntropyWithLogits,
               arguments.values["weight"] != nil else { return nil }
         let predictions = parameters[1].name
-        return try CategoricalSupport.Plan(arguments, shape: arguments.tensor(predictions).shape).denominator
+        return try CategoricalSupport.Plan(arguments, predictions: predictions).denominator
     }
 }

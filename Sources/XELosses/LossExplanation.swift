@@ -129,6 +129,42 @@ public struct LossExplanation: Sendable {
         return "[" + items.joined(separator: ", ") + "]"
     }
 
+    /// The losses of an elementwise loss element by element, before and after its `weight`: the
+    /// last columns of its table and the reduction under it.
+    struct ElementLosses {
+        /// l_i: the loss called with reduction="none" and no weight, broadcast to the shape.
+        let losses: Tensor
+        /// w_i, broadcast to the shape; nil when the call has no weight.
+        let weights: Tensor?
+        /// w_i·l_i (l_i when there is no weight).
+        let weighted: Tensor
+
+        init(_ loss: some Loss, _ arguments: LossArguments, shape: [Int]) throws {
+            var plain = arguments
+            plain.values["reduction"] = .string("none")
+            plain.values["weight"] = nil
+            let losses = try loss.value(plain).broadcast(to: shape)
+            let weights = try arguments.optionalTensor("weight").map { try $0.value.broadcast(to: shape) }
+            self.losses = losses
+            self.weights = weights
+            weighted = try weights.map { try Tensor.elementwise(.multiply, losses, $0) } ?? losses
+        }
+
+        /// The columns a weight adds to the table: w_i and w_i·l_i.
+        var weightColumns: [String] { weights == nil ? [] : ["w_i", "w_i·l_i"] }
+
+        /// Row i's cells in the weight's columns.
+        func weightCells(_ i: Int) -> [String] {
+            weights.map { [short($0.storage[i]), short(weighted.storage[i])] } ?? []
+        }
+
+        /// The lines under the table: how the (weighted) losses reduce to `result`.
+        func footer(_ arguments: LossArguments, result: Tensor) throws -> [String] {
+            reduction(try arguments.string("reduction", choices: LossSupport.reductions), losses: weighted.storage, result: result,
+                      what: weights == nil ? "l_i" : "w_i·l_i")
+        }
+    }
+
     /// The lines saying how the per-sample values `losses` reduce to `result`.
     public static func reduction(_ reduction: String, losses: [Double], result: Tensor, denominator: Double? = nil, what: String = "l_i") -> [String] {
         let n = losses.count

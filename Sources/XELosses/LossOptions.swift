@@ -15,6 +15,35 @@ public enum LossOptions {
                                    shownDefault: "1e-15")
     static let labelSmoothing = LossParameter("label_smoothing", default: .number(0), summary: "s: targets become (1-s)·y + s/C (binary: s/2)")
 
+    /// `y` of a binary loss.
+    static let binaryTargets = LossParameter("y", required: true, summary: "targets in [0, 1] (labels 0/1 or probabilities)")
+    /// `y` of a categorical loss.
+    static let categoricalTargets = LossParameter("y", required: true, summary: "one-hot or probability rows, or integer class indices")
+    /// `p` of a binary loss on probabilities.
+    static let probabilities = LossParameter("p", required: true, summary: "predicted probabilities in [0, 1]")
+    /// `z` of a binary loss from logits.
+    static let logits = LossParameter("z", required: true, summary: "logits (any real numbers)")
+    /// `gamma=` of the focal losses.
+    static let gamma = LossParameter("gamma", default: .number(2), summary: "the focusing exponent γ ≥ 0 (0: the cross-entropy)")
+
+    /// The parameters of a binary loss: y, its predictions, its own options, then `binaryTail`.
+    static func binary(_ predictions: LossParameter, options: [LossParameter]) -> [LossParameter] {
+        [binaryTargets, predictions] + options + binaryTail
+    }
+
+    /// The parameters of a categorical loss: its targets (`categoricalTargets` unless given), its
+    /// predictions, its own options, then `categoricalTail`.
+    static func categorical(_ predictions: LossParameter, targets: LossParameter = categoricalTargets,
+                            options: [LossParameter] = []) -> [LossParameter] {
+        [targets, predictions] + options + categoricalTail
+    }
+
+    /// The options of a focal loss: gamma, alpha (what it weighs, in `alpha`), label_smoothing,
+    /// and eps when the predictions are probabilities.
+    static func focal(alpha: String, logits: Bool) -> [LossParameter] {
+        [gamma, LossParameter("alpha", summary: alpha), labelSmoothing] + (logits ? [] : [eps])
+    }
+
     /// reduction, weight (elementwise, broadcast), axis, strict, convention: the options every
     /// binary loss ends with.
     static let binaryTail = [reduction, LossSupport.weightParameter("multiplies each element's loss (broadcast)"), axis, strict, convention]

@@ -6,10 +6,9 @@ import XETensor
 struct NegativeLogLikelihood: Loss {
     let name = "nll"
     let summary = "negative log-likelihood of log-probabilities: -w[t]·x[t] (PyTorch's nll_loss)"
-    let parameters = [
-        LossParameter("y", required: true, summary: "class indices (the shape of x without the class axis), or one-hot/probability rows"),
+    let parameters = LossOptions.categorical(
         LossParameter("x", required: true, summary: "scores, normally log-probabilities (log_softmax(z)); any real numbers"),
-    ] + LossOptions.categoricalTail
+        targets: LossParameter("y", required: true, summary: "class indices (the shape of x without the class axis), or one-hot/probability rows"))
     var help: String {
         """
         \(signature)
