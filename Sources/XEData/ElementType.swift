@@ -3,11 +3,23 @@
 /// Every one converts exactly: float16 and bfloat16 (and float32) are subsets of float64, and the
 /// integers of up to 53 bits are too (int64 and uint64 beyond 2^53 round to the nearest float64,
 /// as NumPy's `astype(float64)` does).
-public enum ElementType: Sendable, Equatable {
+public enum ElementType: Sendable, Equatable, CaseIterable {
     case float64, float32, float16, bfloat16
     case int64, int32, int16, int8
     case uint64, uint32, uint16, uint8
     case bool
+
+    /// NumPy's letter for the kind of the type (a dtype `'<f8'` is kind "f", 8 bytes): "f" float,
+    /// "i" signed integer, "u" unsigned integer, "b" bool; nil for bfloat16, which NumPy lacks.
+    var numpyKind: Character? {
+        switch self {
+        case .float64, .float32, .float16: return "f"
+        case .int64, .int32, .int16, .int8: return "i"
+        case .uint64, .uint32, .uint16, .uint8: return "u"
+        case .bool: return "b"
+        case .bfloat16: return nil
+        }
+    }
 
     /// The size of one element in bytes.
     public var size: Int {

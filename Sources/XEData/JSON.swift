@@ -67,37 +67,23 @@ indirect enum JSON: Equatable {
             guard at < bytes.count else { throw failure("the JSON ends early") }
             switch bytes[at] {
             case UInt8(ascii: "{"):
-                at += 1
                 var members: [(key: String, value: JSON)] = []
                 var keys: Set<String> = []
-                skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object([]) }
-                while true {
-                    skipSpace()
-                    guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-                    let key = try string()
-                    guard keys.insert(key).inserted else { throw failure("the key '\(key.prefix(80))' given twice") }
-                    try expect(UInt8(ascii: ":"))
-                    members.append((key, try value(depth: depth + 1)))
-                    skipSpace()
-                    guard at < bytes.count else { throw failure("the JSON ends early") }
-                    if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                    if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(members) }
-                    throw failure("expected ',' or '}'")
+                try items(closedBy: UInt8(ascii: "}")) { (parser) throws(DataFileError) in
+                    parser.skipSpace()
+                    guard parser.at < parser.bytes.count, parser.bytes[parser.at] == UInt8(ascii: "\"") else { throw parser.failure("expected a key") }
+                    let key = try parser.string()
+                    guard keys.insert(key).inserted else { throw parser.failure("the key '\(key.prefix(80))' given twice") }
+                    try parser.expect(UInt8(ascii: ":"))
+                    members.append((key, try parser.value(depth: depth + 1)))
                 }
+                return .object(members)
             case UInt8(ascii: "["):
-                at += 1
-                var items: [JSON] = []
-                skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array([]) }
-                while true {
-                    items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard at < bytes.count else { throw failure("the JSON ends early") }
-                    if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                    if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
-                    throw failure("expected ',' or ']'")
+                var elements: [JSON] = []
+                try items(closedBy: UInt8(ascii: "]")) { (parser) throws(DataFileError) in
+                    elements.append(try parser.value(depth: depth + 1))
                 }
+                return .array(elements)
             case UInt8(ascii: "\""):
                 return .string(try string())
             case UInt8(ascii: "t"): try word("true"); return .bool(true)
@@ -108,6 +94,22 @@ indirect enum JSON: Equatable {
                 while at < bytes.count, "+-.eE0123456789".utf8.contains(bytes[at]) { at += 1 }
                 guard at > start, at - start <= 400 else { throw failure("not a JSON value") }
                 return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self))
+            }
+        }
+
+        /// The items of an object or array, from its opening bracket to `close`, separated by
+        /// commas: `item` reads each one.
+        mutating func items(closedBy close: UInt8, _ item: (inout Parser) throws(DataFileError) -> Void) throws(DataFileError) {
+            at += 1
+            skipSpace()
+            if at < bytes.count, bytes[at] == close { at += 1; return }
+            while true {
+                try item(&self)
+                skipSpace()
+                guard at < bytes.count else { throw failure("the JSON ends early") }
+                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
+                if bytes[at] == close { at += 1; return }
+                throw failure("expected ',' or '\(Character(Unicode.Scalar(close)))'")
             }
         }
 

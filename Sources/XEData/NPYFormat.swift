@@ -144,22 +144,7 @@ public enum NPYFormat {
         let size = Int(String(code.dropFirst(2))) ?? -1
         if kind == "O" { throw .invalid("'\(path)' holds an object array (a pickle); xe never loads pickles; save a numeric array instead") }
         guard "<>|=".contains(order) else { throw .invalid("'\(path)': the dtype '\(String(code))' has no byte order") }
-        let type: ElementType? = switch (kind, size) {
-        case ("f", 8): .float64
-        case ("f", 4): .float32
-        case ("f", 2): .float16
-        case ("i", 8): .int64
-        case ("i", 4): .int32
-        case ("i", 2): .int16
-        case ("i", 1): .int8
-        case ("u", 8): .uint64
-        case ("u", 4): .uint32
-        case ("u", 2): .uint16
-        case ("u", 1): .uint8
-        case ("b", 1): .bool
-        default: nil
-        }
-        guard let type else {
+        guard let type = ElementType.allCases.first(where: { $0.numpyKind == kind && $0.size == size }) else {
             throw .invalid("'\(path)' has dtype '\(String(code))', which xe does not read; it reads float64, float32, float16, signed and unsigned integers and bool (convert with arr.astype('float64'))")
         }
         return DType(type: type, bigEndian: order == ">")

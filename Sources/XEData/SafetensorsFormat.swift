@@ -117,19 +117,16 @@ enum SafetensorsFormat {
         }
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal: quotes and backslashes escaped, control characters as `\u00XX`.
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where u.value < 0x20:
+        let body = s.unicodeScalars.map { u -> String in
+            if u == "\"" || u == "\\" { return "\\" + String(u) }
+            guard u.value >= 0x20 else {
                 let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
+                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             }
+            return String(u)
         }
-        return out + "\""
+        return "\"" + body.joined() + "\""
     }
 }

@@ -29,20 +29,9 @@ struct REPLCommand: Sendable {
     let aliases: [String]
     let argument: Argument
     let completion: Completion
-    let summary: String
-    let details: String
+    /// One line for the overview, then more for `:help :name`.
+    let documentation: HelpText
     let run: @Sendable (REPL, String) -> REPL.CommandResult
-
-    init(_ name: String, aliases: [String] = [], _ argument: Argument = .none, completion: Completion = .nothing,
-         summary: String, details: String = "", run: @escaping @Sendable (REPL, String) -> REPL.CommandResult) {
-        self.name = name
-        self.aliases = aliases
-        self.argument = argument
-        self.completion = completion
-        self.summary = summary
-        self.details = details
-        self.run = run
-    }
 
     /// `:load FILE.xe`, `:help [name]`.
     var usage: String {
@@ -55,16 +44,33 @@ struct REPLCommand: Sendable {
 
     /// The help of the command: its usage, summary and details.
     var help: String {
-        var text = usage + (aliases.isEmpty ? "" : "  (also " + aliases.joined(separator: ", ") + ")") + "\n  " + summary
-        if !details.isEmpty {
-            text += "\n" + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-        }
-        return text
+        documentation.text(under: usage + (aliases.isEmpty ? "" : "  (also " + aliases.joined(separator: ", ") + ")"))
+    }
+}
+
+extension REPLCommand {
+    /// A command as the table writes it: `REPLCommand(":load", .required("FILE.xe"), summary: ...) { repl, argument in ... }`.
+    init(_ name: String, aliases: [String] = [], _ argument: Argument = .none, completion: Completion = .nothing,
+         summary: String, details: String = "", run: @escaping @Sendable (REPL, String) -> REPL.CommandResult) {
+        self.init(name: name, aliases: aliases, argument: argument, completion: completion,
+                  documentation: HelpText(summary: summary, details: details), run: run)
     }
 }
 
 extension REPL {
     enum CommandResult { case done, quit }
+
+    /// Runs a command's work with its errors reported as every error is (the REPL goes on).
+    func reportingErrors(_ work: () throws -> Void) -> CommandResult {
+        do {
+            try work()
+        } catch let error as XEError {
+            report(error)
+        } catch {
+            Console.error("xe: \(error)")
+        }
+        return .done
+    }
 
     static let commands: [REPLCommand] = [
         REPLCommand(":help", aliases: [":h", "?"], .optional("name or word"), completion: .names,
@@ -98,27 +104,15 @@ extension REPL {
                     summary: "load a plugin (.so or .xe); a path that names a file loads that file",
                     details: "~ stands for your home folder.") { repl, argument in
             let path = REPL.expandingHome(argument)
-            do {
+            return repl.reportingErrors {
                 let added = try repl.interpreter.loadPlugin(path)
                 Console.write("loaded \(repl.interpreter.loadedPlugins.last?.path ?? path): \(added.isEmpty ? "no new losses" : added.joined(separator: ", "))\n")
-            } catch let error as XEError {
-                repl.report(error)
-            } catch {
-                Console.error("xe: \(error)")
             }
-            return .done
         },
         REPLCommand(":load", .required("FILE.xe"), completion: .files([".xe"]),
                     summary: "run a script in this session (its variables, functions and losses stay)",
                     details: "~ stands for your home folder.") { repl, argument in
-            do {
-                try repl.interpreter.runScriptFile(REPL.expandingHome(argument))
-            } catch let error as XEError {
-                repl.report(error)
-            } catch {
-                Console.error("xe: \(error)")
-            }
-            return .done
+            repl.reportingErrors { try repl.interpreter.runScriptFile(REPL.expandingHome(argument)) }
         },
         REPLCommand(":save", .required("FILE.npz"), completion: .files([".npz"]),
                     summary: "save every variable that holds a number or tensor") { repl, argument in
@@ -249,7 +243,7 @@ extension REPL {
             let usage = "  " + command.usage
             let column = 24
             let summaryWidth = max(30, width - column)
-            let summary = Console.wrap(command.summary, width: summaryWidth)
+            let summary = Console.wrap(command.documentation.summary, width: summaryWidth)
             var first = true
             for part in summary {
                 if first {
@@ -266,6 +260,6 @@ extension REPL {
 
     /// The commands' help texts, for `apropos`.
     static func registerCommandHelp() {
-        Interpreter.commandHelp = commands.map { ($0.name, $0.summary, $0.help) }
+        Interpreter.commandHelp = commands.map { ($0.name, $0.documentation.summary, $0.help) }
     }
 }

@@ -9,10 +9,8 @@ final class Builtin: Callable, @unchecked Sendable {
     let variadic: Bool
     /// Whether it takes keyword arguments of any name (`save("f.npz", logits=Z)`).
     let namedRest: Bool
-    /// One line for listings.
-    let summary: String
-    /// The formula and an example.
-    let details: String
+    /// One line for listings, then the formula and an example.
+    let documentation: HelpText
     let body: (BuiltinCall) throws -> Value
 
     init(_ name: String, _ parameters: [ParameterSpec], variadic: Bool = false, namedRest: Bool = false, summary: String, details: String = "",
@@ -21,10 +19,12 @@ final class Builtin: Callable, @unchecked Sendable {
         self.parameters = parameters
         self.variadic = variadic
         self.namedRest = namedRest
-        self.summary = summary
-        self.details = details
+        self.documentation = HelpText(summary: summary, details: details)
         self.body = body
     }
+
+    /// One line for listings.
+    var summary: String { documentation.summary }
 
     var signature: String {
         var list = parameters.filter { !$0.keywordOnly }.map(Builtin.display)
@@ -43,13 +43,7 @@ final class Builtin: Callable, @unchecked Sendable {
         return p.name
     }
 
-    var help: String {
-        var text = "\(signature)\n  \(summary)"
-        if !details.isEmpty {
-            text += "\n" + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-        }
-        return text
-    }
+    var help: String { documentation.text(under: signature) }
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         var arguments = arguments

@@ -2,8 +2,9 @@ import Glibc
 import XETensor
 
 extension Builtins {
-    static func elementwise(_ f: UnaryFunction, _ summary: String, _ formula: String, _ example: String) -> Builtin {
-        Builtin(f.rawValue, [x()], summary: summary, details: "Formula: \(formula)\nExample: \(example)") { call in
+    /// The built-in of a function applied elementwise, its help from its formula, derivative and an example.
+    static func elementwise(_ f: UnaryFunction, _ summary: String, formula: String, derivative: String, example: String) -> Builtin {
+        Builtin(f.rawValue, [x()], summary: summary, details: "Formula: \(formula); d/dx = \(derivative)\nExample: \(example)") { call in
             let t = try call.tensor(0)
             if !t.isTracked, t.value.isScalar { return .number(f.apply(t.value.storage[0])) }
             return Value(DTensor.apply(f, t))
@@ -11,14 +12,14 @@ extension Builtins {
     }
 
     static let math: [Builtin] = [
-        elementwise(.log, "natural logarithm, elementwise", "log(x); log(0) = -inf, log(-1) = nan; d/dx = 1/x", "log([1, e])  →  [0, 1]"),
-        elementwise(.exp, "exponential, elementwise", "exp(x) = e^x; d/dx = e^x", "exp(0)  →  1"),
-        elementwise(.sqrt, "square root, elementwise", "sqrt(x) = x^(1/2); d/dx = 1/(2·sqrt(x))", "sqrt([4, 9])  →  [2, 3]"),
-        elementwise(.abs, "absolute value, elementwise", "|x|; d/dx = sign(x), 0 at x = 0", "abs([-2, 3])  →  [2, 3]"),
-        elementwise(.sigmoid, "logistic sigmoid, elementwise, stable for any x", "σ(x) = 1/(1 + e^-x); d/dx = σ(x)·(1 - σ(x))", "sigmoid(0)  →  0.5"),
-        elementwise(.log1p, "log(1 + x), accurate for small x", "log1p(x) = log(1 + x); d/dx = 1/(1 + x)", "log1p(1e-10)  →  9.9999999995e-11"),
-        elementwise(.tanh, "hyperbolic tangent, elementwise", "tanh(x); d/dx = 1 - tanh(x)²", "tanh(0)  →  0"),
-        elementwise(.relu, "rectified linear unit, elementwise", "relu(x) = max(x, 0); d/dx = 1 for x > 0, else 0", "relu([-1, 2])  →  [0, 2]"),
+        elementwise(.log, "natural logarithm, elementwise", formula: "log(x); log(0) = -inf, log(-1) = nan", derivative: "1/x", example: "log([1, e])  →  [0, 1]"),
+        elementwise(.exp, "exponential, elementwise", formula: "exp(x) = e^x", derivative: "e^x", example: "exp(0)  →  1"),
+        elementwise(.sqrt, "square root, elementwise", formula: "sqrt(x) = x^(1/2)", derivative: "1/(2·sqrt(x))", example: "sqrt([4, 9])  →  [2, 3]"),
+        elementwise(.abs, "absolute value, elementwise", formula: "|x|", derivative: "sign(x), 0 at x = 0", example: "abs([-2, 3])  →  [2, 3]"),
+        elementwise(.sigmoid, "logistic sigmoid, elementwise, stable for any x", formula: "σ(x) = 1/(1 + e^-x)", derivative: "σ(x)·(1 - σ(x))", example: "sigmoid(0)  →  0.5"),
+        elementwise(.log1p, "log(1 + x), accurate for small x", formula: "log1p(x) = log(1 + x)", derivative: "1/(1 + x)", example: "log1p(1e-10)  →  9.9999999995e-11"),
+        elementwise(.tanh, "hyperbolic tangent, elementwise", formula: "tanh(x)", derivative: "1 - tanh(x)²", example: "tanh(0)  →  0"),
+        elementwise(.relu, "rectified linear unit, elementwise", formula: "relu(x) = max(x, 0)", derivative: "1 for x > 0, else 0", example: "relu([-1, 2])  →  [0, 2]"),
         Builtin("clip", [x(), ParameterSpec("lo", required: true), ParameterSpec("hi", required: true)],
                 summary: "limits x to [lo, hi], elementwise",
                 details: "Formula: clip(x, lo, hi) = min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi\nExample: clip([-1, 0.5, 2], 0, 1)  →  [0, 0.5, 1]") { call in
