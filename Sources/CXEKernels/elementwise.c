@@ -7,6 +7,9 @@
 
 typedef struct { xe_function f; const double *x; double *y; } unary_ctx;
 
+/* Where tanh switches from the scalar function to the form through the vector exp. */
+static const double TANH_BY_EXP_FROM = 0.625;
+
 /* y = f(x) over [lo, hi). log and exp become libmvec's vector functions; log1p and tanh, which
  * have no vector form there, are built on them. */
 XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi) {
@@ -16,29 +19,20 @@ XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t 
     case XE_FN_SQRT: for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); break;
     case XE_FN_ABS: for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); break;
     case XE_FN_SIGMOID:
-        for (int64_t i = lo; i < hi; i++) {
-            double e = exp(-fabs(x[i]));
-            y[i] = (x[i] >= 0 ? 1 : e) / (1 + e);
-        }
+        for (int64_t i = lo; i < hi; i++) y[i] = sigmoid_from(x[i], exp(-fabs(x[i])));
         break;
     case XE_FN_LOG1P:
-        /* Kahan's log1p through the vector log: with u = 1 + x rounded, log(u) · x / (u - 1)
-         * cancels u's rounding error (a few ulp); x itself where u rounds to 1. */
-        for (int64_t i = lo; i < hi; i++) {
-            double u = 1 + x[i];
-            double r = log(u) * (x[i] / (u - 1));
-            y[i] = u == 1 ? x[i] : (x[i] == INFINITY ? x[i] : r);
-        }
+        for (int64_t i = lo; i < hi; i++) y[i] = log1p_kahan(x[i]);
         break;
     case XE_FN_TANH:
-        /* tanh|x| = 1 - 2 / (e^{2|x|} + 1) through the vector exp, where tanh|x| ≥ 0.55 so the
-         * subtraction loses nothing; the scalar tanh below that. */
+        /* tanh|x| = 1 - 2 / (e^{2|x|} + 1) through the vector exp from |x| = TANH_BY_EXP_FROM
+         * on, where tanh|x| ≥ 0.55 so the subtraction loses nothing; the scalar tanh below. */
         for (int64_t i = lo; i < hi; i++) {
             double t = 1 - 2 / (exp(2 * fabs(x[i])) + 1);
             y[i] = copysign(t, x[i]);
         }
         for (int64_t i = lo; i < hi; i++) {
-            if (!(fabs(x[i]) >= 0.625)) y[i] = tanh(x[i]);
+            if (!(fabs(x[i]) >= TANH_BY_EXP_FROM)) y[i] = tanh(x[i]);
         }
         break;
     case XE_FN_RELU:

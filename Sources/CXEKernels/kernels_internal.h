@@ -2,6 +2,7 @@
 #ifndef XE_KERNELS_INTERNAL_H
 #define XE_KERNELS_INTERNAL_H
 #include "CXEKernels.h"
+#include <math.h>
 #include <stddef.h>
 
 #if defined(__x86_64__)
@@ -35,6 +36,28 @@ static inline double sum_block(const double *b, int64_t n) {
     }
     for (; i < n; i++) s0 += b[i];
     return (s0 + s1) + (s2 + s3);
+}
+
+/* ---- The stable forms, one copy each ---------------------------------------------------- */
+
+/* σ(x) from e = exp(-|x|): 1/(1 + e) for x ≥ 0, e/(1 + e) below; never the exp of a large
+ * positive number, so finite for every x. */
+static inline double sigmoid_from(double x, double e) {
+    return (x >= 0 ? 1 : e) / (1 + e);
+}
+
+/* log1p(x) to a few ulp through the (vectorised) log, Kahan's trick: with u = 1 + x rounded,
+ * log(u)·x/(u - 1) cancels u's rounding error; x itself where u rounds to 1, and at x = +inf.
+ * The stable softplus log(1 + e^x) = max(x, 0) + log1p(exp(-|x|)) is built on it. */
+static inline double log1p_kahan(double x) {
+    double u = 1 + x;
+    double r = log(u) * (x / (u - 1));
+    return u == 1 || x == INFINITY ? x : r;
+}
+
+/* x clipped into [lo, hi], NaN kept. */
+static inline double clip(double x, double lo, double hi) {
+    return x < lo ? lo : (x > hi ? hi : x);
 }
 
 /* ---- Threads ------------------------------------------------------------------------- */

@@ -14,13 +14,13 @@ XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, d
     double l[BLOCK];
     if (!soft) {
         for (int64_t i = 0; i < n; i++) {
-            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            double c = clip(p[i], eps, hi);
             double t = y[i] == 1 ? c : 1 - c;
             l[i] = log(t);
         }
         if (grad) {
             for (int64_t i = 0; i < n; i++) {
-                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double c = clip(p[i], eps, hi);
                 double t = y[i] == 1 ? c : 1 - c;
                 double g = (1 - 2 * y[i]) / t * scale;
                 grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
@@ -28,12 +28,12 @@ XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, d
         }
     } else {
         for (int64_t i = 0; i < n; i++) {
-            double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+            double c = clip(p[i], eps, hi);
             l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
         }
         if (grad) {
             for (int64_t i = 0; i < n; i++) {
-                double c = p[i] < eps ? eps : (p[i] > hi ? hi : p[i]);
+                double c = clip(p[i], eps, hi);
                 double g = -(y[i] / c - (1 - y[i]) / (1 - c)) * scale;
                 grad[i] = (p[i] >= eps && p[i] <= hi) ? g : 0;
             }
@@ -64,19 +64,16 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
     for (int64_t i = 0; i < n; i++) e[i] = exp(-fabs(z[i]));
     for (int64_t i = 0; i < n; i++) {
         double x = z[i];
-        double u = 1 + e[i];
-        /* log1p(e) to a few ulp: log(u)·e/(u-1) corrects the rounding of 1 + e (Goldberg). */
-        double softplus = u == 1 ? e[i] : log(u) * (e[i] / (u - 1));
         /* At z = ±inf the loss is t·|z| with t = 1 - y (z → +inf) or y (z → -inf): its limit,
          * 0 where t = 0 (never 0·inf = NaN). */
         double t = x > 0 ? 1 - y[i] : y[i];
         double limit = t == 0 ? 0 : t * INFINITY;
-        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + softplus;
+        /* max(z, 0) - z·y + log1p(e^-|z|): the stable softplus, less z·y. */
+        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + log1p_kahan(e[i]);
     }
     if (grad) {
         for (int64_t i = 0; i < n; i++) {
-            double sigma = z[i] >= 0 ? 1 / (1 + e[i]) : e[i] / (1 + e[i]);
-            grad[i] = (sigma - y[i]) * scale;
+            grad[i] = (sigmoid_from(z[i], e[i]) - y[i]) * scale;
         }
     }
     return sum_block(l, n);
