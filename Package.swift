@@ -7,7 +7,9 @@ import PackageDescription
 /// - `XESyntax`: tokens, lexer, parser, AST.
 /// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff.
 /// - `XELosses`: the loss plugin protocol, the registry, the built-in losses and the loader of
-///   native plugins (`CXEPlugin` is their C ABI; `XEPlugin` the library plugin authors use).
+///   native plugins (`CXEPlugin` is their C ABI, one header with SQLite-style append-only
+///   versioning and the error buffer's helpers shared by both sides; `XEPlugin` the library
+///   plugin authors use).
 /// - `XEData`: the data files xe reads and writes (`.npy`, `.npz`, `.csv`, PyTorch's `.pt`,
 ///   `.safetensors`): the zip container, inflate through zlib (`CZlib`), a restricted pickle
 ///   reader, element types down to float16 and bfloat16, and the atomic file writer. It does not
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),
         .target(name: "Poly1Loss", dependencies: ["XEPlugin"], path: "Plugins/Poly1Loss"),
-        .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels"]),
+        .target(name: "XELosses", dependencies: ["XETensor", "CXEPlugin", "CXEKernels", "CXEShim"]),
         .target(
             name: "XERuntime", dependencies: ["XESyntax", "XETensor", "XELosses", "XEData", "XEPlot", "CXEShim"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

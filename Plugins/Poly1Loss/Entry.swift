@@ -2,7 +2,7 @@ import XEPlugin
 
 // The two C entry points xe looks up with dlsym.
 
-/// The plugin ABI this plugin was built for; xe checks it before anything else.
+/// The oldest xe plugin ABI version this plugin works with; xe checks it before anything else.
 @_cdecl("xe_plugin_abi_version")
 public func xePluginABIVersion() -> UInt32 {
     PluginRegistration.abiVersion

@@ -1,4 +1,5 @@
 import CXEPlugin
+import CXEShim
 import XETensor
 
 /// A loss registered by a native plugin through the C table of `xe_plugin.h`.
@@ -92,23 +93,24 @@ struct NativeLoss: Loss, @unchecked Sendable {
         let outputCount = output.reduce(1, *)
         var out = [Double](repeating: Self.unwritten, count: outputCount)
         guard rows > 0 && cols > 0 else { return [Double](repeating: 0, count: outputCount) }
-        var message = [CChar](repeating: 0, count: 1024)
-        let status = y.storage.withUnsafeBufferPointer { yb in
-            p.storage.withUnsafeBufferPointer { pb in
-                values.withUnsafeBufferPointer { vb in
-                    out.withUnsafeMutableBufferPointer { ob in
-                        var call = xe_loss_call(
-                            y: yb.baseAddress, p: pb.baseAddress, rows: Int64(rows), cols: Int64(cols),
-                            parameters: vb.baseAddress, parameter_count: Int32(values.count), context: context)
-                        return function(&call, ob.baseAddress, &message, message.count)
+        let (status, message) = PluginErrorBuffer.call { error, size in
+            y.storage.withUnsafeBufferPointer { yb in
+                p.storage.withUnsafeBufferPointer { pb in
+                    values.withUnsafeBufferPointer { vb in
+                        out.withUnsafeMutableBufferPointer { ob in
+                            var call = xe_loss_call(
+                                y: yb.baseAddress, p: pb.baseAddress, rows: Int64(rows), cols: Int64(cols),
+                                parameters: vb.baseAddress, parameter_count: Int32(values.count), context: context)
+                            return function(&call, ob.baseAddress, error, size)
+                        }
                     }
                 }
             }
         }
         if status != 0 {
-            message[message.count - 1] = 0
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .invalid("\(name) (plugin \(origin)) failed: \(text.isEmpty ? "error \(status)" : text)")
+            // A plugin that stopped for Ctrl-C (xe_host.interrupted) is an interruption.
+            if xe_interrupted() != 0 { throw .interrupted }
+            throw .invalid("\(name) (plugin \(origin)) failed: \(message.isEmpty ? "error \(status)" : message)")
         }
         if let i = out.firstIndex(where: { $0.bitPattern == Self.unwritten.bitPattern }) {
             let element = output.count <= 1 ? "[\(i)]" : LossSupport.position(i, in: output)

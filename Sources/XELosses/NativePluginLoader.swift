@@ -1,9 +1,11 @@
 import CXEPlugin
+import CXEShim
 import Glibc
 
-/// Loads native plugins with `dlopen`: checks `xe_plugin_abi_version` before anything else,
-/// then calls `xe_plugin_init` with a host table whose `register_loss` collects the plugin's
-/// losses. They are registered only if all of them are valid, so a failing plugin adds nothing.
+/// Loads native plugins with `dlopen`: checks `xe_plugin_abi_version` before anything else (a
+/// plugin may need any version up to this xe's: see `xe_plugin.h`), then calls `xe_plugin_init`
+/// with a host table whose `register_loss` collects the plugin's losses. They are registered
+/// only if all of them are valid, so a failing plugin adds nothing.
 /// Libraries are never closed: their code stays referenced by the registered losses.
 public enum NativePluginLoader {
     /// The ABI version of this xe.
@@ -31,7 +33,7 @@ public enum NativePluginLoader {
             throw PluginLoadError.missingEntryPoint(path: path, symbol: "xe_plugin_abi_version")
         }
         let version = unsafeBitCast(versionSymbol, to: xe_plugin_abi_version_fn.self)()
-        guard version == abiVersion else {
+        guard version >= 1, version <= abiVersion else {
             throw PluginLoadError.abiMismatch(path: path, plugin: version, host: abiVersion)
         }
         guard let initSymbol = dlsym(handle, "xe_plugin_init") else {
@@ -46,13 +48,12 @@ public enum NativePluginLoader {
                 guard let context else { return 1 }
                 let collector = Unmanaged<PluginCollector>.fromOpaque(context).takeUnretainedValue()
                 return collector.add(definition, error: error, size: size)
-            })
-        var message = [CChar](repeating: 0, count: 1024)
-        let status = unsafeBitCast(initSymbol, to: xe_plugin_init_fn.self)(&host, &message, message.count)
+            },
+            interrupted: { xe_interrupted() })
+        let initialize = unsafeBitCast(initSymbol, to: xe_plugin_init_fn.self)
+        let (status, message) = PluginErrorBuffer.call { error, size in initialize(&host, error, size) }
         if status != 0 {
-            message[message.count - 1] = 0
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw PluginLoadError.initFailed(path: path, message: text.isEmpty ? "it returned \(status)" : text)
+            throw PluginLoadError.initFailed(path: path, message: message.isEmpty ? "it returned \(status)" : message)
         }
         for loss in collector.losses {
             let existing = registry.entry(loss.name)?.origin

@@ -21,11 +21,7 @@ final class PluginCollector {
             losses.append(try makeLoss(definition))
             return 0
         } catch let problem as PluginDefinitionError {
-            if let error, size > 0 {
-                let bytes = Array(problem.message.utf8.prefix(size - 1))
-                for (i, b) in bytes.enumerated() { error[i] = CChar(bitPattern: b) }
-                error[bytes.count] = 0
-            }
+            xe_plugin_write_error(error, size, problem.message)
             return 1
         } catch {
             return 1
@@ -33,9 +29,11 @@ final class PluginCollector {
     }
 
     func makeLoss(_ pointer: UnsafePointer<xe_loss_definition>?) throws -> NativeLoss {
-        guard let d = pointer?.pointee else { throw PluginDefinitionError("register_loss was given no definition") }
-        guard d.struct_size >= UInt32(MemoryLayout<xe_loss_definition>.size) else {
-            throw PluginDefinitionError("the loss definition is \(d.struct_size) bytes, expected \(MemoryLayout<xe_loss_definition>.size)")
+        guard let pointer else { throw PluginDefinitionError("register_loss was given no definition") }
+        var d = xe_loss_definition()
+        guard xe_plugin_read_definition(pointer, &d) == 0 else {
+            let size = UnsafeRawPointer(pointer).load(as: UInt32.self)
+            throw PluginDefinitionError("the loss definition is \(size) bytes, less than the \(xe_loss_definition_size_v1()) bytes of plugin ABI version 1 (set struct_size to sizeof(xe_loss_definition))")
         }
         let name = d.name.map { String(cString: $0) } ?? ""
         guard Self.isIdentifier(name) else {

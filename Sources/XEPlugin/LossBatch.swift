@@ -24,6 +24,11 @@ public struct LossBatch {
     /// The number of elements.
     public var count: Int { rows * cols }
 
+    /// Whether the user has pressed Ctrl-C since the computation began: a long `forward` or
+    /// `gradient` may check it now and then and throw (xe then reports "interrupted"). Always
+    /// false in an xe older than plugin ABI version 2.
+    public var isInterrupted: Bool { PluginRegistration.interrupted.map { $0() != 0 } ?? false }
+
     /// The value of the parameter called `name`.
     public subscript(_ name: String) -> Double {
         guard let i = names.firstIndex(of: name), i < parameters.count else { return .nan }

@@ -7,25 +7,31 @@
 /// also implements `gradient` (and says so with `hasGradient`) can be differentiated by `grad`;
 /// one that does not is opaque native code, and `grad` refuses it with a clear error.
 public protocol PluginLoss: Sendable {
+    // What every loss has.
+
     /// The name xe calls it by: letters, digits and underscores, not starting with a digit.
     var name: String { get }
-    /// One line for `:losses`.
+    /// Writes the loss of every element (`.elementwise`: `rows * cols` values) or of every
+    /// row (`.rowwise`: `rows` values) into `out`.
+    func forward(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws
+
+    // What has a default (in the extension below).
+
+    /// One line for `:losses` (default: the name).
     var summary: String { get }
-    /// The help text `help(name)` prints under the signature: formula, options, example.
+    /// The help text `help(name)` prints under the signature: formula, options, example
+    /// (default: the summary).
     var help: String { get }
-    /// Numeric parameters after `y` and `p`, with their defaults.
+    /// Numeric parameters after `y` and `p`, with their defaults (default: none).
     var parameters: [PluginParameter] { get }
     /// One loss per element (the default) or one per row of the last axis.
     var kind: PluginLossKind { get }
     /// Whether `gradient` is implemented: a loss that implements it must say so with
     /// `let hasGradient = true` (a plugin whose loss does not is refused with a message saying so).
     var hasGradient: Bool { get }
-
-    /// Writes the loss of every element (`.elementwise`: `rows * cols` values) or of every
-    /// row (`.rowwise`: `rows` values) into `out`.
-    func forward(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws
     /// Writes `∂ loss / ∂ p[i]` for every element `i` (`rows * cols` values), where the loss is
-    /// the one `forward` gives for the element (or row) that holds `i`.
+    /// the one `forward` gives for the element (or row) that holds `i` (default: none, and
+    /// `grad` refuses the loss).
     func gradient(_ batch: LossBatch, into out: UnsafeMutableBufferPointer<Double>) throws
 }
 

@@ -13,18 +13,24 @@ import Glibc
 /// }
 /// ```
 public enum PluginRegistration {
-    /// The ABI version this library was built with; xe refuses a plugin whose version differs.
-    public static var abiVersion: UInt32 { xe_plugin_header_abi_version() }
+    /// The oldest xe plugin ABI version this library works with, which a plugin's
+    /// `xe_plugin_abi_version` returns: 1, because it asks for every later member of the host
+    /// table before using it (`xe_plugin_interrupted`). xe loads a plugin whose version is at
+    /// most its own.
+    public static var abiVersion: UInt32 { 1 }
+
+    /// The host's `interrupted` (ABI version 2 on), kept at registration for `LossBatch`;
+    /// written once while xe loads the plugin, before any loss is called.
+    nonisolated(unsafe) static var interrupted: xe_interrupted_fn?
 
     /// Registers `losses` with the host; 0 on success, else non-zero with a message in `error`.
     public static func register(
         _ losses: [any PluginLoss], host: UnsafePointer<xe_host>?,
         error: UnsafeMutablePointer<CChar>?, errorSize: Int
     ) -> Int32 {
-        guard let host, host.pointee.abi_version == abiVersion, let registerLoss = host.pointee.register_loss else {
-            write("this plugin was built for xe plugin ABI \(abiVersion)", to: error, size: errorSize)
-            return 1
-        }
+        guard xe_plugin_check_host(host, abiVersion, error, errorSize) == 0, let host,
+              let registerLoss = host.pointee.register_loss else { return 1 }
+        interrupted = xe_plugin_interrupted(host)
         for loss in losses {
             if !loss.hasGradient && implementsGradient(loss) {
                 write("loss '\(loss.name)' implements gradient(_:into:) but does not declare `let hasGradient = true`, so xe would never call it: add that line to \(type(of: loss)) (or remove its gradient)", to: error, size: errorSize)
@@ -91,11 +97,8 @@ public enum PluginRegistration {
         return definition
     }
 
-    /// Copies `message` into a C buffer of `size` bytes, NUL-terminated.
+    /// Copies `message` into a C buffer of `size` bytes (`xe_plugin_write_error`).
     static func write(_ message: String, to buffer: UnsafeMutablePointer<CChar>?, size: Int) {
-        guard let buffer, size > 0 else { return }
-        let bytes = Array(message.utf8.prefix(size - 1))
-        for (i, b) in bytes.enumerated() { buffer[i] = CChar(bitPattern: b) }
-        buffer[bytes.count] = 0
+        xe_plugin_write_error(buffer, size, message)
     }
 }

@@ -159,10 +159,11 @@ import Testing
             ("/nonexistent-xe-dir/missing.so", "'/nonexistent-xe-dir/missing.so'; looked in: /nonexistent-xe-dir/missing.so"),
             (text.path, "is not a loadable shared library"),
             (try Self.cPlugin(mode: 1), "has no entry point 'xe_plugin_abi_version'"),
-            (try Self.cPlugin(mode: 2), "was built for xe plugin ABI version 999, but this xe has version 1"),
+            (try Self.cPlugin(mode: 2), "needs xe plugin ABI version 999 or later, but this xe has version 2; update xe, or rebuild the plugin against this xe"),
             (try Self.cPlugin(mode: 3), "has no entry point 'xe_plugin_init'"),
             (try Self.cPlugin(mode: 4), "failed to initialise: no licence key found"),
             (try Self.cPlugin(mode: 5), "a loss named 'bce' is already registered (from built-in)"),
+            (try Self.cPlugin(mode: 12), "failed to initialise: the loss definition is 8 bytes, less than the"),
         ]
         for (path, message) in cases {
             let r = try XE.run(["--plugin", path, "-e", "1 + 1"])
@@ -179,6 +180,26 @@ import Testing
         #expect(r.stderr.contains("a loss named 'cce' is already registered (from built-in)") && r.status == 1)
         let bare = try XE.run(["--plugin", "nothing.so", "-e", "0"], environment: ["XE_PLUGIN_PATH": dir.path])
         #expect(bare.stderr.contains("looked in: nothing.so, \(dir.path)/nothing.so"))
+    }
+
+    @Test func aPluginBuiltForAnOlderABILoads() throws {
+        let r = try XE.run(["--plugin", try Self.cPlugin(mode: 11), "-e", "print(sq([1, 2], [2, 4])); rowsq([[1, 2]], [[2, 4]])"])
+        #expect(r.status == 0 && XE.numbers(in: r.stdout) == [2.5, 5], "\(r.stderr)")
+    }
+
+    @Test func ctrlCReachesAPluginThatAsks() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("xe-state-\(UUID().uuidString)").path
+        let t = try Terminal(arguments: ["--plugin", try Self.cPlugin(mode: 13)], environment: ["XDG_STATE_HOME": state])
+        #expect(t.wait(for: "xe> "))
+        t.type("sq([1, 2], [2, 4])\r")
+        t.drain(0.5)
+        let start = Date()
+        t.type("\u{03}")
+        #expect(t.wait(for: "interrupted", timeout: 5))
+        #expect(Date().timeIntervalSince(start) < 3)
+        #expect(!t.screen.contains("stopped"))
+        t.enter("rowsq([[1, 2]], [[2, 4]])")
+        #expect(t.after("rowsq([[1, 2]], [[2, 4]])").contains("5"))
     }
 
     @Test func replListsPluginsAndCompletesTheirLosses() throws {

@@ -1,6 +1,6 @@
 /* Test plugins written in C against xe_plugin.h, each broken in one way chosen by MODE:
  *   1  exports no entry points at all
- *   2  reports another ABI version
+ *   2  needs a newer xe: reports ABI version 999
  *   3  has xe_plugin_abi_version but no xe_plugin_init
  *   4  xe_plugin_init fails with a message
  *   5  registers a loss named "bce", which collides with the built-in
@@ -9,10 +9,13 @@
  *   8  as 6, but sq's forward leaves the last element of its output unwritten
  *   9  as 6, but rowsq's gradient leaves the first element of its output unwritten
  *  10  as 6, but registers only sq (a later build that dropped rowsq)
+ *  11  as 6, but an older plugin: reports ABI version 1 and uses only version 1's members
+ *  12  as 6, but sq's definition says it is 8 bytes (struct_size wrong)
+ *  13  as 6, but sq's forward waits for Ctrl-C (xe_host.interrupted, version 2) and gives up then
  * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
  * tell which one is loaded.
  */
-#include <stdio.h>
+#include <unistd.h>
 #include "xe_plugin.h"
 
 #ifndef OFFSET
@@ -20,11 +23,18 @@
 #endif
 
 #if MODE != 1
-uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : XE_PLUGIN_ABI_VERSION; }
+uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 ? 1 : XE_PLUGIN_ABI_VERSION); }
 #endif
 
+static xe_interrupted_fn interrupted;
+
 static int32_t square(const xe_loss_call *c, double *out, char *error, size_t size) {
-    if (MODE == 7) { snprintf(error, size, "the forward function is broken on purpose"); return 1; }
+    if (MODE == 7) { xe_plugin_write_error(error, size, "the forward function is broken on purpose"); return 1; }
+    if (MODE == 13) {
+        for (int i = 0; i < 1000 && !interrupted(); i++) usleep(10000);
+        xe_plugin_write_error(error, size, "stopped");
+        return 1;
+    }
     int64_t n = c->rows * c->cols;
     for (int64_t i = 0; i < (MODE == 8 ? n - 1 : n); i++) { double d = c->p[i] - c->y[i]; out[i] = c->parameters[0] * d * d + OFFSET; }
     return 0;
@@ -46,9 +56,11 @@ static int32_t rowsquare_gradient(const xe_loss_call *c, double *out, char *erro
 
 #if MODE != 1 && MODE != 3
 int32_t xe_plugin_init(const xe_host *host, char *error, size_t size) {
-    if (MODE == 4) { snprintf(error, size, "no licence key found"); return 3; }
+    if (xe_plugin_check_host(host, xe_plugin_abi_version(), error, size) != 0) return 1;
+    if (MODE == 4) { xe_plugin_write_error(error, size, "no licence key found"); return 3; }
+    if (MODE == 13 && !(interrupted = xe_plugin_interrupted(host))) return 1;
     static const xe_loss_parameter scale = {"scale", 1.0, "multiplies the loss"};
-    xe_loss_definition sq = {sizeof(xe_loss_definition), XE_LOSS_ELEMENTWISE, MODE == 5 ? "bce" : "sq",
+    xe_loss_definition sq = {MODE == 12 ? 8 : sizeof(xe_loss_definition), XE_LOSS_ELEMENTWISE, MODE == 5 ? "bce" : "sq",
         "squared error, no gradient", "(p - y)^2 times scale", &scale, 1, square, NULL, NULL};
     int32_t status = host->register_loss(host->host_context, &sq, error, size);
     if (status != 0 || MODE == 10) return status;
