@@ -33,6 +33,10 @@ struct BinaryCrossEntropyWithLogits: Loss {
         try BinaryFormula.loss(arguments, predictions: "z", logits: true)
     }
 
+    func elementwise(_ arguments: LossArguments) throws -> ElementwiseLoss? {
+        try BinaryFormula.elementwiseLogits(arguments)
+    }
+
     /// `xe_bce_logits`: pos_weight = 1, y and z of one shape, no weight, a mean or sum.
     func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
         guard try arguments.tensor("pos_weight").value.storage == [1],

@@ -88,6 +88,20 @@ enum BinaryFormula {
         return try DTensor.weighting(1 - y, DTensor.softplus(z)) + DTensor.weighting(pw * y, DTensor.softplus(-z))
     }
 
+    /// `stableLogits` with label smoothing as one elementwise expression over y, z, w₊ and
+    /// constants (the per-element losses of bce_logits), or nil when the call has a `weight`
+    /// or its convention takes a per-sample mean.
+    static func elementwiseLogits(_ arguments: LossArguments) throws -> ElementwiseLoss? {
+        guard try arguments.optionalTensor("weight") == nil, !(try LossOptions.convention(arguments)).binaryPerSampleMean else { return nil }
+        let s = try LossOptions.smoothing(arguments)
+        let leaves = [try arguments.tensor("y"), try arguments.tensor("z"), try arguments.optionalTensor("pos_weight") ?? DTensor(scalar: 1),
+                      DTensor(scalar: 1), DTensor(scalar: 1 - s), DTensor(scalar: s / 2)]
+        let y: ElementwiseExpression = s == 0 ? .leaf(0) : .binary(.add, .binary(.multiply, .leaf(4), .leaf(0)), .leaf(5))
+        let z = ElementwiseExpression.leaf(1)
+        return ElementwiseLoss(.binary(.add, .weighting(.binary(.subtract, .leaf(3), y), .softplus(z)),
+                                       .weighting(.binary(.multiply, .leaf(2), y), .softplus(.negate(z)))), leaves: leaves)
+    }
+
     /// Keras's per-sample mean over `axis` (for its conventions), the weights, the reduction.
     static func reduce(_ elementwise: DTensor, _ arguments: LossArguments, convention: Convention) throws -> DTensor {
         var losses = elementwise

@@ -28,6 +28,11 @@ public protocol Loss: Sendable {
     /// gradient of the (reduced, scalar) result with respect to the predictions; nil where the
     /// kernel does not cover these arguments (default: no kernel). It must agree with `formula`.
     func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss?
+    /// The per-element losses of these (validated) arguments as one elementwise expression —
+    /// the values of `formula` with reduction "none", through the same operations — so a call
+    /// runs in one fused pass (`DTensor.fused`) and joins an enclosing fused region; nil where
+    /// the formula is not one (default: never).
+    func elementwise(_ arguments: LossArguments) throws -> ElementwiseLoss?
     /// The calculation step by step, for `explain` (default: the per-sample losses and the
     /// reduction, or just the result for a loss without a `reduction` option).
     func explain(_ arguments: LossArguments) throws -> LossExplanation
@@ -45,10 +50,23 @@ public struct FusedLoss: Sendable {
     }
 }
 
+/// A loss per element as an elementwise expression over `leaves` (see `Loss.elementwise`).
+public struct ElementwiseLoss: Sendable {
+    public var expression: ElementwiseExpression
+    public var leaves: [DTensor]
+
+    public init(_ expression: ElementwiseExpression, leaves: [DTensor]) {
+        self.expression = expression
+        self.leaves = leaves
+    }
+}
+
 extension Loss {
     public func validate(_ arguments: LossArguments) throws {}
 
     public func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? { nil }
+
+    public func elementwise(_ arguments: LossArguments) throws -> ElementwiseLoss? { nil }
 
     /// `name(y, p, eps=1e-15, ...)`.
     public var signature: String {
@@ -59,15 +77,16 @@ extension Loss {
     public func value(_ arguments: LossArguments) throws -> Tensor {
         let constants = try LossOptions.resolved(arguments.constants, parameters: parameters)
         if LossOptions.areDefault(constants), let kernel = try fused(constants, gradient: false) { return kernel.value }
-        return try formula(constants).value
+        return try (fusedFormula(constants) ?? formula(constants)).value
     }
 
     /// Calls the loss. The fused kernel gives the value when nothing is tracked, and the value
     /// with its first gradient when only the predictions are and the result will be
     /// differentiated once (`DTensor.createsGraph` is false); otherwise the formula is
-    /// evaluated, and differentiated op by op to any order.
+    /// evaluated — in one fused pass when the loss has an `elementwise` form and the result
+    /// will be differentiated at most once, else op by op, differentiable to any order.
     /// Options beyond xe's own rules on the last axis (`convention=`, `axis=`, `ignore_index=`,
-    /// `strict=false`, label smoothing) always take the formula: the kernels know none of them.
+    /// `strict=false`, label smoothing) never take the kernels: they know none of them.
     public func evaluate(_ given: LossArguments) throws -> DTensor {
         let arguments = try LossOptions.resolved(given, parameters: parameters)
         try validate(arguments)
@@ -79,12 +98,23 @@ extension Loss {
         let predictions = parameters.count > 1 ? parameters[1].name : ""
         guard !DTensor.createsGraph, LossOptions.areDefault(arguments), tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
               let kernel = try fused(arguments.constants, gradient: true), let gradient = kernel.gradient else {
-            return try formula(arguments)
+            return try fusedFormula(arguments) ?? formula(arguments)
         }
         // The result is a scalar, so its upstream gradient is one number k.
         return DTensor.record(kernel.value, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
             let k = g.value.storage[0]
             return [DTensor(k == 1 ? gradient : gradient.map { $0 * k })]
         }
+    }
+
+    /// The formula in one fused pass (its `elementwise` form under the call's reduction) when
+    /// the result will be differentiated at most once; nil otherwise, or where the loss has no
+    /// elementwise form for these arguments or `DTensor.fused` does not take it.
+    func fusedFormula(_ arguments: LossArguments) throws -> DTensor? {
+        guard !DTensor.createsGraph, case .string(let name)? = arguments.values["reduction"],
+              let reduction: FusedReduction = name == "none" ? FusedReduction.none
+                  : name == "mean" || name == "sum" ? .reduce(mean: name == "mean", axis: nil, keepdims: false) : nil,
+              let e = try elementwise(arguments) else { return nil }
+        return try DTensor.fused(e.expression, e.leaves, reduction: reduction)
     }
 }

@@ -89,6 +89,54 @@ struct LossTests {
         }
     }
 
+    /// The losses' elementwise forms run fused (`Loss.fusedFormula`) against their formulas op by
+    /// op: values, and first gradients with respect to every tensor argument, on random data
+    /// with soft targets, infinite and NaN logits, options, odd lengths and a size above the
+    /// threading threshold; refused where the result may be differentiated twice.
+    @Test func elementwiseFormsMatchTheFormulaOnRandomData() throws {
+        var random = KernelTests.Random(state: 29)
+        let loss = registry.lookup("bce_logits")!
+        for n in [1, 5, 1023, 1025, 70001] {
+            var logits = (0..<n).map { _ in (random.next() - 0.5) * 40 }
+            let targets = (0..<n).map { _ in random.next() < 0.3 ? random.next() : Double(Int(random.next() * 2)) }
+            if n >= 5 {
+                logits[0] = .infinity
+                logits[1] = -.infinity
+                logits[2] = 0
+                logits[3] = .nan
+            }
+            for reduction in ["none", "mean", "sum"] {
+                for options in [[:], ["label_smoothing": LossValue.number(0.1)], ["pos_weight": .number(2.5)],
+                                ["pos_weight": t([1, 1], [0.5]), "label_smoothing": .number(0.3)]] as [[String: LossValue]] {
+                    var values: [String: LossValue] = ["y": t([n], targets), "z": t([n], logits), "reduction": .string(reduction)]
+                    values.merge(options) { $1 }
+                    let args = arguments(loss, values)
+                    let fused = try #require(try loss.fusedFormula(args), "bce_logits n=\(n) \(values.keys.sorted())")
+                    let formula = try loss.formula(args)
+                    #expect(FusedLossCheck.agree(fused.value, formula.value), "bce_logits n=\(n) \(reduction) \(options.keys.sorted())")
+                    // First gradients with respect to y, z (and pos_weight when a tensor).
+                    var tracked = args, leaves: [Node] = []
+                    for name in ["y", "z", "pos_weight"] {
+                        guard case .tensor(let x)? = args.values[name], name != "pos_weight" || x.value.rank > 0 else { continue }
+                        let leaf = Node(leaf: x.value)
+                        leaves.append(leaf)
+                        tracked.values[name] = .tensor(DTensor(leaf))
+                    }
+                    let seed = DTensor(Tensor(shape: formula.shape, storage: (0..<formula.value.count).map { 1 + Double($0 % 7) }))
+                    let viaFused = try (try #require(try loss.fusedFormula(tracked)) * seed).sum()
+                    let viaFormula = try (try loss.formula(tracked) * seed).sum()
+                    let g = try viaFused.node!.gradients(withRespectTo: leaves), h = try viaFormula.node!.gradients(withRespectTo: leaves)
+                    for (a, b) in zip(g, h) {
+                        #expect(FusedLossCheck.agree(a.value, b.value), "gradient: bce_logits n=\(n) \(reduction) \(options.keys.sorted())")
+                    }
+                    // Where the result may be differentiated again, the formula is used.
+                    let again = try DTensor.differentiating(levels: 2) { try loss.fusedFormula(tracked) }
+                    #expect(again == nil)
+                }
+            }
+        }
+    }
+
     @Test func valuesMatchTheFormulas() throws {
         for (name, values) in cases {
             let loss = registry.lookup(name)!
@@ -183,5 +231,22 @@ struct LossTests {
         #expect(throws: RegistryError.self) { try registry.register(BinaryCrossEntropy(), origin: "test") }
         try registry.register(BinaryCrossEntropy(), origin: "test", replace: true)
         #expect(registry.entry("bce")?.origin == "test")
+    }
+}
+
+/// Tensors equal in shape, NaN and infinities, and within 1e-12 relative elsewhere.
+enum FusedLossCheck {
+    static func agree(_ a: Tensor, _ b: Tensor) -> Bool {
+        guard a.shape == b.shape else { return false }
+        for (x, y) in zip(a.storage, b.storage) {
+            if x.isNaN || y.isNaN {
+                if !(x.isNaN && y.isNaN) { return false }
+            } else if !x.isFinite || !y.isFinite {
+                if x != y { return false }
+            } else if Swift.abs(x - y) > 1e-12 * Swift.max(1, Swift.abs(y)) {
+                return false
+            }
+        }
+        return true
     }
 }

@@ -27,7 +27,7 @@ struct FusionTests {
             return ["a", "b", "c", "s", "a", "0.75", "2"][r.int(7)]
         }
         let x = expression(&r, depth: depth - 1)
-        switch r.int(16) {
+        switch r.int(17) {
         case 0, 1, 2, 3:
             return "(\(x) \(["+", "-", "*", "/"][r.int(4)]) \(expression(&r, depth: depth - 1)))"
         case 4: return "(\(x))^2"
@@ -41,6 +41,7 @@ struct FusionTests {
         case 12: return "(\(x) * (\(expression(&r, depth: depth - 1)) > 0.3))"
         case 13: return "(not (\(x) > 0))"
         case 14: return "(\(x) + \(expression(&r, depth: depth - 1)) * \(x))"
+        case 15: return "bce_logits(a > 0.5, \(x) + a, reduction=\"none\"\([", pos_weight=s", ", label_smoothing=0.2", ""][r.int(3)]))"
         default: return "(\(x) * s - b)"
         }
     }

@@ -1,15 +1,20 @@
+import XELosses
 import XESyntax
 import XETensor
 
 /// A region of elementwise operations found in the AST: arithmetic, comparisons, `-`, `not`,
-/// the unary built-ins, `clip`, `maximum`, `minimum`, optionally under `sum` or `mean` of
-/// every element. Its leaves (names, literals, any other expression) are compiled as usual.
+/// the unary built-ins, `clip`, `maximum`, `minimum`, calls of a loss with `reduction="none"`,
+/// optionally under `sum` or `mean`. Its leaves (names, literals, any other expression) are
+/// compiled as usual.
 indirect enum FusedNode {
     case leaf(Int)
     case binary(BinaryOperator, FusedNode, FusedNode, SourceLocation)
     case unary(UnaryOperator, FusedNode, SourceLocation)
     /// A call of the built-in `name` (read through `callee`, in case it is redefined).
     case call(name: String, callee: Int, [FusedNode], SourceLocation)
+    /// A call of the loss read through `callee` with `reduction="none"`, its arguments leaves:
+    /// at run time the loss's `elementwise` form, the `form`-th of the region's.
+    case loss(callee: Int, form: Int, [(label: String?, leaf: Int)], SourceLocation)
 }
 
 /// Whether a fusion site's last evaluation was on plain numbers (then the ordinary closures,
@@ -62,11 +67,14 @@ extension Compiler {
         }
         var leaves: [Expr] = []
         var callees: [String] = []
+        var losses: [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)] = []
         var operations = 0
-        let tree = fusedTree(body, &leaves, &callees, &operations)
+        let tree = fusedTree(body, &leaves, &callees, &losses, &operations)
         guard operations + (reduction == nil ? 0 : 1) >= 2, operations <= Fusion.maxOperations else { return nil }
         if let reduction { callees.append(reduction.name) }
-        let expression = elementwise(tree)
+        let expression = Compiler.elementwise(tree, [])
+        let lossCallees = Set(losses.map(\.callee))
+        let lossArguments = Set(losses.flatMap { $0.arguments.map(\.leaf) })
         let leafCodes = try leaves.map(compile)
         let calleeCodes = callees.map { read($0, at: expr.location) }
         let ordinary = try compileUnfused(expr)
@@ -85,6 +93,8 @@ extension Compiler {
                 case .unary(let op, let a, let at): return try interpreter.unary(op, try eval(a), at: at)
                 case .call(_, let callee, let arguments, let at):
                     return try interpreter.call(try calleeCodes[callee](f), Arguments(try arguments.map(eval)), at: at)
+                case .loss(let callee, _, let arguments, let at):
+                    return try interpreter.call(try calleeCodes[callee](f), Compiler.arguments(arguments, values), at: at)
                 }
             }
             let v = try eval(tree)
@@ -104,15 +114,21 @@ extension Compiler {
                 site.scalar = false
                 return v
             }
-            for (name, code) in zip(callees, calleeCodes) {
-                guard case .function(let fn) = try code(f), (fn as? Builtin)?.name == name else { return try ordinary(f) }
+            var lossFunctions: [LossCallable] = []
+            for (k, (name, code)) in zip(callees, calleeCodes).enumerated() {
+                guard case .function(let fn) = try code(f) else { return try ordinary(f) }
+                if lossCallees.contains(k), let loss = fn as? LossCallable {
+                    lossFunctions.append(loss)
+                } else if (fn as? Builtin)?.name != name || lossCallees.contains(k) {
+                    return try ordinary(f)
+                }
             }
             var values: [Value] = []
             values.reserveCapacity(leafCodes.count)
             var operands: [DTensor] = []
             operands.reserveCapacity(leafCodes.count)
             var largest = 0
-            for code in leafCodes {
+            for (k, code) in leafCodes.enumerated() {
                 let v = try code(f)
                 values.append(v)
                 switch v {
@@ -123,13 +139,17 @@ extension Compiler {
                 case .tracked(let n):
                     operands.append(DTensor(n))
                     largest = max(largest, n.value.count)
-                default: break
+                default:
+                    // A loss's option (a string) is read by the loss, not by the expression.
+                    if lossArguments.contains(k) { operands.append(DTensor(scalar: 0)) }
                 }
             }
             let options = try optionCodes.map { (label: $0.label, value: try $0.code(f)) }
             let numbers = values.allSatisfy { if case .number = $0 { return true } else { return false } }
             if operands.count == values.count, !numbers, largest >= interpreter.fusionThreshold,
                let kind = Fusion.reduction(reduction.map { ($0.mean, options) }),
+               case let (expression, operands)? = try losses.isEmpty ? (expression, operands)
+                   : Compiler.withLosses(tree, losses, lossFunctions, values, operands),
                let result = try Interpreter.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind) }) {
                 interpreter.fusedEvaluations &+= 1
                 return Value(result)
@@ -141,8 +161,11 @@ extension Compiler {
     }
 
     /// The elementwise tree under `expr`: its leaves appended to `leaves` (left to right, the
-    /// order they are evaluated in), the functions it calls to `callees`.
-    private func fusedTree(_ expr: Expr, _ leaves: inout [Expr], _ callees: inout [String], _ operations: inout Int) -> FusedNode {
+    /// order they are evaluated in), the functions it calls to `callees`, its loss calls to
+    /// `losses`.
+    private func fusedTree(_ expr: Expr, _ leaves: inout [Expr], _ callees: inout [String],
+                           _ losses: inout [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)],
+                           _ operations: inout Int) -> FusedNode {
         func leaf() -> FusedNode {
             leaves.append(expr)
             return .leaf(leaves.count - 1)
@@ -152,20 +175,31 @@ extension Compiler {
         switch expr {
         case .binary(let op, let a, let b, let location) where op != .matmul:
             operations += 1
-            let x = fusedTree(a, &leaves, &callees, &operations)
-            let y = fusedTree(b, &leaves, &callees, &operations)
+            let x = fusedTree(a, &leaves, &callees, &losses, &operations)
+            let y = fusedTree(b, &leaves, &callees, &losses, &operations)
             return .binary(op, x, y, location)
         case .unary(let op, let a, let location) where op != .plus:
             if op == .negate, case .number = a { return leaf() }
             operations += 1
-            return .unary(op, fusedTree(a, &leaves, &callees, &operations), location)
+            return .unary(op, fusedTree(a, &leaves, &callees, &losses, &operations), location)
         case .call(.name(let name, _), let arguments, let location)
             where arguments.allSatisfy({ $0.label == nil }) && Compiler.fusedArity(name) == arguments.count:
             guard case .global = resolve(name) else { return leaf() }
             operations += 1
             callees.append(name)
             let callee = callees.count - 1
-            return .call(name: name, callee: callee, arguments.map { fusedTree($0.value, &leaves, &callees, &operations) }, location)
+            return .call(name: name, callee: callee, arguments.map { fusedTree($0.value, &leaves, &callees, &losses, &operations) }, location)
+        case .call(.name(let name, _), let arguments, let location)
+            where arguments.contains(where: { if $0.label == "reduction", case .string("none", _) = $0.value { true } else { false } }):
+            guard case .global = resolve(name) else { return leaf() }
+            operations += 1
+            callees.append(name)
+            let bound = arguments.map { a -> (label: String?, leaf: Int) in
+                leaves.append(a.value)
+                return (a.label, leaves.count - 1)
+            }
+            losses.append((callees.count - 1, bound, location))
+            return .loss(callee: callees.count - 1, form: losses.count - 1, bound, location)
         default:
             return leaf()
         }
@@ -181,13 +215,15 @@ extension Compiler {
         }
     }
 
-    private func elementwise(_ node: FusedNode) -> ElementwiseExpression {
+    /// The expression of `node`, the `form`-th loss call standing for `forms[form]`.
+    private static func elementwise(_ node: FusedNode, _ forms: [ElementwiseExpression]) -> ElementwiseExpression {
         switch node {
         case .leaf(let k): return .leaf(k)
-        case .binary(let op, let a, let b, _): return .binary(Interpreter.arithmetic(op), elementwise(a), elementwise(b))
-        case .unary(let op, let a, _): return op == .not ? .not(elementwise(a)) : .negate(elementwise(a))
+        case .binary(let op, let a, let b, _): return .binary(Interpreter.arithmetic(op), elementwise(a, forms), elementwise(b, forms))
+        case .unary(let op, let a, _): return op == .not ? .not(elementwise(a, forms)) : .negate(elementwise(a, forms))
+        case .loss(_, let form, _, _): return forms.indices.contains(form) ? forms[form] : .leaf(-1)
         case .call(let name, _, let arguments, _):
-            let a = arguments.map(elementwise)
+            let a = arguments.map { elementwise($0, forms) }
             switch name {
             case "clip": return .clip(a[0], a[1], a[2])
             case "maximum": return .extremum(a[0], a[1], maximum: true)
@@ -195,5 +231,25 @@ extension Compiler {
             default: return .apply(Fusion.functions[name]!, a[0])
             }
         }
+    }
+
+    /// A loss call's arguments from the region's leaf values.
+    static func arguments(_ bound: [(label: String?, leaf: Int)], _ values: [Value]) -> Arguments {
+        Arguments(bound.filter { $0.label == nil }.map { values[$0.leaf] },
+                  keywords: bound.compactMap { a in a.label.map { ($0, values[a.leaf]) } })
+    }
+
+    /// The region's expression and operands with each loss call replaced by its elementwise
+    /// form over leaves of its own (after the region's); nil when a loss has none.
+    static func withLosses(_ tree: FusedNode, _ losses: [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)],
+                           _ functions: [LossCallable], _ values: [Value], _ operands: [DTensor]) throws -> (ElementwiseExpression, [DTensor])? {
+        var operands = operands
+        var forms: [ElementwiseExpression] = []
+        for (loss, function) in zip(losses, functions) {
+            guard let form = try function.elementwise(arguments(loss.arguments, values), at: loss.location) else { return nil }
+            forms.append(form.expression.offsettingLeaves(by: operands.count))
+            operands += form.leaves
+        }
+        return (elementwise(tree, forms), operands)
     }
 }

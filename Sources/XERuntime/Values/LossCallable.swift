@@ -37,8 +37,24 @@ final class LossCallable: Callable, @unchecked Sendable {
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         let bound = try bind(arguments)
+        return try reporting(at: location) { Value(try loss.evaluate(bound)) }
+    }
+
+    /// The call's per-element losses as one elementwise expression (`Loss.elementwise`), after
+    /// the checks the call makes, for a fused region; nil where the loss has none.
+    func elementwise(_ arguments: Arguments, at location: SourceLocation) throws -> ElementwiseLoss? {
+        let given = try bind(arguments)
+        return try reporting(at: location) {
+            let bound = try LossOptions.resolved(given, parameters: loss.parameters)
+            try loss.validate(bound)
+            return try loss.elementwise(bound)
+        }
+    }
+
+    /// `body`, its errors reported as the call's.
+    private func reporting<T>(at location: SourceLocation, _ body: () throws -> T) throws -> T {
         do {
-            return Value(try loss.evaluate(bound))
+            return try body()
         } catch let e as XEError {
             throw e
         } catch let e as ControlFlow {

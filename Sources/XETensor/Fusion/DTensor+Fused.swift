@@ -82,6 +82,7 @@ struct FusedGraph: Sendable {
         case apply(UnaryFunction)
         case clip
         case extremum(maximum: Bool)
+        case softplus, weighting
     }
 
     struct Node: Sendable {
@@ -143,6 +144,12 @@ struct FusedGraph: Sendable {
         case .extremum(let a, let b, let maximum):
             guard let x = add(a, leaves), let y = add(b, leaves) else { return nil }
             return node(.extremum(maximum: maximum), [x, y], tracked: nodes[x].tracked || nodes[y].tracked)
+        case .softplus(let a):
+            guard let x = add(a, leaves) else { return nil }
+            return node(.softplus, [x], tracked: nodes[x].tracked)
+        case .weighting(let w, let a):
+            guard let x = add(w, leaves), let y = add(a, leaves) else { return nil }
+            return node(.weighting, [x, y], tracked: nodes[x].tracked || nodes[y].tracked)
         }
     }
 
@@ -203,6 +210,8 @@ struct FusedGraph: Sendable {
             case .apply(let f): refs.append(p.emit(XE_OP_FUNCTION, c[0], function: f.kernel))
             case .clip: refs.append(p.emit(XE_OP_CLIP, c[0], c[1], c[2]))
             case .extremum(let maximum): refs.append(p.emit(maximum ? XE_OP_MAX : XE_OP_MIN, c[0], c[1]))
+            case .softplus: refs.append(p.emit(XE_OP_SOFTPLUS, c[0]))
+            case .weighting: refs.append(p.emit(XE_OP_WEIGHT, c[0], c[1]))
             }
         }
         return refs
@@ -211,7 +220,7 @@ struct FusedGraph: Sendable {
     /// The gradient of each group of tracked leaves (nil for one no path reaches) given the
     /// result's gradient `seed`: one fused pass that recomputes the forward values and applies
     /// each operation's rule (the rules of `DTensor.binary`, `apply`, `clip`, `extremum`,
-    /// `reduce`), summed over the broadcast axes of each leaf.
+    /// `softplus`, `weighting`, `reduce`), summed over the broadcast axes of each leaf.
     func gradients(seed: Tensor, reduction: FusedReduction, leaves: [Tensor], group: [Int], groups: Int) throws(TensorError) -> [Tensor?] {
         let n = shape.reduce(1, *)
         var p = FusedProgram(count: n)
@@ -295,6 +304,12 @@ struct FusedGraph: Sendable {
                 let share = p.emit(maximum ? XE_OP_SHARE_MAX : XE_OP_SHARE_MIN, x!, refs[c[1]])
                 give(c[0], p.emit(XE_OP_MUL, g, share))
                 give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_ONE_MINUS, share)))
+            case .softplus:
+                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_FUNCTION, x!, function: UnaryFunction.sigmoid.kernel)))
+            case .weighting:
+                // ∂/∂w = g·x, ∂/∂x = weighting(w, g), as DTensor.weighting.
+                give(c[0], p.emit(XE_OP_MUL, g, refs[c[1]]))
+                give(c[1], p.emit(XE_OP_WEIGHT, x!, g))
             }
         }
         let wanted = leafAdjoint.indices.filter { leafAdjoint[$0] != nil }

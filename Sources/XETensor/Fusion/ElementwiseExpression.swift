@@ -1,6 +1,7 @@
 /// An expression of elementwise operations over leaf tensors (numbered from 0), evaluated in
 /// one fused pass by `DTensor.fused`: the meaning is that of the same operations applied one
-/// at a time (`DTensor.binary`, `negate`, `apply`, `clip`, `extremum`).
+/// at a time (`DTensor.binary`, `negate`, `apply`, `clip`, `extremum`, `softplus`,
+/// `weighting`).
 public indirect enum ElementwiseExpression: Sendable, Equatable {
     case leaf(Int)
     /// Arithmetic (`+ - * / ^`) and comparisons; `and`/`or` are not fused.
@@ -11,13 +12,32 @@ public indirect enum ElementwiseExpression: Sendable, Equatable {
     case apply(UnaryFunction, ElementwiseExpression)
     case clip(ElementwiseExpression, ElementwiseExpression, ElementwiseExpression)
     case extremum(ElementwiseExpression, ElementwiseExpression, maximum: Bool)
+    /// `DTensor.softplus`: log(1 + eˣ), stable; ∂ = σ(x).
+    case softplus(ElementwiseExpression)
+    /// `DTensor.weighting(w, x)`: w·x with 0·x = 0 even where x is infinite.
+    case weighting(ElementwiseExpression, ElementwiseExpression)
+
+    /// The same expression with leaf k read as leaf k + `offset`.
+    public func offsettingLeaves(by offset: Int) -> ElementwiseExpression {
+        switch self {
+        case .leaf(let k): return .leaf(k + offset)
+        case .binary(let op, let a, let b): return .binary(op, a.offsettingLeaves(by: offset), b.offsettingLeaves(by: offset))
+        case .negate(let a): return .negate(a.offsettingLeaves(by: offset))
+        case .not(let a): return .not(a.offsettingLeaves(by: offset))
+        case .apply(let f, let a): return .apply(f, a.offsettingLeaves(by: offset))
+        case .clip(let a, let b, let c): return .clip(a.offsettingLeaves(by: offset), b.offsettingLeaves(by: offset), c.offsettingLeaves(by: offset))
+        case .extremum(let a, let b, let maximum): return .extremum(a.offsettingLeaves(by: offset), b.offsettingLeaves(by: offset), maximum: maximum)
+        case .softplus(let a): return .softplus(a.offsettingLeaves(by: offset))
+        case .weighting(let w, let a): return .weighting(w.offsettingLeaves(by: offset), a.offsettingLeaves(by: offset))
+        }
+    }
 
     /// The number of operations (leaves not counted).
     public var operationCount: Int {
         switch self {
         case .leaf: return 0
-        case .binary(_, let a, let b), .extremum(let a, let b, _): return 1 + a.operationCount + b.operationCount
-        case .negate(let a), .not(let a), .apply(_, let a): return 1 + a.operationCount
+        case .binary(_, let a, let b), .extremum(let a, let b, _), .weighting(let a, let b): return 1 + a.operationCount + b.operationCount
+        case .negate(let a), .not(let a), .apply(_, let a), .softplus(let a): return 1 + a.operationCount
         case .clip(let a, let b, let c): return 1 + a.operationCount + b.operationCount + c.operationCount
         }
     }
