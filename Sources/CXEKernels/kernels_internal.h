@@ -16,10 +16,12 @@
 
 typedef struct { double sum, c; } kahan;
 
+/* Once the sum is infinite the correction is 0 (inf - inf would make it NaN, and the sum
+ * with it): a sum with an infinite term is that infinity, as a plain sum gives. */
 static inline void kahan_add(kahan *k, double x) {
     double y = x - k->c;
     double t = k->sum + y;
-    k->c = (t - k->sum) - y;
+    k->c = isfinite(t) ? (t - k->sum) - y : 0;
     k->sum = t;
 }
 

@@ -9,12 +9,14 @@ extension DTensor {
     public static func apply(_ f: UnaryFunction, _ a: DTensor) -> DTensor {
         let x = a.value
         let y = x.applying(f)
-        return record(y, [a]) { (g, result) throws(TensorError) -> [DTensor?] in
+        let result = record(y, [a]) { (g, result) throws(TensorError) -> [DTensor?] in
             if DTensor.isRecordingSweep { return [try g * f.derivative(of: a, result: result)] }
             var d = [Double](repeating: 0, count: x.count)
             for i in 0..<x.count { d[i] = g.value.storage[i] * f.derivative(x.storage[i], y.storage[i]) }
             return [DTensor(Tensor(shape: x.shape, storage: d))]
         }
+        result.node?.producer = f
+        return result
     }
 
     /// softplus(x) = log(1 + eˣ), computed as max(x, 0) + log(1 + e^−|x|) (finite for any finite

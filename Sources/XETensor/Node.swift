@@ -18,6 +18,9 @@ public final class Node: @unchecked Sendable {
     /// The tracked inputs; `backward` returns one gradient for each (nil for none).
     private(set) var inputs: [Node]
     private(set) var backward: Backward
+    /// f when this node is f applied elementwise to its one input (`DTensor.apply`): a fused
+    /// region reading the value can carry the chain rule through f itself.
+    var producer: UnaryFunction?
 
     init(value: Tensor, inputs: [Node], backward: @escaping Backward) {
         self.value = value

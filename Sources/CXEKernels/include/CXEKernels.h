@@ -73,7 +73,8 @@ typedef enum {
     XE_OP_DIV_DDENOMINATOR, ///< ∂(a/b)/∂b = -a/(b·b)
     XE_OP_SHARE_MAX,        ///< a's share of the gradient of max(a, b): 1, ½ at ties, else 0
     XE_OP_SHARE_MIN,        ///< the same for min(a, b)
-    XE_OP_SOFTPLUS,         ///< log(1 + e^a) = max(a, 0) + log1p(e^-|a|), NaN kept
+    XE_OP_EXP_NEG_ABS,      ///< e^-|a|
+    XE_OP_SIGMOID_GIVEN,    ///< σ(a) given b = e^-|a|: (a ≥ 0 ? 1 : b) / (1 + b), as xe_unary's
     XE_OP_WEIGHT,           ///< a·b, 0 where a = 0 and b is not NaN (even for b = ±inf)
 } xe_fused_op;
 

@@ -12,8 +12,9 @@ extension DTensor {
     /// gives the errors.
     public static func fused(_ expression: ElementwiseExpression, _ leaves: [DTensor],
                              reduction: FusedReduction) throws(TensorError) -> DTensor? {
-        let values = leaves.map(\.value)
         guard let graph = FusedGraph(expression, leaves: leaves) else { return nil }
+        let leaves = graph.leaves
+        let values = leaves.map(\.value)
         // A result that may be differentiated more than once is built from the operations
         // themselves: the fused gradient is a first derivative only.
         if graph.isTracked && DTensor.createsGraph { return nil }
@@ -49,7 +50,7 @@ extension DTensor {
         var operands: [DTensor] = []
         var group = [Int](repeating: -1, count: leaves.count)
         var seen: [ObjectIdentifier: Int] = [:]
-        for (k, leaf) in leaves.enumerated() {
+        for (k, leaf) in leaves.enumerated() where !graph.readOnly.contains(k) {
             guard let node = leaf.node else { continue }
             let id = ObjectIdentifier(node)
             if let g = seen[id] {
@@ -83,6 +84,8 @@ struct FusedGraph: Sendable {
         case clip
         case extremum(maximum: Bool)
         case softplus, weighting
+        /// f of the child, its value read from leaf `value` (a tracked `DTensor.apply`).
+        case computed(UnaryFunction, value: Int)
     }
 
     struct Node: Sendable {
@@ -93,6 +96,11 @@ struct FusedGraph: Sendable {
     }
 
     private(set) var nodes: [Node] = []
+    /// The leaves: the expression's, then the inputs of the `computed` nodes.
+    private(set) var leaves: [DTensor]
+    /// The leaves read only for their values (a `computed` node's): the chain rule goes through
+    /// them to their inputs, so they get no gradient of their own.
+    private(set) var readOnly = Set<Int>()
 
     /// The shape of the result.
     var shape: [Int] { nodes[nodes.count - 1].shape }
@@ -108,7 +116,25 @@ struct FusedGraph: Sendable {
 
     /// Nil when shapes do not broadcast or an operation is not fused.
     init?(_ expression: ElementwiseExpression, leaves: [DTensor]) {
+        self.leaves = leaves
         guard add(expression, leaves) != nil else { return nil }
+    }
+
+    /// Leaf k; when it is f(x) computed by `DTensor.apply` (tracked, x of the same shape), a
+    /// `computed` node over a new leaf for x, so the gradient pass applies f' itself and gives
+    /// x its gradient in the same pass (no pass of its own for f's rule); through at most
+    /// `depth` such functions in a row (a loop may chain millions).
+    private mutating func leaf(_ k: Int, depth: Int = 4) -> Int {
+        let t = leaves[k]
+        if depth > 0, let node = t.node, let f = node.producer, node.inputs.count == 1, node.inputs[0].value.shape == t.shape {
+            readOnly.insert(k)
+            leaves.append(DTensor(node.inputs[0]))
+            let x = leaf(leaves.count - 1, depth: depth - 1)
+            nodes.append(Node(kind: .computed(f, value: k), children: [x], shape: t.shape, tracked: true))
+        } else {
+            nodes.append(Node(kind: .leaf(k), children: [], shape: t.shape, tracked: t.isTracked))
+        }
+        return nodes.count - 1
     }
 
     private mutating func add(_ e: ElementwiseExpression, _ leaves: [DTensor]) -> Int? {
@@ -124,8 +150,7 @@ struct FusedGraph: Sendable {
         switch e {
         case .leaf(let k):
             guard leaves.indices.contains(k) else { return nil }
-            nodes.append(Node(kind: .leaf(k), children: [], shape: leaves[k].shape, tracked: leaves[k].isTracked))
-            return nodes.count - 1
+            return leaf(k)
         case .binary(let op, let a, let b):
             guard op != .and, op != .or, let x = add(a, leaves), let y = add(b, leaves) else { return nil }
             return node(.binary(op), [x, y], tracked: op.isDifferentiable && (nodes[x].tracked || nodes[y].tracked))
@@ -194,7 +219,7 @@ struct FusedGraph: Sendable {
         for node in nodes {
             let c = node.children.map { refs[$0] }
             switch node.kind {
-            case .leaf(let k):
+            case .leaf(let k), .computed(_, let k):
                 guard let r = p.input(leaves[k], shape: shape) else { return nil }
                 refs.append(r)
             case .binary(let op):
@@ -210,11 +235,21 @@ struct FusedGraph: Sendable {
             case .apply(let f): refs.append(p.emit(XE_OP_FUNCTION, c[0], function: f.kernel))
             case .clip: refs.append(p.emit(XE_OP_CLIP, c[0], c[1], c[2]))
             case .extremum(let maximum): refs.append(p.emit(maximum ? XE_OP_MAX : XE_OP_MIN, c[0], c[1]))
-            case .softplus: refs.append(p.emit(XE_OP_SOFTPLUS, c[0]))
+            case .softplus:
+                // max(x, 0) + log1p(e^-|x|), as DTensor.softplus; e^-|x| read from z for x = -z,
+                // so softplus(z) and softplus(-z) share their exp and log.
+                let l = p.emit(XE_OP_FUNCTION, expNegAbs(node.children[0], &p, refs), function: UnaryFunction.log1p.kernel)
+                refs.append(p.emit(XE_OP_ADD, p.emit(XE_OP_FUNCTION, c[0], function: UnaryFunction.relu.kernel), l))
             case .weighting: refs.append(p.emit(XE_OP_WEIGHT, c[0], c[1]))
             }
         }
         return refs
+    }
+
+    /// e^-|x| of node `i`'s value, computed from z when node i is -z (|-z| = |z| exactly).
+    func expNegAbs(_ i: Int, _ p: inout FusedProgram, _ refs: [FusedProgram.Ref]) -> FusedProgram.Ref {
+        if case .negate = nodes[i].kind { return p.emit(XE_OP_EXP_NEG_ABS, refs[nodes[i].children[0]]) }
+        return p.emit(XE_OP_EXP_NEG_ABS, refs[i])
     }
 
     /// The gradient of each group of tracked leaves (nil for one no path reaches) given the
@@ -304,8 +339,10 @@ struct FusedGraph: Sendable {
                 let share = p.emit(maximum ? XE_OP_SHARE_MAX : XE_OP_SHARE_MIN, x!, refs[c[1]])
                 give(c[0], p.emit(XE_OP_MUL, g, share))
                 give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_ONE_MINUS, share)))
+            case .computed(let f, _):
+                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_DERIVATIVE, x!, refs[i], function: f.kernel)))
             case .softplus:
-                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_FUNCTION, x!, function: UnaryFunction.sigmoid.kernel)))
+                give(c[0], p.emit(XE_OP_MUL, g, p.emit(XE_OP_SIGMOID_GIVEN, x!, expNegAbs(c[0], &p, refs))))
             case .weighting:
                 // ∂/∂w = g·x, ∂/∂x = weighting(w, g), as DTensor.weighting.
                 give(c[0], p.emit(XE_OP_MUL, g, refs[c[1]]))
