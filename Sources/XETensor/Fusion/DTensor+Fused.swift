@@ -23,6 +23,22 @@ extension DTensor {
         // to them, and so are their errors: a sum never runs over more elements than a
         // tensor could hold.
         guard let n = try? Tensor.elementCount(shape), n > 0 else { return nil }
+        // One operand per tracked node, however many leaves read it.
+        var operands: [DTensor] = []
+        var group = [Int](repeating: -1, count: leaves.count)
+        var seen: [ObjectIdentifier: Int] = [:]
+        for (k, leaf) in leaves.enumerated() where graph.isTracked && !graph.readOnly.contains(k) {
+            guard let node = leaf.node else { continue }
+            let id = ObjectIdentifier(node)
+            if let g = seen[id] {
+                group[k] = g
+            } else {
+                seen[id] = operands.count
+                group[k] = operands.count
+                operands.append(leaf)
+            }
+        }
+        let groups = operands.count
         var program = FusedProgram(count: n)
         guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
         let root = refs[refs.count - 1]
@@ -31,6 +47,19 @@ extension DTensor {
         case .none:
             value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
             value.isBoolean = graph.givesTruthValues
+        case .reduce(let mean, nil, _) where graph.isTracked:
+            // A scalar: its gradient for an upstream k is k times that for 1, computed in the
+            // same pass as the value (the loss kernels' design), sharing the forward values.
+            let adjoints = graph.emitGradients(into: &program, refs, seed: program.constant(mean ? 1 / Double(n) : 1), group: group, groups: groups)
+            let wanted = adjoints.indices.filter { adjoints[$0] != nil }
+            let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: root)
+            let gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
+            value = Tensor(scalar: mean ? run.sum / Double(n) : run.sum)
+            return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
+                guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
+                let k = g.value.storage[0]
+                return gradients.map { $0.map { DTensor(k == 1 ? $0 : $0.map { $0 * k }) } }
+            }
         case .reduce(let mean, nil, _):
             let sum = try program.run(outputs: [], reduce: root).sum
             value = Tensor(scalar: mean ? sum / Double(n) : sum)
@@ -46,28 +75,8 @@ extension DTensor {
             value = Tensor(shape: kept, storage: sums)
         }
         guard graph.isTracked else { return DTensor(value) }
-        // One operand per tracked node, however many leaves read it.
-        var operands: [DTensor] = []
-        var group = [Int](repeating: -1, count: leaves.count)
-        var seen: [ObjectIdentifier: Int] = [:]
-        for (k, leaf) in leaves.enumerated() where !graph.readOnly.contains(k) {
-            guard let node = leaf.node else { continue }
-            let id = ObjectIdentifier(node)
-            if let g = seen[id] {
-                group[k] = g
-            } else {
-                seen[id] = operands.count
-                group[k] = operands.count
-                operands.append(leaf)
-            }
-        }
-        let groups = operands.count
         return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
-            // Not reached while createsGraph was false when the region was evaluated; refused
-            // rather than answered with a constant.
-            guard !DTensor.isRecordingSweep else {
-                throw .invalid("a fused elementwise expression was differentiated a second time; evaluate it inside the outer differentiation")
-            }
+            guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
             return try graph.gradients(seed: g.value, reduction: reduction, leaves: values, group: group, groups: groups).map { $0.map(DTensor.init) }
         }
     }
@@ -208,9 +217,9 @@ struct FusedGraph: Sendable {
 
     /// The exponent of power node `i` when it is a leaf of one element (of no higher rank than
     /// the base, as `Tensor.elementwise` requires for its special cases).
-    func constantExponent(_ i: Int, _ leaves: [Tensor]) -> Double? {
-        guard case .leaf(let k) = nodes[nodes[i].children[1]].kind, leaves[k].rank <= nodes[nodes[i].children[0]].shape.count else { return nil }
-        return leaves[k].scalarValue
+    func constantExponent(_ i: Int) -> Double? {
+        guard case .leaf(let k) = nodes[nodes[i].children[1]].kind, leaves[k].value.rank <= nodes[nodes[i].children[0]].shape.count else { return nil }
+        return leaves[k].value.scalarValue
     }
 
     /// Emits every node's value; nil when a leaf cannot be read in the result's layout.
@@ -224,7 +233,7 @@ struct FusedGraph: Sendable {
                 refs.append(r)
             case .binary(let op):
                 // x^2 and x^1 for a one-element exponent, as Tensor.elementwise computes them.
-                if op == .power, let e = constantExponent(refs.count, leaves), e == 2 || e == 1 {
+                if op == .power, let e = constantExponent(refs.count), e == 2 || e == 1 {
                     refs.append(e == 2 ? p.emit(XE_OP_SQUARE, c[0]) : c[0])
                     continue
                 }
@@ -262,23 +271,39 @@ struct FusedGraph: Sendable {
         guard let refs = emitForward(into: &p, leaves: leaves) else {
             throw .invalid("the fused expression's inputs changed shape")
         }
-        var adjoint = [FusedProgram.Ref?](repeating: nil, count: nodes.count)
+        let root: FusedProgram.Ref
         switch reduction {
         case .none:
             guard let s = p.input(seed, shape: shape) else {
                 throw .shapeMismatch(operation: "gradient", seed.shape, shape)
             }
-            adjoint[nodes.count - 1] = s
+            root = s
         case .reduce(let mean, nil, _):
-            adjoint[nodes.count - 1] = p.constant(mean ? seed.storage[0] * (1 / Double(n)) : seed.storage[0])
+            root = p.constant(mean ? seed.storage[0] * (1 / Double(n)) : seed.storage[0])
         case .reduce(let mean, .some(let axis), _):
             // The reduced gradient spread back over the axis (its 1/k for a mean).
             guard let along = FusedGraph.along(axis, of: shape),
                   let s = p.input(try seed.reshaped(Tensor.keptShape(shape, axis: along.axis)), shape: shape) else {
                 throw .shapeMismatch(operation: "gradient", seed.shape, shape)
             }
-            adjoint[nodes.count - 1] = mean ? p.emit(XE_OP_MUL, s, p.constant(1 / Double(shape[along.axis]))) : s
+            root = mean ? p.emit(XE_OP_MUL, s, p.constant(1 / Double(shape[along.axis]))) : s
         }
+        let adjoints = emitGradients(into: &p, refs, seed: root, group: group, groups: groups)
+        let wanted = adjoints.indices.filter { adjoints[$0] != nil }
+        return try shaped(try p.run(outputs: wanted.map { adjoints[$0]! }, reduce: nil).outputs, wanted, leaves: leaves, group: group, groups: groups)
+    }
+
+    /// Not reached while createsGraph was false when the region was evaluated; refused rather
+    /// than answered with a constant.
+    static let secondDerivative = TensorError.invalid("a fused elementwise expression was differentiated a second time; evaluate it inside the outer differentiation")
+
+    /// Emits the chain rule of the whole expression given the result's gradient `seed`, with
+    /// the forward values `refs`; the gradient of each group of tracked leaves (nil for one no
+    /// path reaches), at the result's shape.
+    func emitGradients(into p: inout FusedProgram, _ refs: [FusedProgram.Ref], seed: FusedProgram.Ref,
+                       group: [Int], groups: Int) -> [FusedProgram.Ref?] {
+        var adjoint = [FusedProgram.Ref?](repeating: nil, count: nodes.count)
+        adjoint[nodes.count - 1] = seed
         var leafAdjoint = [FusedProgram.Ref?](repeating: nil, count: groups)
         func give(_ child: Int, _ ref: @autoclosure () -> FusedProgram.Ref) {
             guard nodes[child].tracked else { return }
@@ -313,7 +338,7 @@ struct FusedGraph: Sendable {
                     give(c[0], p.emit(XE_OP_DIV, g, b))
                     give(c[1], p.emit(XE_OP_MUL, g, p.emit(XE_OP_DIV_DDENOMINATOR, a, b)))
                 case .power:
-                    if let e = constantExponent(i, leaves) {
+                    if let e = constantExponent(i) {
                         // The rule of DTensor.binary for one known exponent, without a pow
                         // per element where none is needed.
                         let d = e == 0 ? p.constant(0) : e == 1 ? p.constant(1) : e == 2 ? p.emit(XE_OP_MUL, p.constant(2), a)
@@ -349,8 +374,12 @@ struct FusedGraph: Sendable {
                 give(c[1], p.emit(XE_OP_WEIGHT, x!, g))
             }
         }
-        let wanted = leafAdjoint.indices.filter { leafAdjoint[$0] != nil }
-        let outputs = try p.run(outputs: wanted.map { leafAdjoint[$0]! }, reduce: nil).outputs
+        return leafAdjoint
+    }
+
+    /// The gradients of the groups `wanted` from their full-size `outputs`, summed over each
+    /// leaf's broadcast axes.
+    func shaped(_ outputs: [[Double]], _ wanted: [Int], leaves: [Tensor], group: [Int], groups: Int) throws(TensorError) -> [Tensor?] {
         var result = [Tensor?](repeating: nil, count: groups)
         for (j, g) in wanted.enumerated() {
             let k = group.firstIndex(of: g)!
