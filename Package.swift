@@ -4,8 +4,9 @@ import PackageDescription
 /// xe — a small array language for loss functions and their gradients.
 ///
 /// Layers, bottom up:
-/// - `XESyntax`: tokens, lexer, parser, AST.
-/// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff.
+/// - `XESyntax`: tokens, lexer, parser, AST; the operator table's syntax half (precedence).
+/// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff; the operator
+///   table's meaning half, for the operators `XESyntax` defines (its one dependency on it).
 /// - `XELosses`: the loss plugin protocol, the registry, the built-in losses and the loader of
 ///   native plugins (`CXEPlugin` is their C ABI, one header with SQLite-style append-only
 ///   versioning and the error buffer's helpers shared by both sides; `XEPlugin` the library
@@ -50,7 +51,7 @@ let package = Package(
         // zlib from the system (Debian's zlib1g-dev), for the deflated entries of .npz files.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "XEData", dependencies: ["XETensor", "CZlib", "CXEShim"]),
-        .target(name: "XETensor", dependencies: ["CXEShim", "CXEKernels"]),
+        .target(name: "XETensor", dependencies: ["XESyntax", "CXEShim", "CXEKernels"]),
         .target(name: "XEPlot", dependencies: ["XETensor"]),
         .target(name: "CXEPlugin"),
         .target(name: "XEPlugin", dependencies: ["CXEPlugin"]),

@@ -54,11 +54,8 @@ extension CategoricalSupport {
                                               denominator: plan.denominator, what: weights == nil ? "l_i" : "weighted l_i"))
     }
 
-    /// log Σ_k exp(z_k), stably.
+    /// log Σ_k exp(z_k) of one row, by `Tensor.logSumExp` (stable: m + log Σ_k exp(z_k − m)).
     static func logSumExp(_ z: ArraySlice<Double>) -> Double {
-        guard let m = z.max(), m.isFinite else { return z.max() ?? -.infinity }
-        var s = 0.0
-        for v in z { s += Glibc.exp(v - m) }
-        return m + Glibc.log(s)
+        (try? Tensor(vector: Array(z)).logSumExp(axis: 0).storage[0]) ?? -.infinity
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import XESyntax
 @testable import XETensor
 
 /// Every differentiable operation against central finite differences.
@@ -47,7 +48,7 @@ struct GradientTests {
     /// The fused first-order rules of `/` and `^` and their differentiable forms agree.
     @Test func binaryDerivativeFormsAgree() throws {
         let bases = Tensor(vector: [0, 0.5, 1.5, 2, 3]), exponents = Tensor(vector: [2, 0, 1, -1.5, 2.5])
-        for op in [ArithmeticOperator.divide, .power] {
+        for op in [BinaryOperator.divide, .power] {
             let a = Node(leaf: op == .divide ? exponents : bases), b = Node(leaf: op == .divide ? bases.map { $0 + 1 } : exponents)
             let out = try DTensor.binary(op, DTensor(a), DTensor(b)).sum()
             let fused = try out.node!.gradients(withRespectTo: [a, b])

@@ -30,13 +30,13 @@ struct BuiltinCall {
     }
 
     func integer(_ i: Int, _ what: String) throws -> Int {
-        try Interpreter.integer(try number(i, what), what: "\(name)(): \(what)", at: location)
+        try Value.integer(try number(i, what), what: "\(name)(): \(what)", at: location)
     }
 
     /// An optional axis (nil when not given).
     func axis(_ i: Int) throws -> Int? {
         guard let v = bound[i] else { return nil }
-        return try Interpreter.integer(v, what: "\(name)(): axis", at: location)
+        return try Value.integer(v, what: "\(name)(): axis", at: location)
     }
 
     func flag(_ i: Int) throws -> Bool {
@@ -64,7 +64,7 @@ struct BuiltinCall {
         guard let t = v.tensorValue, t.rank <= 1 else {
             throw XEError.type("\(name)(): a shape is a vector such as [2, 3] or a single number, not \(v.kindDescription)", at: location)
         }
-        let dims = try t.storage.map { try Interpreter.integer($0, what: "\(name)(): a dimension", at: location) }
+        let dims = try t.storage.map { try Value.integer($0, what: "\(name)(): a dimension", at: location) }
         for d in dims where d < 0 {
             throw XEError.type("\(name)(): dimensions cannot be negative (got \(d))", at: location)
         }

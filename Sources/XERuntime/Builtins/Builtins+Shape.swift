@@ -28,7 +28,7 @@ extension Builtins {
             guard let spec = call.value(1)?.tensorValue, spec.rank <= 1 else {
                 throw XEError.type("reshape(): the shape must be a vector such as [2, 3]", at: call.location)
             }
-            var dims = try spec.storage.map { try Interpreter.integer($0, what: "reshape(): a dimension", at: call.location) }
+            var dims = try spec.storage.map { try Value.integer($0, what: "reshape(): a dimension", at: call.location) }
             let unknown = dims.indices.filter { dims[$0] == -1 }
             if unknown.count > 1 { throw XEError.argument("reshape(): only one dimension may be -1", at: call.location) }
             if let u = unknown.first {
@@ -46,7 +46,7 @@ extension Builtins {
             let t = try call.tensor(0)
             var axes: [Int]?
             if let a = call.value(1)?.tensorValue {
-                axes = try a.storage.map { try Interpreter.integer($0, what: "transpose(): an axis", at: call.location) }
+                axes = try a.storage.map { try Value.integer($0, what: "transpose(): an axis", at: call.location) }
             }
             return Value(try DTensor.transpose(t, axes))
         },

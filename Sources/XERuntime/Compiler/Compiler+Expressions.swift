@@ -16,7 +16,6 @@ extension Compiler {
 
     /// The closure of `expr` an operation at a time (its operands may still be fused).
     func compileUnfused(_ expr: Expr) throws -> Code {
-        let interpreter = self.interpreter
         switch expr {
         case .number(let x, _):
             let v = Value.number(x)
@@ -34,11 +33,11 @@ extension Compiler {
             if !items.isEmpty, Compiler.isTruthLiteral(expr) {
                 // [true, false, ...]: a boolean mask, as in NumPy.
                 return { f in
-                    let v = try interpreter.makeArray(try codes.map { try $0(f) }, at: location)
+                    let v = try Value.array(try codes.map { try $0(f) }, at: location)
                     return v.tensorValue.map { .tensor($0.asBoolean) } ?? v
                 }
             }
-            return { f in try interpreter.makeArray(try codes.map { try $0(f) }, at: location) }
+            return { f in try Value.array(try codes.map { try $0(f) }, at: location) }
         case .tuple(let items, let location):
             let codes = try items.map(compile)
             return { f in
@@ -52,7 +51,7 @@ extension Compiler {
                 let v = Value.number(-x)
                 return { _ in v }
             }
-            return { f in try interpreter.unary(op, try a(f), at: location) }
+            return { f in try Value.unary(op, try a(f), at: location) }
         case .binary(let op, let left, let right, let location):
             return try compileBinary(op, left, right, at: location)
         case .logical(let op, let left, let right, let location):
@@ -65,16 +64,16 @@ extension Compiler {
                     if op == .or, v != 0 { return .number(1) }
                     let y = try b(f)
                     if case .number(let w) = y { return .number(w != 0 ? 1 : 0) }
-                    return try interpreter.logical(op, x, y, at: location)
+                    return try Value.logical(op, x, y, at: location)
                 }
-                return try interpreter.logical(op, x, try b(f), at: location)
+                return try Value.logical(op, x, try b(f), at: location)
             }
         case .call(let callee, let arguments, let location):
             return try compileCall(callee, arguments, at: location)
         case .index(let base, let subscripts, let location):
             let b = try compile(base)
             let s = try compileSubscripts(subscripts)
-            return { f in try interpreter.index(try b(f), try s(f), at: location) }
+            return { f in try Value.index(try b(f), try s(f), at: location) }
         case .lambda(let decl, let location):
             let template = try compileFunction(decl, at: location)
             return { f in .function(UserFunction(template: template, captured: f)) }
@@ -98,70 +97,74 @@ extension Compiler {
     /// Binary operators. Arithmetic and comparisons on two plain numbers are computed inline,
     /// with a number literal or a local variable as an operand read directly (no closure call):
     /// scalar loops then cost a few nanoseconds per operation. Everything else goes through
-    /// `Interpreter.binary`.
-    func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, at location: SourceLocation) throws -> Code {
-        switch op {
-        case .add: return try compileScalarBinary(ScalarOperations.Add.self, op, left, right, at: location)
-        case .subtract: return try compileScalarBinary(ScalarOperations.Subtract.self, op, left, right, at: location)
-        case .multiply: return try compileScalarBinary(ScalarOperations.Multiply.self, op, left, right, at: location)
-        case .divide: return try compileScalarBinary(ScalarOperations.Divide.self, op, left, right, at: location)
-        case .less: return try compileScalarBinary(ScalarOperations.Less.self, op, left, right, at: location)
-        case .lessEqual: return try compileScalarBinary(ScalarOperations.LessEqual.self, op, left, right, at: location)
-        case .greater: return try compileScalarBinary(ScalarOperations.Greater.self, op, left, right, at: location)
-        case .greaterEqual: return try compileScalarBinary(ScalarOperations.GreaterEqual.self, op, left, right, at: location)
-        case .equal: return try compileScalarBinary(ScalarOperations.Equal.self, op, left, right, at: location)
-        case .notEqual: return try compileScalarBinary(ScalarOperations.NotEqual.self, op, left, right, at: location)
-        case .matmul, .power:
-            let a = try compile(left), b = try compile(right)
-            let interpreter = self.interpreter
-            return { f in try interpreter.binary(op, try a(f), try b(f), at: location) }
+    /// `Value.binary`. With `slot`, the closure of `x = x op right` for the local `x` there.
+    func compileBinary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, at location: SourceLocation, updating slot: Int? = nil) throws -> Code {
+        let specialised = ScalarFastPath(compiler: self, left: left, right: right, location: location, slot: slot)
+        if let compiled = try op.specialise(specialised) { return compiled.code }
+        let a = try compile(left), b = try compile(right)  // `@`: for tensors only
+        return { f in try Value.binary(op, try a(f), try b(f), at: location) }
+    }
+
+    /// `compileScalarBinary` for an operator as a type (`BinaryOperator.specialise`).
+    struct ScalarFastPath: OperatorSpecialised {
+        let compiler: Compiler, left: Expr, right: Expr, location: SourceLocation, slot: Int?
+
+        /// The closure inside a struct: returned bare through the generic `specialise`, it would
+        /// come back wrapped in reabstraction thunks, which double the cost of every call.
+        struct Compiled {
+            let code: Code
+        }
+
+        func run<O: FixedOperator>(_: O.Type) throws -> Compiled {
+            Compiled(code: try compiler.compileScalarBinary(O.self, left, right, at: location, updating: slot))
         }
     }
 
-    /// The closure for one operator, specialised for it (`O.apply` is inlined).
-    func compileScalarBinary<O: ScalarOperation>(_: O.Type, _ op: BinaryOperator, _ left: Expr, _ right: Expr, at location: SourceLocation) throws -> Code {
+    /// The closure for one operator, specialised for it (`O.op.apply` is inlined).
+    func compileScalarBinary<O: FixedOperator>(_: O.Type, _ left: Expr, _ right: Expr, at location: SourceLocation,
+                                                 updating slot: Int?) throws -> Code {
+        if let slot, case .name(let name, _) = left { return try compileLocalUpdate(O.self, name, slot, right, at: location) }
         let a = try compile(left)
         let b = try compile(right)
-        let interpreter = self.interpreter
-        let slow: (Value, Value) throws -> Value = { x, y in try interpreter.binary(op, x, y, at: location) }
+        let slow: (Value, Value) throws -> Value = { x, y in try Value.binary(O.op, x, y, at: location) }
         switch (operand(left), operand(right)) {
         case (.local(let i), .constant(let c)):
             return { f in
-                if case .number(let u)? = f.slots[i] { return .number(O.apply(u, c)) }
+                if case .number(let u)? = f.slots[i] { return .number(O.op.apply(u, c)) }
                 return try slow(try a(f), .number(c))
             }
         case (.constant(let c), .local(let j)):
             return { f in
-                if case .number(let v)? = f.slots[j] { return .number(O.apply(c, v)) }
+                if case .number(let v)? = f.slots[j] { return .number(O.op.apply(c, v)) }
                 return try slow(.number(c), try b(f))
             }
         case (.local(let i), .local(let j)):
             return { f in
-                if case .number(let u)? = f.slots[i], case .number(let v)? = f.slots[j] { return .number(O.apply(u, v)) }
+                if case .number(let u)? = f.slots[i], case .number(let v)? = f.slots[j] { return .number(O.op.apply(u, v)) }
                 return try slow(try a(f), try b(f))
             }
         case (.local(let i), _):
             return { f in
                 let y = try b(f)
-                if case .number(let u)? = f.slots[i], case .number(let v) = y { return .number(O.apply(u, v)) }
+                if case .number(let u)? = f.slots[i], case .number(let v) = y { return .number(O.op.apply(u, v)) }
                 return try slow(try a(f), y)
             }
         case (_, .constant(let c)):
             return { f in
                 let x = try a(f)
-                if case .number(let u) = x { return .number(O.apply(u, c)) }
+                if case .number(let u) = x { return .number(O.op.apply(u, c)) }
                 return try slow(x, .number(c))
             }
         case (_, .local(let j)):
             return { f in
                 let x = try a(f)
-                if case .number(let u) = x, case .number(let v)? = f.slots[j] { return .number(O.apply(u, v)) }
+                if case .number(let u) = x, case .number(let v)? = f.slots[j] { return .number(O.op.apply(u, v)) }
                 return try slow(x, try b(f))
             }
         default:
             return { f in
                 let x = try a(f), y = try b(f)
-                if case .number(let u) = x, case .number(let v) = y { return .number(O.apply(u, v)) }
+                if case .number(let u) = x, case .number(let v) = y { return .number(O.op.apply(u, v)) }
                 return try slow(x, y)
             }
         }
@@ -171,33 +174,27 @@ extension Compiler {
     /// result goes straight into the slot (the running sums and products of scalar loops).
     /// `x` is read before `e` is evaluated, as the plain assignment would. Nil for other forms.
     func compileLocalUpdate(slot: Int, _ value: Expr) throws -> Code? {
-        guard case .binary(let op, .name(let name, _), let right, let location) = value,
+        guard case .binary(let op, .name(let name, let at), let right, let location) = value,
+              [.add, .subtract, .multiply, .divide].contains(op),
               case .local(0, slot) = resolve(name) else { return nil }
-        switch op {
-        case .add: return try compileLocalUpdate(ScalarOperations.Add.self, op, name, slot, right, at: location)
-        case .subtract: return try compileLocalUpdate(ScalarOperations.Subtract.self, op, name, slot, right, at: location)
-        case .multiply: return try compileLocalUpdate(ScalarOperations.Multiply.self, op, name, slot, right, at: location)
-        case .divide: return try compileLocalUpdate(ScalarOperations.Divide.self, op, name, slot, right, at: location)
-        default: return nil
-        }
+        return try compileBinary(op, .name(name, at), right, at: location, updating: slot)
     }
 
-    private func compileLocalUpdate<O: ScalarOperation>(_: O.Type, _ op: BinaryOperator, _ name: String, _ slot: Int, _ right: Expr,
+    private func compileLocalUpdate<O: FixedOperator>(_: O.Type, _ name: String, _ slot: Int, _ right: Expr,
                                                          at location: SourceLocation) throws -> Code {
         let current = read(name, at: location)
         let b = try compile(right)
-        let interpreter = self.interpreter
         return { f in
             if case .number(let u)? = f.slots[slot] {
                 let y = try b(f)
                 if case .number(let v) = y {
-                    f.slots[slot] = .number(O.apply(u, v))
+                    f.slots[slot] = .number(O.op.apply(u, v))
                 } else {
-                    f.slots[slot] = try interpreter.binary(op, .number(u), y, at: location)
+                    f.slots[slot] = try Value.binary(O.op, .number(u), y, at: location)
                 }
             } else {
                 let x = try current(f)
-                f.slots[slot] = try interpreter.binary(op, x, try b(f), at: location)
+                f.slots[slot] = try Value.binary(O.op, x, try b(f), at: location)
             }
             return .none
         }
@@ -364,13 +361,13 @@ extension Compiler {
             case .index(let e):
                 let code = try compile(e)
                 let at = e.location
-                return { f in try Interpreter.tensorIndex(try code(f), at: at) }
+                return { f in try Value.tensorIndex(try code(f), at: at) }
             case .slice(let start, let stop, let step):
                 let codes = try [start, stop, step].map { e in try e.map { (compiled: try compile($0), at: $0.location) } }
                 return { f in
                     let bounds = try codes.map { c -> Int? in
                         guard let c else { return nil }
-                        return try Interpreter.integer(try c.compiled(f), what: "a slice bound", at: c.at)
+                        return try Value.integer(try c.compiled(f), what: "a slice bound", at: c.at)
                     }
                     return .range(start: bounds[0], stop: bounds[1], step: bounds[2])
                 }

@@ -89,8 +89,8 @@ extension Compiler {
             func eval(_ node: FusedNode) throws -> Value {
                 switch node {
                 case .leaf(let k): return values[k]
-                case .binary(let op, let a, let b, let at): return try interpreter.binary(op, try eval(a), try eval(b), at: at)
-                case .unary(let op, let a, let at): return try interpreter.unary(op, try eval(a), at: at)
+                case .binary(let op, let a, let b, let at): return try Value.binary(op, try eval(a), try eval(b), at: at)
+                case .unary(let op, let a, let at): return try Value.unary(op, try eval(a), at: at)
                 case .call(_, let callee, let arguments, let at):
                     return try interpreter.call(try calleeCodes[callee](f), Arguments(try arguments.map(eval)), at: at)
                 case .loss(let callee, _, let arguments, let at):
@@ -150,7 +150,7 @@ extension Compiler {
                let kind = Fusion.reduction(reduction.map { ($0.mean, options) }),
                case let (expression, operands)? = try losses.isEmpty ? (expression, operands)
                    : Compiler.withLosses(tree, losses, lossFunctions, values, operands),
-               let result = try Interpreter.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind) }) {
+               let result = try Value.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind) }) {
                 interpreter.fusedEvaluations &+= 1
                 return Value(result)
             }
@@ -219,7 +219,7 @@ extension Compiler {
     private static func elementwise(_ node: FusedNode, _ forms: [ElementwiseExpression]) -> ElementwiseExpression {
         switch node {
         case .leaf(let k): return .leaf(k)
-        case .binary(let op, let a, let b, _): return .binary(Interpreter.arithmetic(op), elementwise(a, forms), elementwise(b, forms))
+        case .binary(let op, let a, let b, _): return .binary(op, elementwise(a, forms), elementwise(b, forms))
         case .unary(let op, let a, _): return op == .not ? .not(elementwise(a, forms)) : .negate(elementwise(a, forms))
         case .loss(_, let form, _, _): return forms.indices.contains(form) ? forms[form] : .leaf(-1)
         case .call(let name, _, let arguments, _):

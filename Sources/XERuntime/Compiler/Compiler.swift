@@ -159,9 +159,8 @@ final class Compiler {
             let current = try compileRead(target)
             let v = try compile(value)
             let store = try compileStore(target)
-            let interpreter = self.interpreter
             return { f in
-                let result = try interpreter.binary(op, try current(f), try v(f), at: location)
+                let result = try Value.binary(op, try current(f), try v(f), at: location)
                 try store(f, result)
                 return .none
             }
@@ -251,7 +250,7 @@ final class Compiler {
                       let (start, stop, step) = Builtins.wholeBounds(try Builtins.rangeArguments(values, at: callLocation)) else {
                     // Another function named range, or a fractional range: a real vector.
                     let sequence = try interpreter.call(fn, Arguments(values), at: callLocation)
-                    for item in try interpreter.iterate(sequence, at: location) {
+                    for item in try Value.iterate(sequence, at: location) {
                         store(f, item)
                         if try !runBody(f) { break }
                     }
@@ -283,7 +282,7 @@ final class Compiler {
         }
         let it = try compile(iterable)
         return { f in
-            for item in try interpreter.iterate(try it(f), at: location) {
+            for item in try Value.iterate(try it(f), at: location) {
                 store(f, item)
                 if try !runBody(f) { break }
             }
@@ -299,8 +298,7 @@ final class Compiler {
         case .index(let base, let subscripts, let location):
             let b = try compileRead(base)
             let s = try compileSubscripts(subscripts)
-            let interpreter = self.interpreter
-            return { f in try interpreter.index(try b(f), try s(f), at: location) }
+            return { f in try Value.index(try b(f), try s(f), at: location) }
         case .tuple(_, let location):
             throw XEError(.other("a tuple of names cannot be combined with an operator"), at: location)
         }
@@ -316,7 +314,6 @@ final class Compiler {
             let current = try compileRead(base)
             let s = try compileSubscripts(subscripts)
             let storeBase = try compileStore(base)
-            let interpreter = self.interpreter
             if case .name(let name, _) = base {
                 // Take the tensor out of its variable while writing, so it is not copied.
                 let store = self.store(name)
@@ -325,7 +322,7 @@ final class Compiler {
                     var value = try current(f)
                     store(f, .none)
                     do {
-                        try interpreter.assignIndex(&value, indices, v, at: location)
+                        try Value.assignIndex(&value, indices, v, at: location)
                     } catch {
                         store(f, value)
                         throw error
@@ -335,7 +332,7 @@ final class Compiler {
             }
             return { f, v in
                 var value = try current(f)
-                try interpreter.assignIndex(&value, try s(f), v, at: location)
+                try Value.assignIndex(&value, try s(f), v, at: location)
                 try storeBase(f, value)
             }
         case .tuple(_, let location):

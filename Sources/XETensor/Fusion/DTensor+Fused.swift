@@ -1,4 +1,5 @@
 import CXEKernels
+import XESyntax
 
 extension DTensor {
     /// Evaluates `expression` over `leaves` in one fused pass (`xe_fused`), feeding `reduction`;
@@ -87,7 +88,7 @@ extension DTensor {
 struct FusedGraph: Sendable {
     enum Kind: Sendable {
         case leaf(Int)
-        case binary(ArithmeticOperator)
+        case binary(BinaryOperator)
         case negate, not
         case apply(UnaryFunction)
         case clip
@@ -118,7 +119,7 @@ struct FusedGraph: Sendable {
     var givesTruthValues: Bool {
         switch nodes[nodes.count - 1].kind {
         case .not: return true
-        case .binary(let op): return !op.isDifferentiable
+        case .binary(let op): return op.givesTruthValues
         default: return false
         }
     }
@@ -161,8 +162,8 @@ struct FusedGraph: Sendable {
             guard leaves.indices.contains(k) else { return nil }
             return leaf(k)
         case .binary(let op, let a, let b):
-            guard op != .and, op != .or, let x = add(a, leaves), let y = add(b, leaves) else { return nil }
-            return node(.binary(op), [x, y], tracked: op.isDifferentiable && (nodes[x].tracked || nodes[y].tracked))
+            guard op.isElementwise, let x = add(a, leaves), let y = add(b, leaves) else { return nil }
+            return node(.binary(op), [x, y], tracked: !op.givesTruthValues && (nodes[x].tracked || nodes[y].tracked))
         case .negate(let a):
             guard let x = add(a, leaves) else { return nil }
             return node(.negate, [x], tracked: nodes[x].tracked)
@@ -184,23 +185,6 @@ struct FusedGraph: Sendable {
         case .weighting(let w, let a):
             guard let x = add(w, leaves), let y = add(a, leaves) else { return nil }
             return node(.weighting, [x, y], tracked: nodes[x].tracked || nodes[y].tracked)
-        }
-    }
-
-    static func opcode(_ op: ArithmeticOperator) -> xe_fused_op? {
-        switch op {
-        case .add: XE_OP_ADD
-        case .subtract: XE_OP_SUB
-        case .multiply: XE_OP_MUL
-        case .divide: XE_OP_DIV
-        case .power: XE_OP_POW
-        case .equal: XE_OP_EQ
-        case .notEqual: XE_OP_NE
-        case .less: XE_OP_LT
-        case .lessEqual: XE_OP_LE
-        case .greater: XE_OP_GT
-        case .greaterEqual: XE_OP_GE
-        case .and, .or: nil
         }
     }
 
@@ -237,7 +221,7 @@ struct FusedGraph: Sendable {
                     refs.append(e == 2 ? p.emit(XE_OP_SQUARE, c[0]) : c[0])
                     continue
                 }
-                guard let code = FusedGraph.opcode(op) else { return nil }
+                guard let code = op.fusedOpcode else { return nil }
                 refs.append(p.emit(code, c[0], c[1]))
             case .negate: refs.append(p.emit(XE_OP_NEG, c[0]))
             case .not: refs.append(p.emit(XE_OP_NOT, c[0]))

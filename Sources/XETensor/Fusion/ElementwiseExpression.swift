@@ -1,11 +1,13 @@
+import XESyntax
+
 /// An expression of elementwise operations over leaf tensors (numbered from 0), evaluated in
 /// one fused pass by `DTensor.fused`: the meaning is that of the same operations applied one
 /// at a time (`DTensor.binary`, `negate`, `apply`, `clip`, `extremum`, `softplus`,
 /// `weighting`).
 public indirect enum ElementwiseExpression: Sendable, Equatable {
     case leaf(Int)
-    /// Arithmetic (`+ - * / ^`) and comparisons; `and`/`or` are not fused.
-    case binary(ArithmeticOperator, ElementwiseExpression, ElementwiseExpression)
+    /// Arithmetic (`+ - * / ^`) and comparisons; `@` is not fused.
+    case binary(BinaryOperator, ElementwiseExpression, ElementwiseExpression)
     case negate(ElementwiseExpression)
     /// `not x`: 1 where x is 0, else 0.
     case not(ElementwiseExpression)

@@ -1,7 +1,10 @@
 import XESyntax
 import XETensor
 
-extension Interpreter {
+/// The operations of the language on values, as the compiled closures call them: they need no
+/// session state (no interpreter), only the operator table (`BinaryOperator.apply`) and the
+/// tensor operations (`DTensor.binary`, `unary`, `logical`, indexing).
+extension Value {
     /// The tensor in a value, or an error naming what was found instead.
     static func operand(_ value: Value, for operation: String, at location: SourceLocation) throws -> DTensor {
         guard let t = value.dtensor else {
@@ -20,10 +23,11 @@ extension Interpreter {
         }
     }
 
-    /// `a op b` for any values.
-    func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Value {
-        if case .number(let x) = a, case .number(let y) = b, op != .matmul {
-            return .number(Interpreter.arithmetic(op).apply(x, y))
+    /// `a op b` for any values: two numbers by the operator table (`BinaryOperator.apply`),
+    /// strings joined by `+` and compared by `==` and `!=`, tensors by `DTensor.binary`.
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Value {
+        if case .number(let x) = a, case .number(let y) = b, op.isElementwise {
+            return .number(op.apply(x, y))
         }
         if op == .add, case .string(let x) = a, case .string(let y) = b {
             // The same bound as a literal's, so that doubling a string in a loop ends in an error
@@ -37,58 +41,27 @@ extension Interpreter {
             return .number((x == y) == (op == .equal) ? 1 : 0)
         }
         let name = "'\(op.rawValue)'"
-        let x = try Interpreter.operand(a, for: name, at: location)
-        let y = try Interpreter.operand(b, for: name, at: location)
-        return try Interpreter.located(location) {
-            if op == .matmul { return Value(try DTensor.matmul(x, y)) }
-            return Value(try DTensor.binary(Interpreter.arithmetic(op), x, y))
-        }
-    }
-
-    static func arithmetic(_ op: BinaryOperator) -> ArithmeticOperator {
-        switch op {
-        case .add: return .add
-        case .subtract: return .subtract
-        case .multiply, .matmul: return .multiply
-        case .divide: return .divide
-        case .power: return .power
-        case .equal: return .equal
-        case .notEqual: return .notEqual
-        case .less: return .less
-        case .lessEqual: return .lessEqual
-        case .greater: return .greater
-        case .greaterEqual: return .greaterEqual
-        }
+        let x = try operand(a, for: name, at: location)
+        let y = try operand(b, for: name, at: location)
+        return try located(location) { Value(try DTensor.binary(op, x, y)) }
     }
 
     /// `-a`, `+a`, `not a`.
-    func unary(_ op: UnaryOperator, _ a: Value, at location: SourceLocation) throws -> Value {
-        if case .number(let x) = a {
-            switch op {
-            case .negate: return .number(-x)
-            case .plus: return a
-            case .not: return .number(x == 0 ? 1 : 0)
-            }
-        }
-        let t = try Interpreter.operand(a, for: "'\(op.rawValue)'", at: location)
-        switch op {
-        case .negate: return Value(DTensor.negate(t))
-        case .plus: return a
-        case .not: return Value(t.value.map { $0 == 0 ? 1 : 0 }.asBoolean)
-        }
+    static func unary(_ op: UnaryOperator, _ a: Value, at location: SourceLocation) throws -> Value {
+        if case .number(let x) = a { return .number(op.apply(x)) }
+        let t = try operand(a, for: "'\(op.rawValue)'", at: location)
+        return op == .plus ? a : Value(DTensor.unary(op, t))
     }
 
     /// `a and b`, `a or b` elementwise on tensors.
-    func logical(_ op: LogicalOperator, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Value {
-        let x = try Interpreter.operand(a, for: "'\(op.rawValue)'", at: location)
-        let y = try Interpreter.operand(b, for: "'\(op.rawValue)'", at: location)
-        return try Interpreter.located(location) {
-            Value(try DTensor.binary(op == .and ? .and : .or, x, y))
-        }
+    static func logical(_ op: LogicalOperator, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Value {
+        let x = try operand(a, for: "'\(op.rawValue)'", at: location)
+        let y = try operand(b, for: "'\(op.rawValue)'", at: location)
+        return try located(location) { Value(try DTensor.logical(op, x, y)) }
     }
 
     /// A tensor literal from its evaluated items.
-    func makeArray(_ items: [Value], at location: SourceLocation) throws -> Value {
+    static func array(_ items: [Value], at location: SourceLocation) throws -> Value {
         var numbers: [Double] = []
         numbers.reserveCapacity(items.count)
         for item in items {
@@ -102,7 +75,7 @@ extension Interpreter {
             }
             return t
         }
-        return try Interpreter.located(location) { Value(try DTensor.stack(tensors)) }
+        return try located(location) { Value(try DTensor.stack(tensors)) }
     }
 
     /// A whole number from a value, refusing fractions, NaN, infinities and huge values.
@@ -136,7 +109,7 @@ extension Interpreter {
     }
 
     /// `x[...]`.
-    func index(_ base: Value, _ indices: [TensorIndex], at location: SourceLocation) throws -> Value {
+    static func index(_ base: Value, _ indices: [TensorIndex], at location: SourceLocation) throws -> Value {
         switch base {
         case .tensor(let t):
             if indices.count == t.rank, t.rank <= 2 {
@@ -155,11 +128,11 @@ extension Interpreter {
                 }
                 if ok { return .number(t.storage[offset]) }
             }
-            return try Interpreter.located(location) { Value(t.gather(try IndexPlan(shape: t.shape, indices: indices))) }
+            return try located(location) { Value(t.gather(try IndexPlan(shape: t.shape, indices: indices))) }
         case .number:
             throw XEError.type("a number cannot be indexed", at: location)
         case .tracked(let node):
-            return try Interpreter.located(location) {
+            return try located(location) {
                 Value(DTensor.gather(DTensor(node), try IndexPlan(shape: node.value.shape, indices: indices)))
             }
         case .tuple(let items):
@@ -177,7 +150,7 @@ extension Interpreter {
     }
 
     /// `x[...] = v`, changing `base` in place when it is a plain tensor.
-    func assignIndex(_ base: inout Value, _ indices: [TensorIndex], _ newValue: Value, at location: SourceLocation) throws {
+    static func assignIndex(_ base: inout Value, _ indices: [TensorIndex], _ newValue: Value, at location: SourceLocation) throws {
         guard let v = newValue.dtensor else {
             throw XEError.type("only numbers and tensors can be stored in a tensor, not \(newValue.kindDescription)", at: location)
         }
@@ -194,7 +167,7 @@ extension Interpreter {
             base = .tensor(t)
         case .tensor, .tracked, .number:
             let t = base.dtensor!
-            base = try Interpreter.located(location) {
+            base = try located(location) {
                 Value(try DTensor.assigning(t, try IndexPlan(shape: t.shape, indices: indices), v))
             }
         default:
@@ -203,7 +176,7 @@ extension Interpreter {
     }
 
     /// The items a `for` loop visits: a vector's elements, a matrix's rows, a tuple's items.
-    func iterate(_ value: Value, at location: SourceLocation) throws -> [Value] {
+    static func iterate(_ value: Value, at location: SourceLocation) throws -> [Value] {
         switch value {
         case .tuple(let items):
             return items
@@ -216,7 +189,7 @@ extension Interpreter {
         case .tracked(let node):
             guard node.value.rank >= 1 else { throw XEError.type("cannot iterate over a number", at: location) }
             return try (0..<node.value.shape[0]).map { i in
-                try Interpreter.located(location) {
+                try located(location) {
                     Value(DTensor.gather(DTensor(node), try IndexPlan(shape: node.value.shape, indices: [.at(i)])))
                 }
             }
