@@ -6,7 +6,9 @@ import PackageDescription
 /// Layers, bottom up:
 /// - `XESyntax`: tokens, lexer, parser, AST; the operator table's syntax half (precedence).
 /// - `XETensor`: float64 tensors, broadcasting, kernels and reverse-mode autodiff; the operator
-///   table's meaning half, for the operators `XESyntax` defines (its one dependency on it).
+///   table's meaning half, for the operators `XESyntax` defines (its one dependency on it). Its
+///   C kernels are `CXEKernels`, a file per concern (losses, softmax rows, matmul, elementwise
+///   functions, the fused evaluator) on one fan-out over the cores (`threading.c`).
 /// - `XELosses`: the loss plugin protocol, the registry, the built-in losses and the loader of
 ///   native plugins (`CXEPlugin` is their C ABI, one header with SQLite-style append-only
 ///   versioning and the error buffer's helpers shared by both sides; `XEPlugin` the library
