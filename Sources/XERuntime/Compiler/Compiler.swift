@@ -187,14 +187,7 @@ final class Compiler {
             loopDepth -= 1
             return { f in
                 while try Compiler.truth(try c(f), at: location) {
-                    if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
-                    do {
-                        _ = try b(f)
-                    } catch ControlFlow.breaking {
-                        break
-                    } catch ControlFlow.continuing {
-                        continue
-                    }
+                    if try !Compiler.runBody(b, f, at: location) { break }
                 }
                 return .none
             }
@@ -219,6 +212,21 @@ final class Compiler {
         }
     }
 
+    /// Runs a loop's body once: false when it breaks out of the loop (`continue` only ends the
+    /// body). Ctrl-C stops the loop here.
+    @inline(__always)
+    static func runBody(_ body: Code, _ f: Frame, at location: SourceLocation) throws -> Bool {
+        if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
+        do {
+            _ = try body(f)
+        } catch ControlFlow.breaking {
+            return false
+        } catch ControlFlow.continuing {
+            return true
+        }
+        return true
+    }
+
     /// `for name in iterable { body }`; `range(...)` is counted without building the vector.
     func compileFor(_ name: String, _ iterable: Expr, _ body: Expr, at location: SourceLocation) throws -> Code {
         let store = self.store(name)
@@ -228,17 +236,6 @@ final class Compiler {
         let b = try compile(body)
         loopDepth -= 1
         let interpreter = self.interpreter
-        func runBody(_ f: Frame) throws -> Bool {
-            if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
-            do {
-                _ = try b(f)
-            } catch ControlFlow.breaking {
-                return false
-            } catch ControlFlow.continuing {
-                return true
-            }
-            return true
-        }
         if case .call(let callee, let args, let callLocation) = iterable, case .name("range", _) = callee,
            args.allSatisfy({ $0.label == nil }), (1...3).contains(args.count) {
             let rangeFunction = try compile(callee)
@@ -252,29 +249,23 @@ final class Compiler {
                     let sequence = try interpreter.call(fn, Arguments(values), at: callLocation)
                     for item in try Value.iterate(sequence, at: location) {
                         store(f, item)
-                        if try !runBody(f) { break }
+                        if try !Compiler.runBody(b, f, at: location) { break }
                     }
                     return .none
                 }
                 var i = start
                 if let slot {
-                    // The common case, with the body's call inlined: a local counter.
+                    // The common case: a local counter.
                     while step > 0 ? i < stop : i > stop {
                         f.slots[slot] = .number(Double(i))
-                        if xe_interrupted() != 0 { throw XEError(.interrupted, at: location) }
-                        do {
-                            _ = try b(f)
-                        } catch ControlFlow.breaking {
-                            break
-                        } catch ControlFlow.continuing {
-                        }
+                        if try !Compiler.runBody(b, f, at: location) { break }
                         i += step
                     }
                     return .none
                 }
                 while step > 0 ? i < stop : i > stop {
                     store(f, .number(Double(i)))
-                    if try !runBody(f) { break }
+                    if try !Compiler.runBody(b, f, at: location) { break }
                     i += step
                 }
                 return .none
@@ -284,7 +275,7 @@ final class Compiler {
         return { f in
             for item in try Value.iterate(try it(f), at: location) {
                 store(f, item)
-                if try !runBody(f) { break }
+                if try !Compiler.runBody(b, f, at: location) { break }
             }
             return .none
         }
