@@ -340,15 +340,9 @@ extension Compiler {
         return { f in
             let (loss, given) = try call(f)
             let bound = try loss.bind(given)
-            do {
+            try loss.reporting(at: location) {
                 try loss.loss.validate(bound)
                 interpreter.output(try render(loss, bound).text + "\n")
-            } catch let e as XEError {
-                throw e
-            } catch let e as TensorError {
-                throw XEError.wrap(e, at: location)
-            } catch {
-                throw XEError(.plugin("\(loss.name): \(error)"), at: location)
             }
             return .none
         }

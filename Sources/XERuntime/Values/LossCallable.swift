@@ -51,8 +51,10 @@ final class LossCallable: Callable, @unchecked Sendable {
         }
     }
 
-    /// `body`, its errors reported as the call's.
-    private func reporting<T>(at location: SourceLocation, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, work of the loss, with its errors as xe reports them: a tensor error located
+    /// at the call, any other error (a plugin's) named after the loss; xe's own errors and
+    /// control flow pass through.
+    func reporting<T>(at location: SourceLocation, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let e as XEError {
