@@ -23,7 +23,9 @@ final class REPL {
     /// How numbers are shown (`:format`).
     var style: NumberStyle = .long
 
-    static let keywords = ["if", "else", "for", "in", "while", "return", "import", "and", "or", "not", "true", "false", "break", "continue", "loss"]
+    /// The words Tab completes besides names: the reserved words, and `loss` (a definition's
+    /// first word, not reserved).
+    static let keywords = Keyword.allCases.map(\.rawValue) + ["loss"]
 
     init(interpreter: Interpreter) {
         self.interpreter = interpreter

@@ -25,19 +25,13 @@ extension Interpreter {
         return format(value)
     }
 
+    /// A string as xe source writes it: in quotes, with the escapes the lexer reads back.
     static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
+        "\"" + s.unicodeScalars.map { escapes[$0] ?? String($0) }.joined() + "\""
     }
+
+    /// The characters `quoted` writes as escapes, and how.
+    static let escapes: [Unicode.Scalar: String] = ["\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\t": "\\t"]
 
     /// The error as xe prints it: `file:line:col: error: message`, the source line and a caret
     /// under the column; "error:" in red when `color` is set.

@@ -1,7 +1,8 @@
 import XESyntax
 
-/// A compiled function, lambda or loss body, shared by every closure made from it.
-final class FunctionTemplate {
+/// A compiled function, lambda or loss body: what every closure made from it shares (the
+/// compiled code and the texts are shared, not copied).
+struct FunctionTemplate {
     let name: String
     let parameters: [String]
     /// The compiled default of each parameter, evaluated in the new frame at call time (so a
@@ -14,19 +15,6 @@ final class FunctionTemplate {
     let location: SourceLocation
     /// How the function reads in a legend: its name, or a lambda's source `p -> bce(1, p)`.
     let display: String
-
-    init(name: String, parameters: [String], defaults: [Code?], defaultTexts: [String?], slotCount: Int,
-         body: @escaping Code, doc: String?, location: SourceLocation, display: String) {
-        self.name = name
-        self.parameters = parameters
-        self.defaults = defaults
-        self.defaultTexts = defaultTexts
-        self.slotCount = slotCount
-        self.body = body
-        self.doc = doc
-        self.location = location
-        self.display = display
-    }
 
     /// `f(x, k=2)`.
     var signature: String {
