@@ -39,6 +39,26 @@ struct ParserTests {
         #expect(try shape("2^-1") == "(2 ^ (- 1))")
     }
 
+    /// `a p b q c` for every pair of infix operators groups as the operator table says: the
+    /// tighter one first, the left one first at the same level (the right one for `^`), and
+    /// two comparisons are refused.
+    @Test func everyPairOfOperatorsGroupsAsTheTableSays() throws {
+        let infix: [(symbol: String, precedence: Precedence)] = BinaryOperator.allCases.map { ($0.rawValue, $0.precedence) }
+            + [LogicalOperator.and, .or].map { ($0.rawValue, $0.precedence) }
+        for p in infix {
+            for q in infix {
+                let source = "a \(p.symbol) b \(q.symbol) c"
+                if p.precedence == .comparison && q.precedence == .comparison {
+                    #expect(throws: SyntaxError.self, "\(source)") { try Parser.parse(source) }
+                    continue
+                }
+                let leftFirst = p.precedence > q.precedence || (p.precedence == q.precedence && p.precedence.associativity == .left)
+                let expected = leftFirst ? "((a \(p.symbol) b) \(q.symbol) c)" : "(a \(p.symbol) (b \(q.symbol) c))"
+                #expect(try shape(source) == expected, "\(source)")
+            }
+        }
+    }
+
     @Test func lambdasAndCalls() throws {
         #expect(try shape("x -> 2 * x") == "(x) -> (2 * x)")
         #expect(try shape("(a, b) -> a - b") == "(a, b) -> (a - b)")

@@ -48,7 +48,7 @@ extension Compiler {
         case .unary(let op, let operand, let location):
             let a = try compile(operand)
             if op == .negate, case .number(let x, _) = operand {
-                let v = Value.number(-x)
+                let v = Value.number(op.apply(x))
                 return { _ in v }
             }
             return { f in try Value.unary(op, try a(f), at: location) }
@@ -63,7 +63,7 @@ extension Compiler {
                     if op == .and, v == 0 { return .number(0) }
                     if op == .or, v != 0 { return .number(1) }
                     let y = try b(f)
-                    if case .number(let w) = y { return .number(w != 0 ? 1 : 0) }
+                    if case .number(let w) = y { return .number(op.apply(v, w)) }
                     return try Value.logical(op, x, y, at: location)
                 }
                 return try Value.logical(op, x, try b(f), at: location)
