@@ -10,6 +10,9 @@ public struct ParsedProgram: Sendable {
     /// REPL's continuation test, decided by the same parse as the program, as Lua's REPL does
     /// (an error at `<eof>` means "read another line").
     public var isIncomplete: Bool { errors.first?.isIncompleteInput ?? false }
+    /// Whether the last token is `;` (a comment after it allowed): a REPL entry written so
+    /// shows no values, as in MATLAB, Julia and IPython.
+    public var endsWithSemicolon = false
 }
 
 /// Parses tokens into statements by recursive descent; expressions by precedence climbing over
@@ -48,6 +51,7 @@ public struct Parser {
     public static func parseProgram(_ source: String, file: String = "", errorLimit: Int = 10) -> ParsedProgram {
         var (parser, lexerError) = scanned(source, file: file)
         var parsed = parser.program(errorLimit: errorLimit)
+        parsed.endsWithSemicolon = parser.tokens.last { $0.token != .newline && $0.token != .end }?.token == .op(.semicolon)
         if let lexerError {
             // The input stops where the lexer failed: running out there is its error, not more.
             parsed.errors.removeAll { $0.isIncompleteInput }

@@ -115,10 +115,10 @@ final class REPL {
     }
 
     /// Loads `source` as the next entry, `REPL[n]`; the value of each expression statement is
-    /// shown (`show`) unless the entry ends with `;`.
+    /// shown (`show`) unless the entry ends with `;` (which the parse tells `load`).
     func load(_ source: String) -> Result<Interpreter.Program, XEError> {
         Result { () throws(XEError) in
-            try interpreter.load(source, file: "REPL[\(entries + 1)]", echo: REPL.endsWithSemicolon(source) ? { _ in } : show)
+            try interpreter.load(source, file: "REPL[\(entries + 1)]", echo: show)
         }
     }
 
@@ -179,14 +179,6 @@ final class REPL {
         }
         if let failure { report(failure) }
         Console.flush()
-    }
-
-    /// Whether the entry's last token is `;` (a comment after it allowed).
-    static func endsWithSemicolon(_ source: String) -> Bool {
-        guard let last = source.split(separator: "\n").last(where: { !$0.trimmed.isEmpty }) else { return false }
-        var code = Substring(last)
-        if let hash = code.firstIndex(of: "#"), !code[..<hash].contains("\"") { code = code[..<hash] }
-        return code.trimmed.hasSuffix(";")
     }
 
     func show(_ value: Value) {

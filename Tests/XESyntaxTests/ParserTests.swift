@@ -143,6 +143,17 @@ struct ParserTests {
         #expect(Parser.parseProgram(String(repeating: "x = +\n", count: 50), errorLimit: 10).errors.count <= 10)
     }
 
+    /// A REPL entry whose last token is `;` shows no values: comments are not tokens, a `;` in a
+    /// string is not one.
+    @Test func aTrailingSemicolonIsTheLastToken() {
+        #expect(Parser.parseProgram("x = 1;").endsWithSemicolon)
+        #expect(Parser.parseProgram("x = 1; # note\n\n").endsWithSemicolon)
+        #expect(Parser.parseProgram("f(x) = {\n  x;\n};\n# done").endsWithSemicolon)
+        #expect(!Parser.parseProgram("x = 1; y").endsWithSemicolon)
+        #expect(!Parser.parseProgram("s = \";\"").endsWithSemicolon)
+        #expect(!Parser.parseProgram("x = 1 # ;").endsWithSemicolon)
+    }
+
     @Test func deepNestingIsRefused() {
         let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
         #expect(throws: SyntaxError.self) { try Parser.parse(deep) }

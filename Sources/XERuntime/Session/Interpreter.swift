@@ -66,7 +66,7 @@ public final class Interpreter: @unchecked Sendable {
     /// pass, and compiles it. A program with syntax errors throws the first with every other
     /// one in `more`; when that error `isIncompleteInput`, more lines could complete the source
     /// (the REPL reads another). `echo` receives the value of every top-level expression
-    /// statement as the program runs.
+    /// statement as the program runs, unless the source ends with `;` (which hides them).
     public func load(_ source: String, file: String, echo: ((Value) -> Void)? = nil) throws(XEError) -> Program {
         try LargeStack.run { () throws(XEError) -> Program in
             sources[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
@@ -78,7 +78,7 @@ public final class Interpreter: @unchecked Sendable {
             }
             do {
                 let compiler = Compiler(interpreter: self)
-                compiler.echo = echo
+                compiler.echo = parsed.endsWithSemicolon ? nil : echo
                 return Program(code: try compiler.compileProgram(parsed.statements))
             } catch {
                 throw XEError.wrap(error, at: nil)
