@@ -84,7 +84,7 @@ static void outside_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
 
 int64_t xe_first_outside(const double *x, int64_t n, double lo, double hi) {
     range_ctx r = {x, lo, hi};
-    kahan found[MAX_THREADS];
+    kahan found[MAX_PIECES];
     int pieces = xe_fan_out(outside_range, &r, n, BLOCK, 1, found);
     for (int t = 0; t < pieces; t++) {
         if (found[t].sum > 0) return (int64_t)found[t].c;

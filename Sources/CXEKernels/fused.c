@@ -185,7 +185,10 @@ int xe_fused(const xe_fused_program *program, double *sum) {
         memset(program->reduce_out, 0, sizeof(double) * (size_t)program->reduce_length);
     }
     int64_t work = program->instruction_count > 0 ? program->instruction_count : 1;
-    double total = xe_parallel(fused_range, &ctx, program->count, FUSED_BLOCK, work);
+    /* Sums along an axis: one piece per thread, as each piece adds an array of sums of its own. */
+    int64_t align = FUSED_BLOCK, threads = xe_kernel_threads();
+    if (program->reduce_out) align = ((program->count + threads - 1) / threads + FUSED_BLOCK - 1) / FUSED_BLOCK * FUSED_BLOCK;
+    double total = xe_parallel(fused_range, &ctx, program->count, align, work);
     if (sum) *sum = total;
     return ctx.failed ? -1 : 0;
 }

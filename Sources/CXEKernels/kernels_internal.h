@@ -68,16 +68,18 @@ enum {
     BLOCK = 512,              /* elements per block of the loss kernels: a block sum, then Kahan */
     MIN_PARALLEL = 1 << 16,   /* below this much work (items × work per item), one thread */
     MAX_THREADS = 8,          /* the most threads a kernel uses */
+    PIECES_PER_THREAD = 8,    /* pieces of a parallel kernel per thread, taken in turn */
+    MAX_PIECES = MAX_THREADS * PIECES_PER_THREAD,
 };
 
 /* A piece of work over [lo, hi) adding its result into *out. */
 typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
 
-/* Runs fn over [0, n) split into one piece per core (pieces aligned to `align`; piece t on
- * thread t, the first on the calling thread, a thread that cannot be created run here too)
- * when n times work_per_item is at least MIN_PARALLEL, else as one piece. Piece t's result
- * goes into results[t] (starting from {0, 0}); returns the number of pieces. */
-int xe_fan_out(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item, kahan results[MAX_THREADS]);
+/* Runs fn over [0, n) split into up to PIECES_PER_THREAD pieces per core (aligned to `align`)
+ * that one thread per core (the first the calling thread) takes in turn, when n times
+ * work_per_item is at least MIN_PARALLEL, else as one piece. Piece k's result goes into
+ * results[k] (starting from {0, 0}) whichever thread ran it; returns the number of pieces. */
+int xe_fan_out(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item, kahan results[MAX_PIECES]);
 
 /* xe_fan_out, returning the compensated sum of the pieces' sums. */
 double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item);

@@ -48,8 +48,26 @@ void xe_advise_huge_pages(void *start, size_t bytes) {
 
 #include <malloc.h>
 
+enum { KEPT_FREE = 1 << 30 }; /* the most freed memory malloc keeps for reuse */
+static int tuned;
+
 void xe_tune_allocator(void) {
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, KEPT_FREE);
+    tuned = 1;
+}
+
+void xe_bound_allocator_cache(void) {
+    /* Memory freed since the last trim is counted as kept (what the last trim released and was
+     * not reused since is in fordblks too, but holds no pages). */
+    static size_t after_trim;
+    if (!tuned) return;
+    size_t free_now = mallinfo2().fordblks, last = __atomic_load_n(&after_trim, __ATOMIC_RELAXED);
+    if (free_now < last) {
+        __atomic_store_n(&after_trim, free_now, __ATOMIC_RELAXED);
+    } else if (free_now - last > KEPT_FREE) {
+        malloc_trim(0);
+        __atomic_store_n(&after_trim, free_now, __ATOMIC_RELAXED);
+    }
 }

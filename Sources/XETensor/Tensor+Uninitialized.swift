@@ -5,10 +5,12 @@ extension Tensor {
     @usableFromInline static let hugePageThreshold = 1 << 22
 
     /// A storage array of `count` elements filled by `body` (which must write every element),
-    /// without zeroing it first: kernels write their output in one pass.
+    /// without zeroing it first: kernels write their output in one pass. A large one first
+    /// keeps the allocator's cache of freed memory bounded (`xe_bound_allocator_cache`).
     @inlinable @inline(__always)
     public static func uninitialized(_ count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         guard count > 0 else { return [] }
+        if count * 8 >= hugePageThreshold { xe_bound_allocator_cache() }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count * 8 >= hugePageThreshold { xe_advise_huge_pages(buffer.baseAddress, count * 8) }
             body(buffer.baseAddress!)

@@ -40,6 +40,11 @@ int xe_flush_out(void);
 /// arena for all threads, and up to 1 GiB of free memory kept before it is given back. Called
 /// once at start by the xe tool.
 void xe_tune_allocator(void);
+/// After xe_tune_allocator: when more than 1 GiB has been freed into malloc's keeping since the
+/// last time (freed arrays in the middle of the heap, which the trim threshold does not reach),
+/// gives every free page back to the system, so the reuse cache stays bounded. Called before
+/// each large allocation.
+void xe_bound_allocator_cache(void);
 /// Asks for transparent huge pages on the 2 MiB-aligned inside of a large, untouched buffer (as
 /// NumPy does): far fewer page faults when it is first written.
 void xe_advise_huge_pages(void *start, size_t bytes);
