@@ -19,8 +19,11 @@ import PackageDescription
 ///   know the interpreter.
 /// - `XEPlot`: line charts of number series, as terminal text or an SVG document. It does not
 ///   know the interpreter.
-/// - `XERuntime`: values, the compiler to closures, the interpreter and built-ins.
-/// - `xe`: the command-line tool and the REPL.
+/// - `XERuntime`: the one way in for every program, `Interpreter.load` (parsed once with every
+///   syntax error, compiled to closures) and `run`, on a large-stack thread (`LargeStack`);
+///   values, the compiler, derivatives (`Derivatives/`: grad, jacobian, hessian), built-ins and
+///   the session.
+/// - `xe`: the command-line tool and the REPL (whose continuation lines come from `load`'s parse).
 let package = Package(
     name: "xe",
     products: [

@@ -6,8 +6,8 @@ import XESyntax
 import XETensor
 
 /// The interactive loop (SPEC §9): reads entries, continuing while the one parse of each says
-/// the input is unfinished; prints each expression statement's value (not when the entry ends with `;`) and
-/// keeps it in `ans`; runs `:commands` (see `REPLCommand`). Each entry is its own source,
+/// the input is unfinished; prints each expression statement's value (not when the entry ends
+/// with `;`) and keeps it in `ans`; runs `:commands` (see `REPLCommand`). Each entry is its own source,
 /// `REPL[n]`, which errors, notes and "defined at" name.
 final class REPL {
     let interpreter: Interpreter

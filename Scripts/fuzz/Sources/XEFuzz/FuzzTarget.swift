@@ -1,13 +1,14 @@
 import XERuntime
 
-/// One fuzzing input: the bytes as a program, lexed, parsed and run by a fresh interpreter
-/// with a time budget of 200 ms and tensors of at most 2^20 elements; its errors rendered as
-/// the REPL would. Anything but a clean result or a clean error (a trap, a hang) is a finding.
+/// One fuzzing input: the bytes as a program, loaded (lexed, parsed with every syntax error,
+/// the parse that also decides the REPL's continuation lines, compiled) and run by a fresh
+/// interpreter with a time budget of 200 ms and tensors of at most 2^20 elements; its errors
+/// rendered as the REPL would. Anything but a clean result or a clean error (a trap, a hang)
+/// is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     Interpreter.maxTensorElements = 1 << 20
     let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    _ = Interpreter.isIncomplete(source)
     let interpreter = Interpreter()
     interpreter.output = { _ in }
     Interpreter.clearInterrupt()
