@@ -55,13 +55,7 @@ final class App {
         case .script(let path):
             runFile(path, interpreter)
         case .evaluate(let source):
-            do {
-                let value = try interpreter.run(source, file: "-e")
-                if case .none = value {} else { Console.write(interpreter.display(value) + "\n") }
-            } catch {
-                status = 1
-                report(error, interpreter)
-            }
+            runSource(source, file: "-e", showingValue: true, interpreter)
         case .standardInput:
             runStandardInput(interpreter)
         case .interactive(let path):
@@ -130,11 +124,13 @@ final class App {
         }
     }
 
-    /// Runs a program; false when it called `exit`.
+    /// Runs a program (a script, standard input, `-e`); `showingValue`: prints the value of its
+    /// last statement, when that is an expression (`-e`). False when it called `exit`.
     @discardableResult
-    func runSource(_ text: String, file: String, _ interpreter: Interpreter) -> Bool {
+    func runSource(_ text: String, file: String, showingValue: Bool = false, _ interpreter: Interpreter) -> Bool {
         do {
-            try interpreter.run(text, file: file)
+            let value = try interpreter.run(text, file: file)
+            if case .none = value {} else if showingValue { Console.write(interpreter.display(value) + "\n") }
         } catch {
             status = 1
             report(error, interpreter)
