@@ -51,17 +51,26 @@ extension Parser {
     /// `(a, b=2)`: the parameters of a lambda or a loss, each with its default if it has one.
     mutating func parameterList() throws(SyntaxError) -> [Parameter] {
         try expect(.leftParen)
-        var parameters: [Parameter] = []
-        while !check(.rightParen) {
-            let at = location
-            let name = try expectIdentifier("a parameter name")
+        return try list(until: .rightParen, "')' to close the parameter list") { (p: inout Parser) throws(SyntaxError) -> Parameter in
+            let at = p.location
+            let name = try p.expectIdentifier("a parameter name")
             var value: Expr?
-            if match(.assign) { value = try expression() }
-            parameters.append(Parameter(name: name, defaultValue: value, location: at))
+            if p.match(.assign) { value = try p.expression() }
+            return Parameter(name: name, defaultValue: value, location: at)
+        }
+    }
+
+    /// `item, item, ...` up to `closing` (a trailing comma allowed), which it consumes; `missing`
+    /// says what was expected when something else follows an item.
+    mutating func list<T>(until closing: Operator, _ missing: String,
+                          _ item: (inout Parser) throws(SyntaxError) -> T) throws(SyntaxError) -> [T] {
+        var items: [T] = []
+        while !check(closing) {
+            items.append(try item(&self))
             if !match(.comma) { break }
         }
-        try expect(.rightParen, "')' to close the parameter list")
-        return parameters
+        try expect(closing, missing)
+        return items
     }
 
     /// subexpression := (prefix subexpression | postfix) (infix subexpression)*
@@ -122,23 +131,20 @@ extension Parser {
     }
 
     mutating func arguments() throws(SyntaxError) -> [Argument] {
-        var result: [Argument] = []
-        while !check(.rightParen) {
-            let at = location
-            if case .identifier(let label) = token, peekToken(1) == .op(.assign) {
-                _ = advance()
-                _ = advance()
-                result.append(Argument(label: label, value: try expression(), location: at))
-            } else {
-                if result.contains(where: { $0.label != nil }) {
-                    throw .unexpected(found: "a positional argument", expected: "keyword arguments only after the first keyword argument", at: at)
-                }
-                result.append(Argument(label: nil, value: try expression(), location: at))
+        var sawKeyword = false
+        return try list(until: .rightParen, "',' or ')' in the argument list") { (p: inout Parser) throws(SyntaxError) -> Argument in
+            let at = p.location
+            if case .identifier(let label) = p.token, p.peekToken(1) == .op(.assign) {
+                _ = p.advance()
+                _ = p.advance()
+                sawKeyword = true
+                return Argument(label: label, value: try p.expression(), location: at)
             }
-            if !match(.comma) { break }
+            if sawKeyword {
+                throw .unexpected(found: "a positional argument", expected: "keyword arguments only after the first keyword argument", at: at)
+            }
+            return Argument(label: nil, value: try p.expression(), location: at)
         }
-        try expect(.rightParen, "',' or ')' in the argument list")
-        return result
     }
 
     mutating func subscripts() throws(SyntaxError) -> [Subscript] {
@@ -220,12 +226,7 @@ extension Parser {
     mutating func arrayLiteral() throws(SyntaxError) -> Expr {
         let at = location
         _ = advance()  // `[`
-        var items: [Expr] = []
-        while !check(.rightBracket) {
-            items.append(try expression())
-            if !match(.comma) { break }
-        }
-        try expect(.rightBracket, "',' or ']' in the list")
+        let items = try list(until: .rightBracket, "',' or ']' in the list") { (p: inout Parser) throws(SyntaxError) -> Expr in try p.expression() }
         return .array(items, at)
     }
 
