@@ -182,6 +182,21 @@ struct FusionTests {
         }
     }
 
+    /// Scalar regions past the budget of gradients held with their values (`HeldGradients`)
+    /// compute their gradients in the backward sweep: a loop of regions over a large tensor
+    /// inside one `grad` gives the same gradient either way.
+    @Test func regionsPastTheHeldGradientBudgetDifferentiateInTheSweep() throws {
+        let fused = Interpreter(), stepwise = Interpreter()
+        fused.fusionThreshold = 0
+        stepwise.fusionThreshold = Int.max
+        let n = (1 << 25) / 4 + 3  // a quarter of HeldGradients.budget: the fifth region is past it
+        let program = "x = tanh(range(\(n)) * 0.001); f = (x) -> { s = 0; for i in range(6) { s = s + mean((x - i * 0.1)^2 * x) }; s }"
+        for interpreter in [fused, stepwise] { try interpreter.run(program) }
+        let got = try fused.run("grad(f(x), x)"), expected = try stepwise.run("grad(f(x), x)")
+        #expect(fused.fusedEvaluations >= 6)
+        #expect(FusionTests.agree(got, expected, tolerance: 1e-12))
+    }
+
     @Test func aRegionFirstRunOnNumbersIsFusedOnTensors() throws {
         let interpreter = Interpreter()
         try interpreter.run("loss m(y, p) = mean((y - p)^2 * 2); f = (a, b) -> (a - b) * 2 + 1; m(1, 0.5); f(1, 2); f(3, 4)")

@@ -41,13 +41,15 @@ final class LossCallable: Callable, @unchecked Sendable {
     }
 
     /// The call's per-element losses as one elementwise expression (`Loss.elementwise`), after
-    /// the checks the call makes, for a fused region; nil where the loss has none.
+    /// the checks the call makes, for a fused region; nil where the loss has none (then nothing
+    /// is checked: the call itself checks and gives the errors).
     func elementwise(_ arguments: Arguments, at location: SourceLocation) throws -> ElementwiseLoss? {
         let given = try bind(arguments)
+        guard let bound = try? LossOptions.resolved(given, parameters: loss.parameters),
+              let form = try? loss.elementwise(bound) else { return nil }
         return try reporting(at: location) {
-            let bound = try LossOptions.resolved(given, parameters: loss.parameters)
             try loss.validate(bound)
-            return try loss.elementwise(bound)
+            return form
         }
     }
 

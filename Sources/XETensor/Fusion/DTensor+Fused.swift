@@ -1,4 +1,5 @@
 import CXEKernels
+import Synchronization
 import XESyntax
 
 extension DTensor {
@@ -48,18 +49,19 @@ extension DTensor {
         case .none:
             value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
             value.isBoolean = graph.givesTruthValues
-        case .reduce(let mean, nil, _) where graph.isTracked:
+        case .reduce(let mean, nil, _) where graph.isTracked && HeldGradients.reserve(n * groups):
             // A scalar: its gradient for an upstream k is k times that for 1, computed in the
             // same pass as the value (the loss kernels' design), sharing the forward values.
+            let held = HeldGradients(elements: n * groups)
             let adjoints = graph.emitGradients(into: &program, refs, seed: program.constant(mean ? 1 / Double(n) : 1), group: group, groups: groups)
             let wanted = adjoints.indices.filter { adjoints[$0] != nil }
             let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: root)
-            let gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
+            held.gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
             value = Tensor(scalar: mean ? run.sum / Double(n) : run.sum)
             return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
                 guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
                 let k = g.value.storage[0]
-                return gradients.map { $0.map { DTensor(k == 1 ? $0 : $0.map { $0 * k }) } }
+                return held.gradients.map { $0.map { DTensor(k == 1 ? $0 : $0.map { $0 * k }) } }
             }
         case .reduce(let mean, nil, _):
             let sum = try program.run(outputs: [], reduce: root).sum
@@ -80,6 +82,34 @@ extension DTensor {
             guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
             return try graph.gradients(seed: g.value, reduction: reduction, leaves: values, group: group, groups: groups).map { $0.map(DTensor.init) }
         }
+    }
+}
+
+/// The gradients a fused region computed with its value, held by its graph node. Their total
+/// size is bounded (`budget` elements over every node alive, 256 MiB): a region past it
+/// computes its gradient in the backward sweep instead, so a loop of many regions inside one
+/// `grad` keeps at most that much more memory than it would without them.
+final class HeldGradients: @unchecked Sendable {
+    static let budget = 1 << 25
+    private static let held = Atomic<Int>(0)
+    private let elements: Int
+    /// Read by every sweep through the node (a `jacobian` sweeps once per output).
+    var gradients: [Tensor?] = []
+
+    /// Whether `elements` more fit in the budget (counted from now on when they do).
+    static func reserve(_ elements: Int) -> Bool {
+        if held.add(elements, ordering: .relaxed).newValue <= budget { return true }
+        held.subtract(elements, ordering: .relaxed)
+        return false
+    }
+
+    /// Made after a successful `reserve(elements)`.
+    init(elements: Int) {
+        self.elements = elements
+    }
+
+    deinit {
+        HeldGradients.held.subtract(elements, ordering: .relaxed)
     }
 }
 
