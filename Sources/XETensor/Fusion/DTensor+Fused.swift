@@ -44,6 +44,9 @@ extension DTensor {
         var program = FusedProgram(count: n)
         guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
         let root = refs[refs.count - 1]
+        // A sum of -x is -(the sum of x), exactly (rounding is symmetric): the negation is left
+        // out of the pass.
+        let (summed, sign) = graph.negatesRoot ? (refs[graph.nodes[graph.nodes.count - 1].children[0]], -1.0) : (root, 1.0)
         var value: Tensor
         switch reduction {
         case .none:
@@ -55,17 +58,17 @@ extension DTensor {
             let held = HeldGradients(elements: n * groups)
             let adjoints = graph.emitGradients(into: &program, refs, seed: program.constant(mean ? 1 / Double(n) : 1), group: group, groups: groups)
             let wanted = adjoints.indices.filter { adjoints[$0] != nil }
-            let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: root)
+            let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: summed)
             held.gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
-            value = Tensor(scalar: mean ? run.sum / Double(n) : run.sum)
+            value = Tensor(scalar: sign * (mean ? run.sum / Double(n) : run.sum))
             return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
                 guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
                 let k = g.value.storage[0]
                 return held.gradients.map { $0.map { DTensor(k == 1 ? $0 : $0.map { $0 * k }) } }
             }
         case .reduce(let mean, nil, _):
-            let sum = try program.run(outputs: [], reduce: root).sum
-            value = Tensor(scalar: mean ? sum / Double(n) : sum)
+            let sum = try program.run(outputs: [], reduce: summed).sum
+            value = Tensor(scalar: sign * (mean ? sum / Double(n) : sum))
         case .reduce(let mean, .some(let axis), let keepdims):
             guard let along = FusedGraph.along(axis, of: shape) else { return nil }
             var sums = try program.run(outputs: [], reduce: root, along: (along.length, along.inner)).sums
@@ -145,6 +148,11 @@ struct FusedGraph: Sendable {
     /// The shape of the result.
     var shape: [Int] { nodes[nodes.count - 1].shape }
     var isTracked: Bool { nodes[nodes.count - 1].tracked }
+    /// Whether the result is a negation.
+    var negatesRoot: Bool {
+        if case .negate = nodes[nodes.count - 1].kind { return true }
+        return false
+    }
     /// Whether the result is a comparison's or `not`'s (truth values, a boolean mask).
     var givesTruthValues: Bool {
         switch nodes[nodes.count - 1].kind {

@@ -74,6 +74,7 @@ struct FusedProgram {
             return nil
         }
         if op == XE_OP_MUL, scalars[1] == 1 { return operands[0] }
+        if op == XE_OP_SUB, scalars[0] == 1, scalars[1] == nil { return emit(XE_OP_ONE_MINUS, operands[1]) }
         if op == XE_OP_MUL, scalars[0] == 1 { return operands[1] }
         if scalars.allSatisfy({ $0 != nil }) {
             let x = scalars.map { $0! }
