@@ -34,7 +34,7 @@ XE_CLONES static void derivative(xe_function f, const double *x, const double *y
     case XE_FN_ABS: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0); break;
     case XE_FN_SIGMOID: for (int64_t i = 0; i < m; i++) d[i] = y[i] * (1 - y[i]); break;
     case XE_FN_LOG1P: for (int64_t i = 0; i < m; i++) d[i] = 1 / (1 + x[i]); break;
-    case XE_FN_TANH: for (int64_t i = 0; i < m; i++) d[i] = 1 - y[i] * y[i]; break;
+    case XE_FN_TANH: for (int64_t i = 0; i < m; i++) d[i] = (1 + y[i]) * (1 - y[i]); break;
     case XE_FN_RELU: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : 0; break;
     }
 }

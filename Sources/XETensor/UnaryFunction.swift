@@ -37,14 +37,15 @@ public enum UnaryFunction: String, Sendable, CaseIterable {
         case .abs: return x > 0 ? 1 : (x < 0 ? -1 : 0)
         case .sigmoid: return y * (1 - y)
         case .log1p: return 1 / (1 + x)
-        case .tanh: return 1 - y * y
+        case .tanh: return (1 + y) * (1 - y)
         case .relu: return x > 0 ? 1 : 0
         }
     }
 
     /// f'(x) as differentiable operations on x and y = f(x), for derivatives of higher order:
     /// log' = 1/x, exp' = y, sqrt' = 1/(2y), abs' = sign x, σ' = y(1−y), log1p' = 1/(1+x),
-    /// tanh' = 1 − y², relu' = [x > 0]. The same derivative as `derivative(_:_:)`.
+    /// tanh' = (1 + y)(1 − y) (that is 1 − y², without the cancellation of y² near |y| = 1; JAX's
+    /// form), relu' = [x > 0]. The same derivative as `derivative(_:_:)`.
     public func derivative(of x: DTensor, result y: DTensor) throws(TensorError) -> DTensor {
         switch self {
         case .log: return try 1 / x
@@ -53,7 +54,7 @@ public enum UnaryFunction: String, Sendable, CaseIterable {
         case .abs: return DTensor(x.value.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
         case .sigmoid: return try y * (1 - y)
         case .log1p: return try 1 / (1 + x)
-        case .tanh: return try 1 - y * y
+        case .tanh: return try (1 + y) * (1 - y)
         case .relu: return DTensor(x.value.map { $0 > 0 ? 1 : 0 })
         }
     }
