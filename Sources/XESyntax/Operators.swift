@@ -2,7 +2,7 @@
 // which way it groups. The parser's one precedence-climbing function (`Parser.subexpression`)
 // is driven by it, as Lua's `subexpr` is by `priority[]`. The meaning of each operator (its
 // scalar function, tensor kernel and derivative) is the other half, in XETensor's
-// `BinaryOperator+Semantics.swift`.
+// `BinaryOperator+Meaning.swift`.
 //
 //  loosest  or                        left
 //           and                       left

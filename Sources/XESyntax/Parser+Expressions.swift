@@ -103,8 +103,10 @@ extension Parser {
                 try chainLink(&links)
                 right = try subexpression(above: level)
             }
-            if level.associativity == .none, let next = InfixOperator(token), next.precedence == level {
-                throw .unexpected(found: token.display, expected: "no second comparison (comparisons do not chain; write 'a < b and b < c')", at: location)
+            if level.associativity == .none, case .binary(let first) = op, case .op(let second) = token,
+               let next = InfixOperator(token), next.precedence == level {
+                let (p, q) = (first.rawValue, second.rawValue)
+                throw .invalidToken("comparisons do not chain: write 'a \(p) b and b \(q) c', or '(a \(p) b) \(q) c' to compare the first truth value", at: location)
             }
             left = op.node(left, right, at: at)
         }

@@ -5,7 +5,8 @@ public enum SyntaxError: Error, Sendable, Equatable {
     case unexpectedEnd(expected: String, at: SourceLocation)
     /// A token that does not fit the grammar at this point.
     case unexpected(found: String, expected: String, at: SourceLocation)
-    /// A malformed token: an unknown character, a bad escape, a number out of range.
+    /// A malformed token (an unknown character, a bad escape, a number out of range), or a
+    /// construct refused with a message of its own (a repeated parameter, chained comparisons).
     case invalidToken(String, at: SourceLocation)
     /// Nesting deeper than the parser allows.
     case tooDeep(limit: Int, at: SourceLocation)

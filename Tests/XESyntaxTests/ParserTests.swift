@@ -87,8 +87,14 @@ struct ParserTests {
         #expect(decl.parameters.map(\.name) == ["y", "p", "gamma"])
     }
 
+    /// `a < b < c` is refused at the second comparison, with the two ways to write it.
     @Test func chainedComparisonIsAnError() {
-        #expect(throws: SyntaxError.self) { try Parser.parse("1 < 2 < 3") }
+        #expect(throws: SyntaxError.invalidToken(
+            "comparisons do not chain: write 'a < b and b < c', or '(a < b) < c' to compare the first truth value",
+            at: SourceLocation(file: "", line: 1, column: 7))) { try Parser.parse("1 < 2 < 3") }
+        #expect(throws: SyntaxError.invalidToken(
+            "comparisons do not chain: write 'a <= b and b == c', or '(a <= b) == c' to compare the first truth value",
+            at: SourceLocation(file: "", line: 1, column: 16))) { try Parser.parse("x = 1 + a <= b == c") }
     }
 
     @Test func incompleteInputIsDetected() {
@@ -163,6 +169,15 @@ struct ParserTests {
         #expect(throws: SyntaxError.self) { try Parser.parse(chain) }
         #expect(throws: SyntaxError.self) { try Parser.parse(String(repeating: "{", count: 50_000)) }
         #expect(throws: SyntaxError.self) { try Parser.parse(String(repeating: "[", count: 50_000)) }
+        // Right-grouping `^`, stacked `not`, and postfix chains (calls and indexes).
+        let powers = Array(repeating: "2", count: 100_000).joined(separator: "^")
+        #expect(throws: SyntaxError.tooDeep(limit: Parser.maxNesting, at: SourceLocation(file: "", line: 1, column: 515))) {
+            try Parser.parse(powers)
+        }
+        #expect(throws: SyntaxError.self) { try Parser.parse(String(repeating: "not ", count: 100_000) + "1") }
+        #expect(throws: SyntaxError.self) { try Parser.parse("f" + String(repeating: "()", count: 100_000)) }
+        #expect(throws: SyntaxError.self) { try Parser.parse("x" + String(repeating: "[0]", count: 100_000)) }
+        #expect(throws: SyntaxError.self) { try Parser.parse("x = " + Array(repeating: "a", count: 100_000).joined(separator: " and ")) }
     }
 
     @Test func moderateNestingParses() throws {
