@@ -223,43 +223,36 @@ extension Compiler {
         return .other
     }
 
-    /// A call; `grad(expr, x, ...)`, `jacobian(expr, x, ...)`, `hessian(expr, x, ...)` and
-    /// `explain(expr)` take their first argument unevaluated.
+    /// A call; `grad(expr, x, ...)`, `jacobian(expr, x, ...)`, `hessian(expr, x, ...)`,
+    /// `conventions(loss(...))` and `explain(expr)` take their first argument unevaluated (the
+    /// ordinary call once the name is given a value of the user's).
     func compileCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
-        let interpreter = self.interpreter
-        if case .name(let name, _) = callee, case .global(let g) = resolve(name) {
-            if let derivative = Derivative(rawValue: name), arguments.count >= 2, arguments.allSatisfy({ $0.label == nil }) {
-                let special = try compileDerivative(derivative, arguments, at: location)
-                let normal = try compileOrdinaryCall(callee, arguments, at: location)
-                let globals = interpreter.globals
-                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
-            }
-            if name == "conventions", arguments.count == 1, arguments[0].label == nil,
-               case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
-                let special = try compileConventions(lossExpr, lossArguments, at: at, text: ExprPrinter.text(arguments[0].value))
-                let normal = try compileOrdinaryCall(callee, arguments, at: location)
-                let globals = interpreter.globals
-                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
-            }
-            if name == "explain", arguments.count == 1, arguments[0].label == nil,
-               case .call(.name("grad", _), let gradArguments, let at) = arguments[0].value,
-               gradArguments.count == 2, gradArguments.allSatisfy({ $0.label == nil }),
-               case .call(let lossExpr, let lossArguments, _) = gradArguments[0].value,
-               case .name(let variable, _) = gradArguments[1].value {
-                let special = try compileExplainGradient(lossExpr, lossArguments, variable: variable, at: at)
-                let normal = try compileOrdinaryCall(callee, arguments, at: location)
-                let globals = interpreter.globals
-                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
-            }
-            if name == "explain", arguments.count == 1, arguments[0].label == nil,
-               case .call(let lossExpr, let lossArguments, let at) = arguments[0].value {
-                let special = try compileExplain(lossExpr, lossArguments, at: at)
-                let normal = try compileOrdinaryCall(callee, arguments, at: location)
-                let globals = interpreter.globals
-                return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
-            }
+        guard case .name(let name, _) = callee, case .global(let g) = resolve(name),
+              let special = try compileSpecialCall(name, arguments, at: location) else {
+            return try compileOrdinaryCall(callee, arguments, at: location)
         }
-        return try compileOrdinaryCall(callee, arguments, at: location)
+        let normal = try compileOrdinaryCall(callee, arguments, at: location)
+        let globals = interpreter.globals
+        return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
+    }
+
+    /// The built-in `name` called on the unevaluated `arguments`, or nil for an ordinary call.
+    private func compileSpecialCall(_ name: String, _ arguments: [Argument], at location: SourceLocation) throws -> Code? {
+        if let derivative = Derivative(rawValue: name), arguments.count >= 2, arguments.allSatisfy({ $0.label == nil }) {
+            return try compileDerivative(derivative, arguments, at: location)
+        }
+        guard arguments.count == 1, arguments[0].label == nil,
+              case .call(let inner, let innerArguments, let at) = arguments[0].value else { return nil }
+        if name == "conventions" {
+            return try compileConventions(inner, innerArguments, at: at, text: ExprPrinter.text(arguments[0].value))
+        }
+        guard name == "explain" else { return nil }
+        if case .name("grad", _) = inner, innerArguments.count == 2, innerArguments.allSatisfy({ $0.label == nil }),
+           case .call(let lossExpr, let lossArguments, _) = innerArguments[0].value,
+           case .name(let variable, _) = innerArguments[1].value {
+            return try compileExplainGradient(lossExpr, lossArguments, variable: variable, at: at)
+        }
+        return try compileExplain(inner, innerArguments, at: at)
     }
 
     func compileOrdinaryCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
