@@ -143,4 +143,16 @@ struct LanguageTests {
         #expect(s.error("w = undefined_thing") != nil)
         #expect(try s.eval("w") == "5")
     }
+
+    /// A built-in that takes its first argument unevaluated (`grad`, `explain`), given a value of
+    /// the user's at an earlier entry, is called as that value even where the built-in's form
+    /// would be refused; the refusal stands while the name is the built-in.
+    @Test func aRedefinedSpecialBuiltInIsCalledAsTheUsersValue() throws {
+        let s = Session()
+        #expect(s.error("grad(1, 2)")?.message.contains("must be the name of a variable") == true)
+        try s.eval("grad = (a, b) -> a + b; explain = (a) -> -a")
+        #expect(try s.eval("grad(1, 2)") == "3")
+        #expect(try s.eval("explain(abs(-4))") == "-4")
+        #expect(try s.eval("g(x) = grad(x, 1); g(5)") == "6")
+    }
 }

@@ -227,12 +227,22 @@ extension Compiler {
     /// `conventions(loss(...))` and `explain(expr)` take their first argument unevaluated (the
     /// ordinary call once the name is given a value of the user's).
     func compileCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
-        guard case .name(let name, _) = callee, case .global(let g) = resolve(name),
-              let special = try compileSpecialCall(name, arguments, at: location) else {
+        guard case .name(let name, _) = callee, case .global(let g) = resolve(name) else {
             return try compileOrdinaryCall(callee, arguments, at: location)
         }
-        let normal = try compileOrdinaryCall(callee, arguments, at: location)
         let globals = interpreter.globals
+        let special: Code
+        do {
+            guard let code = try compileSpecialCall(name, arguments, at: location) else {
+                return try compileOrdinaryCall(callee, arguments, at: location)
+            }
+            special = code
+        } catch where globals.values[g] != nil {
+            // The name holds the user's value now (`grad = (a, b) -> a + b` at an earlier
+            // prompt): the built-in's form is refused only if it is run.
+            special = { _ in throw error }
+        }
+        let normal = try compileOrdinaryCall(callee, arguments, at: location)
         return { f in globals.values[g] == nil ? try special(f) : try normal(f) }
     }
 
