@@ -42,8 +42,10 @@ public enum NativePluginLoader {
         let collector = PluginCollector(path: path, registry: registry, mayReplace: mayReplace)
         let context = Unmanaged.passRetained(collector).toOpaque()
         defer { Unmanaged<PluginCollector>.fromOpaque(context).release() }
+        // The table says the version the plugin asked for (its newer members are there all the
+        // same: struct_size): the XEPlugin library of version 1 refuses a host of any other.
         var host = xe_host(
-            abi_version: abiVersion, struct_size: UInt32(MemoryLayout<xe_host>.size), host_context: context,
+            abi_version: version, struct_size: UInt32(MemoryLayout<xe_host>.size), host_context: context,
             register_loss: { context, definition, error, size in
                 guard let context else { return 1 }
                 let collector = Unmanaged<PluginCollector>.fromOpaque(context).takeUnretainedValue()

@@ -113,7 +113,10 @@ typedef int32_t (*xe_interrupted_fn)(void);
 /** What xe gives a plugin's init function. Append-only: see the versions above. */
 typedef struct xe_host {
     /* ---- version 1 ---- */
-    /** The ABI version of this xe (XE_PLUGIN_ABI_VERSION of the header it was built with). */
+    /** The ABI version xe speaks to this plugin: the one its xe_plugin_abi_version returned (at
+     * most xe's own, whose later members are there all the same: XE_HOST_HAS). So a plugin of
+     * version 1 that insists on a host of exactly version 1 (the XEPlugin library of version 1
+     * did) keeps loading. */
     uint32_t abi_version;
     /** sizeof(xe_host) as xe was built: the members past it are absent (XE_HOST_HAS). */
     uint32_t struct_size;

@@ -12,6 +12,8 @@
  *  11  as 6, but an older plugin: reports ABI version 1 and uses only version 1's members
  *  12  as 6, but sq's definition says it is 8 bytes (struct_size wrong)
  *  13  as 6, but sq's forward waits for Ctrl-C (xe_host.interrupted, version 2) and gives up then
+ *  14  as 11, but its init refuses a host whose abi_version is not exactly 1, as a plugin built
+ *      on the XEPlugin library of version 1 does
  * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
  * tell which one is loaded.
  */
@@ -23,7 +25,7 @@
 #endif
 
 #if MODE != 1
-uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 ? 1 : XE_PLUGIN_ABI_VERSION); }
+uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 || MODE == 14 ? 1 : XE_PLUGIN_ABI_VERSION); }
 #endif
 
 static xe_interrupted_fn interrupted;
@@ -57,6 +59,7 @@ static int32_t rowsquare_gradient(const xe_loss_call *c, double *out, char *erro
 #if MODE != 1 && MODE != 3
 int32_t xe_plugin_init(const xe_host *host, char *error, size_t size) {
     if (xe_plugin_check_host(host, xe_plugin_abi_version(), error, size) != 0) return 1;
+    if (MODE == 14 && host->abi_version != 1) { xe_plugin_write_error(error, size, "this plugin was built for xe plugin ABI 1"); return 1; }
     if (MODE == 4) { xe_plugin_write_error(error, size, "no licence key found"); return 3; }
     if (MODE == 13 && !(interrupted = xe_plugin_interrupted(host))) return 1;
     static const xe_loss_parameter scale = {"scale", 1.0, "multiplies the loss"};
