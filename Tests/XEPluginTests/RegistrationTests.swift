@@ -119,6 +119,8 @@ final class Registered {
         #expect(text(of: &buffer) == "abcé")
         xe_plugin_write_error(&buffer, 5, "abcé")
         #expect(text(of: &buffer, size: 5) == "abc")
+        xe_plugin_write_error(&buffer, buffer.count, nil)
+        #expect(text(of: &buffer) == "")
         xe_plugin_write_error(nil, 0, "nowhere")
         #expect(String(cString: xe_plugin_read_error(nil, 0)) == "")
     }

@@ -147,10 +147,11 @@ static inline uint32_t xe_plugin_header_abi_version(void) { return XE_PLUGIN_ABI
 
 /**
  * Writes message into the error buffer of error_size bytes, NUL-terminated and cut at a whole
- * UTF-8 character if it is longer; nothing if there is no buffer.
+ * UTF-8 character if it is longer; nothing if there is no buffer; "" for a NULL message.
  */
 static inline void xe_plugin_write_error(char *error, size_t error_size, const char *message) {
     if (!error || error_size == 0) return;
+    if (!message) message = "";
     size_t n = strlen(message);
     if (n >= error_size) {
         n = error_size - 1;
