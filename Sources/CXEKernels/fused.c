@@ -7,16 +7,19 @@
  * The blocks are split over the cores; a reduction adds block sums as the loss kernels do. */
 #include "kernels_internal.h"
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { FUSED_BLOCK = 1024 };
 
+/* A piece's sums along the axis, from the piece that starts at lo. */
+typedef struct { int64_t lo; double *sums; } piece_sums;
+
 typedef struct {
     const xe_fused_program *p;
     int failed;
-    pthread_mutex_t lock; /* guards reduce_out while the threads add their partial sums */
+    int piece_count;                /* pieces that have put their sums in `pieces` (atomic) */
+    piece_sums pieces[MAX_PIECES];  /* added into reduce_out in the order of lo at the end */
 } fused_ctx;
 
 /* The operand's values for the block [b, b + m): a register, a full input read in place, or a
@@ -171,16 +174,29 @@ static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
         }
     }
     if (partial) {
-        pthread_mutex_lock(&ctx->lock);
-        for (int64_t k = 0; k < p->reduce_length; k++) p->reduce_out[k] += partial[k];
-        pthread_mutex_unlock(&ctx->lock);
-        free(partial);
+        int k = __atomic_fetch_add(&ctx->piece_count, 1, __ATOMIC_RELAXED);
+        ctx->pieces[k] = (piece_sums){lo, partial};
     }
     free(scratch);
 }
 
+/* Adds the pieces' sums along the axis into out in the order of the pieces (the same sums
+ * whichever thread finished first), and frees them. */
+static void add_piece_sums(fused_ctx *ctx, double *out, int64_t length) {
+    for (int done = 0; done < ctx->piece_count; done++) {
+        int first = done;
+        for (int k = done + 1; k < ctx->piece_count; k++) {
+            if (ctx->pieces[k].lo < ctx->pieces[first].lo) first = k;
+        }
+        piece_sums next = ctx->pieces[first];
+        ctx->pieces[first] = ctx->pieces[done];
+        for (int64_t j = 0; j < length; j++) out[j] += next.sums[j];
+        free(next.sums);
+    }
+}
+
 int xe_fused(const xe_fused_program *program, double *sum) {
-    fused_ctx ctx = {program, 0, PTHREAD_MUTEX_INITIALIZER};
+    fused_ctx ctx = {.p = program};
     if (program->reduce != XE_NO_OPERAND && program->reduce_out) {
         memset(program->reduce_out, 0, sizeof(double) * (size_t)program->reduce_length);
     }
@@ -189,6 +205,7 @@ int xe_fused(const xe_fused_program *program, double *sum) {
     int64_t align = FUSED_BLOCK, threads = xe_kernel_threads();
     if (program->reduce_out) align = ((program->count + threads - 1) / threads + FUSED_BLOCK - 1) / FUSED_BLOCK * FUSED_BLOCK;
     double total = xe_parallel(fused_range, &ctx, program->count, align, work);
+    add_piece_sums(&ctx, program->reduce_out, program->reduce_length);
     if (sum) *sum = total;
     return ctx.failed ? -1 : 0;
 }
