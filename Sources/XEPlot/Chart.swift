@@ -20,8 +20,16 @@ public struct Chart {
     public enum Problem: Error {
         /// No point of any series has a finite x and y.
         case nothingToPlot
+        /// The values of an axis ("x" or "y") lie further apart than a float64 can hold.
+        case tooWide(axis: String, lo: Double, hi: Double)
 
-        public var message: String { "nothing to plot: no point has a finite x and y" }
+        public var message: String {
+            switch self {
+            case .nothingToPlot: "nothing to plot: no point has a finite x and y"
+            case .tooWide(let axis, let lo, let hi):
+                "the \(axis) values run from \(Tensor.format(lo)) to \(Tensor.format(hi)), further apart than a float64 can hold; scale them down"
+            }
+        }
     }
 
     public private(set) var series: [Series]
@@ -49,6 +57,9 @@ public struct Chart {
         }
         xRange = Chart.widened(xlo, xhi)
         yRange = Chart.rounded(Chart.widened(ylo, yhi))
+        // Every position on the chart is a fraction of hi - lo: it must be a finite number.
+        guard (xRange.hi - xRange.lo).isFinite else { throw .tooWide(axis: "x", lo: xlo, hi: xhi) }
+        guard (yRange.hi - yRange.lo).isFinite else { throw .tooWide(axis: "y", lo: ylo, hi: yhi) }
     }
 
     /// The range grown out to round numbers (the step of about five ticks), so that the axis
@@ -70,11 +81,12 @@ public struct Chart {
         return [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
     }
 
-    /// A range that is not empty: a flat one grows by 1 (or 10%) each way.
+    /// A range that is not empty: a flat one grows by 1 (or 10%) each way (one way only at the
+    /// largest float64s, where the other would overflow).
     static func widened(_ lo: Double, _ hi: Double) -> (lo: Double, hi: Double) {
         guard hi > lo else {
             let d = lo == 0 ? 1 : Swift.abs(lo) * 0.1
-            return (lo - d, hi + d)
+            return ((lo - d).isFinite ? lo - d : lo, (hi + d).isFinite ? hi + d : hi)
         }
         return (lo, hi)
     }
@@ -85,7 +97,8 @@ public struct Chart {
         guard step > 0 else { return [lo] }
         var values: [Double] = []
         var k = (lo / step).rounded(.up)
-        while k * step <= hi + step * 1e-9, values.count < 50 {
+        // (hi + step·1e-9 is infinite at the largest float64s: k·step must stay finite too.)
+        while k * step <= hi + step * 1e-9, (k * step).isFinite, values.count < 50 {
             let v = k * step
             values.append(Swift.abs(v) < step * 1e-9 ? 0 : v)
             k += 1

@@ -107,6 +107,17 @@ import Testing
             let e = try XE.run(["-e", bad])
             #expect(e.status == 1 && e.stderr.contains("error: plot") || e.stderr.contains("plot():") || e.stderr.contains("nothing to plot"), "\(bad): \(e.stderr)")
         }
+        // Values further apart than a float64 holds are refused, in the terminal and to SVG.
+        for wide in ["plot([-1e308, 1e308], [0, 1])", "plot([0, 1], [-1e308, 1e308])", "plot([-1e308, 1e308], [0, 1], file=\"wide.svg\")"] {
+            let e = try XE.run(["-e", wide])
+            #expect(!e.crashed && e.status == 1 && e.stderr.contains("further apart than a float64 can hold"), "\(wide): \(e.stderr)")
+        }
+        // Flat values at the largest float64s still draw.
+        for flat in ["plot([1, 2], [1.7976931348623157e308, 1.7976931348623157e308], width=40, height=4)",
+                     "plot([-1.7976931348623157e308, -1.7976931348623157e308], [1, 2], width=40, height=4)"] {
+            let r = try XE.run(["-e", flat])
+            #expect(r.status == 0 && r.stdout.contains("┤"), "\(flat): \(r.stderr)")
+        }
     }
 
     @Test func plotsWriteValidSVG() throws {
