@@ -31,9 +31,12 @@ public enum FiniteDifferences {
     }
 
     /// Whether a derivative agrees with its differences: |a − d| ≤ tolerance · max(1, |d|),
-    /// relative for large values and absolute for small ones; two NaNs agree.
+    /// relative for large values and absolute for small ones. Where either is not finite they
+    /// agree only when equal (the same infinity) or both NaN: an infinite d would otherwise
+    /// admit any a.
     public static func agree(_ a: Double, _ d: Double, tolerance: Double) -> Bool {
-        abs(a - d) <= tolerance * max(1, abs(d)) || (a.isNaN && d.isNaN)
+        guard a.isFinite && d.isFinite else { return a == d || (a.isNaN && d.isNaN) }
+        return abs(a - d) <= tolerance * max(1, abs(d))
     }
 
     /// Whether every element agrees (`agree(_:_:tolerance:)`), and the counts are the same.
