@@ -8,7 +8,10 @@ struct BinaryFocalLoss: Loss {
     let logits: Bool
 
     var name: String { logits ? "focal_logits" : "focal" }
-    var summary: String { "binary focal loss \(logits ? "from logits, stable" : "on probabilities"): (1 - p_t)^gamma · \(logits ? "bce_logits" : "bce")" }
+    var summary: String {
+        logits ? "binary focal loss from logits, stable: (1 - p_t)^gamma · bce_logits"
+            : "binary focal loss on probabilities: (1 - p_t)^gamma · bce"
+    }
     var parameters: [LossParameter] {
         LossOptions.binary(logits ? LossOptions.logits : LossOptions.probabilities,
                            options: LossOptions.focal(alpha: "α: the positive class weighs α, the negative 1 - α (none: no balancing)", logits: logits))
