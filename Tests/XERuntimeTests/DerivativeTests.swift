@@ -132,6 +132,32 @@ struct DerivativeTests {
         #expect(s.printed.contains("∂²e/∂x[i...]∂x[j...]") && s.printed.contains("J[i..., j...] = ∂e[i...]/∂x[j...]"))
     }
 
+    /// Every way a derivative cannot be taken is an error naming it, in both forms: argnum
+    /// negative, fractional, NaN, huge or past the arguments given; a variable or argument that
+    /// is not a number; an expression that does not give one.
+    @Test func derivativesThatCannotBeTakenAreErrors() throws {
+        let s = Session()
+        let cases = [
+            ("grad(x -> x, argnum=-1)", "argnum cannot be negative"),
+            ("hessian(x -> x, argnum=1.5)", "argnum must be a whole number"),
+            ("jacobian(x -> x, argnum=nan)", "argnum must be a whole number"),
+            ("grad(x -> x, argnum=1e300)", "too large"),
+            ("grad(x -> x, argnum=9223372036854775807)(1)", "too large"),
+            ("f(a, b) = a * b; grad(f, argnum=5)(1, 2)", "differentiates argument 5, but only 2 positional arguments were given"),
+            ("hessian(x -> x, argnum=1)(1)", "but only 1 positional argument was given"),
+            ("grad(x -> x)(\"a\")", "argument 0 is a string"),
+            ("s = \"a\"; jacobian(1, s)", "jacobian: 's' is a string"),
+            ("x = 1; grad(\"a\", x)", "grad needs a numeric expression"),
+            ("x = 1; jacobian(\"a\", x)", "jacobian needs a numeric expression"),
+            ("x = 1; hessian(\"a\", x)", "hessian needs a numeric expression"),
+        ]
+        for (source, message) in cases {
+            let error = s.error(source)
+            #expect(error?.message.contains(message) == true, "\(source): \(error?.message ?? "no error")")
+            #expect(error?.location != nil, "\(source)")
+        }
+    }
+
     /// explain(grad(...)) ends with the gradient grad gives, and writes the teacher's formula.
     @Test func explainedGradientsAreTheGradients() throws {
         let cases: [(String, String, String)] = [
