@@ -28,6 +28,14 @@ static char current_prompt[256] = "";
 
 static volatile sig_atomic_t resized = 0, stop_requested = 0, continued = 0;
 
+/* What read_byte gives before reading more: after a resize, the key bound to xe-redraw (no
+ * terminal sends it), so that libedit redraws through its own CC_REDISPLAY, which first moves
+ * to the line's start and clears it; a bare EL_REFRESH redraws wherever the cursor is, after
+ * the old text. Not inside a paste, whose characters are its text. */
+static const char redraw_key[] = "\033[7357~";
+static const char *injected = NULL;
+static int reading_paste = 0;
+
 static void on_signal(int signo) {
     if (signo == SIGWINCH) resized = 1;
     else if (signo == SIGTSTP) stop_requested = 1;
@@ -115,6 +123,13 @@ static void stop_and_resume(EditLine *el) {
     el_resize(el);
 }
 
+/* The key read_byte gives after a resize: the line drawn again from its start. */
+static unsigned char redraw(EditLine *el, int ch) {
+    (void)el;
+    (void)ch;
+    return CC_REDISPLAY;
+}
+
 /* Ctrl-Z, which libedit's editing mode reads as a key rather than a signal. */
 static unsigned char suspend(EditLine *el, int ch) {
     (void)ch;
@@ -127,6 +142,10 @@ static unsigned char suspend(EditLine *el, int ch) {
  * resize redraws the line at the new width; Ctrl-Z stops; after `fg` the line is redrawn. */
 static int read_byte(EditLine *el, unsigned char *byte) {
     for (;;) {
+        if (injected != NULL && *injected != 0) {
+            *byte = (unsigned char)*injected++;
+            return 1;
+        }
         ssize_t n = read(STDIN_FILENO, byte, 1);
         if (n == 1) return 1;
         if (n == 0) return 0;
@@ -147,7 +166,7 @@ static int read_byte(EditLine *el, unsigned char *byte) {
         if (resized) {
             resized = 0;
             el_resize(el);
-            el_set(el, EL_REFRESH);
+            if (!reading_paste) injected = redraw_key;
         }
     }
 }
@@ -307,7 +326,10 @@ static unsigned char paste(EditLine *el, int ch) {
     wchar_t previous = 0;
     for (;;) {
         wchar_t c;
-        if (read_character(el, &c) != 1) break;
+        reading_paste = 1;
+        int r = read_character(el, &c);
+        reading_paste = 0;
+        if (r != 1) break;
         if (c == end[matched]) {
             if (++matched == end_length) break;
             continue;
@@ -373,6 +395,8 @@ void xe_le_init(const char *name, xe_completion_provider provider, int history_s
     el_set(editor, EL_BIND, "^I", "xe-complete", NULL);
     el_set(editor, EL_BIND, "^Z", "xe-suspend", NULL);
     el_set(editor, EL_BIND, "\033[200~", "xe-paste", NULL);
+    el_set(editor, EL_ADDFN, "xe-redraw", "draw the line again from its start (after a resize)", redraw);
+    el_set(editor, EL_BIND, redraw_key, "xe-redraw", NULL);
     const char *search_up[] = {"\033[A", "\033OA"}, *search_down[] = {"\033[B", "\033OB"};
     for (int i = 0; i < 2; i++) {
         el_set(editor, EL_BIND, search_up[i], "ed-search-prev-history", NULL);
@@ -385,6 +409,7 @@ char *xe_le_readline(const char *prompt) {
     if (!editor) return NULL;
     snprintf(current_prompt, sizeof current_prompt, "%s", prompt);
     resized = stop_requested = continued = 0;
+    injected = NULL;
     struct sigaction action, saved_winch, saved_tstp, saved_cont;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_signal;

@@ -119,8 +119,11 @@ struct REPLEditingTests {
         let before = t.screen.count
         t.resize(columns: 40)
         t.drain(0.5)
-        // libedit was told: the line is drawn again.
-        #expect(String(t.screen.dropFirst(before)).contains("total = 40 +"))
+        // libedit was told: the line is drawn again, from the start of the line it was on (the
+        // cursor goes back and the old text is cleared), not after the old text.
+        let redrawn = String(t.screen.dropFirst(before))
+        #expect(redrawn.contains("total = 40 +"))
+        #expect(redrawn.hasPrefix("\r\u{1B}[K"), "\(redrawn.debugDescription)")
         t.enter("2")
         #expect(t.output(of: "total").contains("42"))
         let wrapped = t.output(of: "range(30)")
