@@ -47,7 +47,7 @@ final class REPL {
             Console.write("xe \(Interpreter.version) — losses and their gradients. Type :help for help, :quit or Ctrl-D to leave.\n")
         }
         var buffer = ""
-        // A line read ahead (see `joinsPastedElse`).
+        // A line read ahead (see `load(_:held:)`).
         var held: LineInput?
         while true {
             let input = held ?? reader.read(prompt: buffer.isEmpty ? "xe> " : "...> ")
@@ -67,6 +67,8 @@ final class REPL {
                 continue
             case .line(let line):
                 if buffer.isEmpty, !line.contains("\n") {
+                    // A blank line is no entry: the next one keeps the next number, REPL[n].
+                    if line.trimmed.isEmpty { continue }
                     if let code = REPL.exitRequest(line), !definesExit(line) {
                         reader.remember(line)
                         return code

@@ -257,6 +257,9 @@ struct REPLEditingTests {
     @Test func replEntriesAreNamedInErrors() throws {
         let t = try session(["NO_COLOR": "1"])
         t.enter("g(x) = x + nope")
+        // Blank lines are no entries: the call is still the second.
+        t.enter("")
+        t.enter("   ")
         let failure = t.output(of: "g(1)")
         #expect(failure.contains("REPL[1]:1:12: error: unknown name 'nope'"))
         #expect(failure.contains("REPL[2]:1:1: note: called from here"))
