@@ -360,8 +360,8 @@ hostile("shape.safetensors", st_file(h), "is too large")
 hostile("trailing.safetensors", good_st + b"\0" * 8, "unexpected bytes after its data")
 text = b'{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}'
 hostile("twice.safetensors", struct.pack("<Q", len(text)) + text + b"\0" * 8, "given twice")
-text = b'{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]' + b"[" * 100000
-hostile("deep.safetensors", struct.pack("<Q", len(text)) + text, "malformed header")
+text = b'{"a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"__metadata__":' + b"[" * 100000
+hostile("deep.safetensors", struct.pack("<Q", len(text)) + text, "malformed header: JSON nested more than 64 deep")
 hostile("not_json.safetensors", struct.pack("<Q", 4) + b"abcd", "not a .safetensors file")
 
 with open(path("manifest.json"), "w") as f:
