@@ -88,7 +88,7 @@ public enum Precedence: Int, Sendable, Comparable {
     }
 
     /// The level just below this one.
-    var looser: Precedence { Precedence(rawValue: rawValue - 1) ?? .lowest }
+    public var looser: Precedence { Precedence(rawValue: rawValue - 1) ?? .lowest }
 
     public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
 }
