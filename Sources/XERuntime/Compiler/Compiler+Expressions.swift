@@ -46,11 +46,11 @@ extension Compiler {
                 return tuple
             }
         case .unary(let op, let operand, let location):
-            let a = try compile(operand)
             if op == .negate, case .number(let x, _) = operand {
                 let v = Value.number(op.apply(x))
                 return { _ in v }
             }
+            let a = try compile(operand)
             return { f in try Value.unary(op, try a(f), at: location) }
         case .binary(let op, let left, let right, let location):
             return try compileBinary(op, left, right, at: location)
