@@ -85,7 +85,14 @@ enum BinaryFormula {
     /// with a zero factor drops out, so an infinite logit gives the limit.
     static func stableLogits(_ y: DTensor, _ z: DTensor, _ arguments: LossArguments) throws -> DTensor {
         let pw = try arguments.optionalTensor("pos_weight") ?? DTensor(scalar: 1)
-        return try DTensor.weighting(1 - y, DTensor.softplus(z)) + DTensor.weighting(pw * y, DTensor.softplus(-z))
+        return try logitsExpression(y: .leaf(0)).evaluated([y, z, pw, DTensor(scalar: 1)])
+    }
+
+    /// The one expression of `stableLogits` (op by op) and `elementwiseLogits` (fused), over
+    /// z = leaf 1, w₊ = leaf 2 and the constant 1 = leaf 3, with y given.
+    static func logitsExpression(y: ElementwiseExpression) -> ElementwiseExpression {
+        .binary(.add, .weighting(.binary(.subtract, .leaf(3), y), .softplus(.leaf(1))),
+                .weighting(.binary(.multiply, .leaf(2), y), .softplus(.negate(.leaf(1)))))
     }
 
     /// `stableLogits` with label smoothing as one elementwise expression over y, z, w₊ and
@@ -97,9 +104,7 @@ enum BinaryFormula {
         let leaves = [try arguments.tensor("y"), try arguments.tensor("z"), try arguments.optionalTensor("pos_weight") ?? DTensor(scalar: 1),
                       DTensor(scalar: 1), DTensor(scalar: 1 - s), DTensor(scalar: s / 2)]
         let y: ElementwiseExpression = s == 0 ? .leaf(0) : .binary(.add, .binary(.multiply, .leaf(4), .leaf(0)), .leaf(5))
-        let z = ElementwiseExpression.leaf(1)
-        return ElementwiseLoss(.binary(.add, .weighting(.binary(.subtract, .leaf(3), y), .softplus(z)),
-                                       .weighting(.binary(.multiply, .leaf(2), y), .softplus(.negate(z)))), leaves: leaves)
+        return ElementwiseLoss(logitsExpression(y: y), leaves: leaves)
     }
 
     /// Keras's per-sample mean over `axis` (for its conventions), the weights, the reduction.

@@ -19,6 +19,22 @@ public indirect enum ElementwiseExpression: Sendable, Equatable {
     /// `DTensor.weighting(w, x)`: w·x with 0·x = 0 even where x is infinite.
     case weighting(ElementwiseExpression, ElementwiseExpression)
 
+    /// The expression evaluated an operation at a time over `leaves` — the meaning the fused
+    /// pass keeps — differentiable to any order.
+    public func evaluated(_ leaves: [DTensor]) throws(TensorError) -> DTensor {
+        switch self {
+        case .leaf(let k): return leaves[k]
+        case .binary(let op, let a, let b): return try DTensor.binary(op, a.evaluated(leaves), b.evaluated(leaves))
+        case .negate(let a): return DTensor.negate(try a.evaluated(leaves))
+        case .not(let a): return DTensor.unary(.not, try a.evaluated(leaves))
+        case .apply(let f, let a): return DTensor.apply(f, try a.evaluated(leaves))
+        case .clip(let a, let b, let c): return try DTensor.clip(a.evaluated(leaves), b.evaluated(leaves), c.evaluated(leaves))
+        case .extremum(let a, let b, let maximum): return try DTensor.extremum(a.evaluated(leaves), b.evaluated(leaves), maximum: maximum)
+        case .softplus(let a): return DTensor.softplus(try a.evaluated(leaves))
+        case .weighting(let w, let a): return try DTensor.weighting(w.evaluated(leaves), a.evaluated(leaves))
+        }
+    }
+
     /// The same expression with leaf k read as leaf k + `offset`.
     public func offsettingLeaves(by offset: Int) -> ElementwiseExpression {
         switch self {
