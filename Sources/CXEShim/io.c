@@ -48,7 +48,10 @@ void xe_advise_huge_pages(void *start, size_t bytes) {
 
 #include <malloc.h>
 
-enum { KEPT_FREE = 1 << 30 }; /* the most freed memory malloc keeps for reuse */
+enum {
+    KEPT_FREE = 1 << 30,    /* the most freed memory malloc keeps for reuse */
+    LOOK_EVERY = 1 << 28,   /* large allocations between two looks at malloc's free memory */
+};
 static int tuned;
 
 void xe_tune_allocator(void) {
@@ -58,11 +61,14 @@ void xe_tune_allocator(void) {
     tuned = 1;
 }
 
-void xe_bound_allocator_cache(void) {
+void xe_bound_allocator_cache(size_t bytes) {
     /* Memory freed since the last trim is counted as kept (what the last trim released and was
-     * not reused since is in fordblks too, but holds no pages). */
-    static size_t after_trim;
-    if (!tuned) return;
+     * not reused since is in fordblks too, but holds no pages). mallinfo2 walks every free
+     * chunk (10 ms for 50000 of them), so it is asked once per LOOK_EVERY bytes allocated, not
+     * for every large array. */
+    static size_t after_trim, allocated;
+    if (!tuned || __atomic_add_fetch(&allocated, bytes, __ATOMIC_RELAXED) < LOOK_EVERY) return;
+    __atomic_store_n(&allocated, 0, __ATOMIC_RELAXED);
     size_t free_now = mallinfo2().fordblks, last = __atomic_load_n(&after_trim, __ATOMIC_RELAXED);
     if (free_now < last) {
         __atomic_store_n(&after_trim, free_now, __ATOMIC_RELAXED);

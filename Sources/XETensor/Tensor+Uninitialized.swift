@@ -10,7 +10,7 @@ extension Tensor {
     @inlinable @inline(__always)
     public static func uninitialized(_ count: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         guard count > 0 else { return [] }
-        if count * 8 >= hugePageThreshold { xe_bound_allocator_cache() }
+        if count * 8 >= hugePageThreshold { xe_bound_allocator_cache(count * 8) }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count * 8 >= hugePageThreshold { xe_advise_huge_pages(buffer.baseAddress, count * 8) }
             body(buffer.baseAddress!)

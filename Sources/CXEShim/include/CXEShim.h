@@ -43,8 +43,8 @@ void xe_tune_allocator(void);
 /// After xe_tune_allocator: when more than 1 GiB has been freed into malloc's keeping since the
 /// last time (freed arrays in the middle of the heap, which the trim threshold does not reach),
 /// gives every free page back to the system, so the reuse cache stays bounded. Called before
-/// each large allocation.
-void xe_bound_allocator_cache(void);
+/// each large allocation, of `bytes`; looks at malloc's free memory once per 256 MiB of them.
+void xe_bound_allocator_cache(size_t bytes);
 /// Asks for transparent huge pages on the 2 MiB-aligned inside of a large, untouched buffer (as
 /// NumPy does): far fewer page faults when it is first written.
 void xe_advise_huge_pages(void *start, size_t bytes);
