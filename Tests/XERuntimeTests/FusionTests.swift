@@ -197,6 +197,20 @@ struct FusionTests {
         #expect(FusionTests.agree(got, expected, tolerance: 1e-12))
     }
 
+    /// A region inside another's leaf (here through an index) is compiled twice, not once per
+    /// enclosing region: 40 levels compile at once (2^40 compilations before) and still fuse.
+    @Test func regionsNestedInLeavesCompileInLinearTime() throws {
+        var e = "x"
+        for _ in 0..<40 { e = "((\(e)) * 2 - 1)[0:]" }
+        let interpreter = Interpreter()
+        interpreter.fusionThreshold = 0
+        try interpreter.run("x = [1.5, 2.5]")
+        let got = try interpreter.run("sum(\(e))")
+        #expect(interpreter.fusedEvaluations > 0)
+        // x ↦ 2x - 1 forty times is 2^40·(x - 1) + 1.
+        #expect(FusionTests.agree(got, .number(Double(1 << 40) * (0.5 + 1.5) + 2), tolerance: 0))
+    }
+
     @Test func aRegionFirstRunOnNumbersIsFusedOnTensors() throws {
         let interpreter = Interpreter()
         try interpreter.run("loss m(y, p) = mean((y - p)^2 * 2); f = (a, b) -> (a - b) * 2 + 1; m(1, 0.5); f(1, 2); f(3, 4)")

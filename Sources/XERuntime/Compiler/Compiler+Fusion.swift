@@ -56,6 +56,7 @@ extension Compiler {
     /// The fused form of `expr`, or nil when it is not a region of at least two operations
     /// (a reduction counts as one).
     func compileFused(_ expr: Expr) throws -> Code? {
+        guard compilingOrdinary == 0 else { return nil }
         // sum(e) or mean(e), with axis= and keepdims= (given by name or position) evaluated
         // after e's leaves, as the call would.
         var reduction: (mean: Bool, name: String, options: [Argument], location: SourceLocation)?
@@ -77,7 +78,14 @@ extension Compiler {
         let lossArguments = Set(losses.flatMap { $0.arguments.map(\.leaf) })
         let leafCodes = try leaves.map(compile)
         let calleeCodes = callees.map { read($0, at: expr.location) }
-        let ordinary = try compileUnfused(expr)
+        // The operation-at-a-time form, for numbers and for what the kernel does not take; its
+        // leaves are compiled again, unfused (the fused leaves above are the fast ones).
+        compilingOrdinary += 1
+        let ordinary: Code
+        do {
+            defer { compilingOrdinary -= 1 }
+            ordinary = try compileUnfused(expr)
+        }
         let interpreter = self.interpreter
         let site = FusionSite()
         let reductionCallee = reduction.map { _ in callees.count - 1 }

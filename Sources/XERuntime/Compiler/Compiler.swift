@@ -14,6 +14,9 @@ final class Compiler {
     var loopDepth = 0
     /// Called with the value of each top-level expression statement (the REPL's echo).
     var echo: ((Value) -> Void)?
+    /// Above 0 while the ordinary form of a fused region is compiled: nothing in it is fused,
+    /// so a region nested in another's leaf is compiled twice, not 2^depth times.
+    var compilingOrdinary = 0
 
     init(interpreter: Interpreter) {
         self.interpreter = interpreter
