@@ -150,6 +150,8 @@ struct DerivativeTests {
             ("x = 1; grad(\"a\", x)", "grad needs a numeric expression"),
             ("x = 1; jacobian(\"a\", x)", "jacobian needs a numeric expression"),
             ("x = 1; hessian(\"a\", x)", "hessian needs a numeric expression"),
+            ("x = 3; grad(x^2, x, x)", "grad(expr, x, ...): 'x' is named twice"),
+            ("x = 3; y = 1; hessian(x^2 * y, x, y, x)", "hessian(expr, x, ...): 'x' is named twice"),
         ]
         for (source, message) in cases {
             let error = s.error(source)

@@ -15,6 +15,10 @@ extension Compiler {
             guard case .name(let name, let at) = argument.value else {
                 throw XEError.argument("\(form)(expr, x): x must be the name of a variable, not an expression; assign it to a variable first (e.g. w = ...; \(form)(loss, w))", at: argument.location)
             }
+            // Only the last store of a name would be tracked: the first would get a silent zero.
+            guard !names.contains(name) else {
+                throw XEError.argument("\(form)(expr, x, ...): '\(name)' is named twice; name each variable once", at: argument.location)
+            }
             names.append(name)
             reads.append(read(name, at: at))
             stores.append(store(name))
