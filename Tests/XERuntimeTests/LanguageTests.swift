@@ -77,6 +77,10 @@ struct LanguageTests {
         ("range(0, 1e16, 3e15)", "[0, 3000000000000000, 6000000000000000, 9000000000000000]"),
         ("t = 0; for x in range(0, 2, 0.5) { t = t + x }; t", "3"),
         ("range(3, 1)", "[]"),
+        ("range(5, step=2)", "[0, 2, 4]"),
+        ("range(1, step=2)", "[0]"),
+        ("range(1, 7, step=3)", "[1, 4]"),
+        ("range(b=3, a=1)", "[1, 2]"),
     ])
     func rangeFollowsArange(_ source: String, _ expected: String) throws {
         #expect(try Session().eval(source) == expected)

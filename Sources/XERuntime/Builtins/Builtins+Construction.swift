@@ -52,7 +52,9 @@ extension Builtins {
             Example: range(2, 10, 3)  →  [2, 5, 8];  range(0, 1, 0.25)  →  [0, 0.25, 0.5, 0.75]
             """
     ) { call in
-        let numbers = try rangeArguments(call.bound.compactMap { $0 }, at: call.location)
+        // range(n, step=k) starts at 0, as NumPy's arange(n, step=k): a alone is the stop.
+        let (a, b, step) = (call.bound[0] ?? .number(0), call.bound[1], call.bound[2])
+        let numbers = try rangeArguments((b.map { [a, $0] } ?? [.number(0), a]) + (step.map { [$0] } ?? []), at: call.location)
         guard let (start, stop, step) = wholeBounds(numbers) else {
             return .tensor(try fractionalRange(numbers, at: call.location))
         }
