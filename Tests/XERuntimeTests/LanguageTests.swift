@@ -111,6 +111,21 @@ struct LanguageTests {
         #expect(s.printed.contains("bce(y, p, eps=1e-15"))
     }
 
+    /// The help of a function lists its own source, whatever name holds it now; a loss's help
+    /// its definition, to the line that ends it.
+    @Test func helpListsTheFunctionsOwnSource() throws {
+        let s = Session()
+        try s.interpreter.run("f(x) = {\n  x + 1\n}\ng = f", file: "a.xe")
+        try s.interpreter.run("f(x) = x^2", file: "b.xe")
+        let old = try s.interpreter.helpText(named: "g")
+        #expect(old.contains("source:\n    f(x) = {\n      x + 1\n    }"), "\(old)")
+        #expect(!old.contains("x^2"))
+        #expect(try s.interpreter.helpText(named: "f").contains("source:\n    f(x) = x^2"))
+        try s.interpreter.run("loss half(y, p) = mean((y - p)^2) / 2\nz = 1", file: "c.xe")
+        let loss = try s.interpreter.helpText(named: "half")
+        #expect(loss.contains("source:\n    loss half(y, p) = mean((y - p)^2) / 2") && !loss.contains("z = 1"), "\(loss)")
+    }
+
     @Test func errorsCarryLocationsAndSuggestions() {
         let s = Session()
         let unknown = s.error("x = 1\nprint(bcee([1], [0.5]))")!

@@ -8,7 +8,7 @@ extension Interpreter {
         case nil:
             return overview
         case .function(let f)?:
-            return f.help + (f is UserFunction || f is LossCallable ? sourceListing(f.name) : "")
+            return f.help + sourceListing(f)
         case .string(let name)?:
             return try helpText(named: name, at: location)
         case let v?:
@@ -19,9 +19,9 @@ extension Interpreter {
     /// The help for a name: a built-in, a loss, a variable or a `:command`.
     public func helpText(named name: String, at location: SourceLocation? = nil) throws -> String {
         if let b = Builtins.table[name] { return b.help }
-        if let loss = losses.lookup(name) { return loss.help + sourceListing(name) }
+        if let loss = losses.lookup(name) { return loss.help + sourceListing(LossCallable(loss)) }
         if let v = globals.value(of: name) {
-            if case .function(let f) = v { return f.help + sourceListing(name) }
+            if case .function(let f) = v { return f.help + sourceListing(f) }
             return "\(name) = \(format(v))\n  \(v.kindDescription)"
         }
         if let c = Builtins.constants[name] { return "\(name) = \(Tensor.format(c))\n  a constant" }
@@ -29,10 +29,12 @@ extension Interpreter {
         throw XEError(.unknownName(name, suggestion: Suggestions.closest(to: name, among: knownNames)), at: location)
     }
 
-    /// The source of a user function or loss, indented under its help; empty for others.
-    func sourceListing(_ name: String) -> String {
-        guard let source = definitionSource(of: name) else { return "" }
-        return "\n  source:\n" + source.text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+    /// The source of a user function or script loss, indented under its help; empty for others.
+    /// The function's own, whatever name now holds it (`g = f`, then `f` defined again).
+    func sourceListing(_ f: any Callable) -> String {
+        let template = (f as? UserFunction)?.template ?? ((f as? LossCallable)?.loss as? ScriptLoss)?.function.template
+        guard let template, let source = definitionSource(of: template) else { return "" }
+        return "\n  source:\n" + source.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 
     /// The overview of every built-in and loss.

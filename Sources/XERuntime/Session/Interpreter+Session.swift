@@ -38,24 +38,18 @@ extension Interpreter {
         return []
     }
 
-    /// The source text of the user function or loss called `name`, from the line it was defined
-    /// on to the end of its definition; nil for anything else.
-    public func definitionSource(of name: String) -> (text: String, location: SourceLocation)? {
-        var template: FunctionTemplate?
-        if case .function(let f)? = globals.value(of: name), let u = f as? UserFunction {
-            template = u.template
-        } else if let loss = losses.lookup(name) as? ScriptLoss {
-            template = loss.function.template
-        }
-        guard let location = template?.location, let lines = sources[location.file],
-              location.line >= 1, location.line <= lines.count else { return nil }
+    /// The source text of a user function or script loss, from the line it was defined on to
+    /// the end of its definition.
+    func definitionSource(of template: FunctionTemplate) -> String? {
+        let location = template.location
+        guard let lines = sources[location.file], location.line >= 1, location.line <= lines.count else { return nil }
         // The first prefix of the lines from the definition on that parses completely.
         var text = ""
         for line in lines[(location.line - 1)...] {
             text += text.isEmpty ? String(line) : "\n" + line
             if !Parser.parseProgram(text).isIncomplete { break }
         }
-        return (text, location)
+        return text
     }
 
     /// The help texts that mention `word` (any case): built-ins, losses, syntax topics and the
