@@ -132,6 +132,10 @@ struct LanguageTests {
         #expect(unknown.location?.line == 2 && unknown.location?.column == 7)
         #expect(unknown.message.contains("did you mean 'bce'"))
         #expect(s.interpreter.render(unknown) == "t.xe:2:7: error: unknown name 'bcee'; did you mean 'bce'?\nprint(bcee([1], [0.5]))\n      ^")
+        // The caret stands under the column on a terminal: a wide character takes two, a
+        // combining accent none, a tab stays a tab.
+        #expect(s.interpreter.render(s.error("print(\"日本語\", zz)")!).hasSuffix("\nprint(\"日本語\", zz)\n                ^"))
+        #expect(s.interpreter.render(s.error("\"e\u{301}\"\tzz")!).hasSuffix("\n   \t^"))
         #expect(s.error("[1, 2] + [1, 2, 3]")!.message.contains("(2,) and (3,)"))
         // An error inside a function also says where it was called from; a recursion once.
         let nested = s.error("f(x) = log(x) + nope\ng(x) = f(x) * 2\ng(1)")!

@@ -62,8 +62,27 @@ extension Interpreter {
         let shown = line.count > 200 ? String(line.prefix(200)) + " …" : String(line)
         var caret = ""
         for (i, c) in line.unicodeScalars.enumerated() where i < location.column - 1 && i < 200 {
-            caret.unicodeScalars.append(c == "\t" ? "\t" : " ")
+            caret += c == "\t" ? "\t" : String(repeating: " ", count: Interpreter.columns(of: c))
         }
         return "\n" + shown + "\n" + caret + (color ? "\u{1B}[1;32m^\u{1B}[0m" : "^")
+    }
+
+    /// How many terminal columns a character takes, as wcwidth says: none for a combining mark
+    /// (the e and U+0301 of a decomposed é share one), two for East Asian wide and fullwidth
+    /// characters and emoji, one otherwise; so the caret stands under its column.
+    static func columns(of c: Unicode.Scalar) -> Int {
+        switch c.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if c.properties.isEmojiPresentation { return 2 }
+        switch c.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 }
