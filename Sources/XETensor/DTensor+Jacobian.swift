@@ -6,6 +6,8 @@ extension DTensor {
     /// again.
     public static func jacobian(of output: DTensor, withRespectTo target: Node, createGraph: Bool) throws(TensorError) -> DTensor {
         let shape = output.shape + target.value.shape
+        // Refused before the sweeps (one per element of the output), not after them.
+        _ = try Tensor.elementCount(shape)
         guard let node = output.node else { return DTensor(try Tensor(shape: shape, repeating: 0)) }
         if output.value.count == 1 {
             return try reshape(node.gradients(withRespectTo: [target], createGraph: createGraph)[0], shape)

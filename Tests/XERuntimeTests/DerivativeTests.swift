@@ -151,6 +151,8 @@ struct DerivativeTests {
             ("x = 1; jacobian(\"a\", x)", "jacobian needs a numeric expression"),
             ("x = 1; hessian(\"a\", x)", "hessian needs a numeric expression"),
             ("x = 3; grad(x^2, x, x)", "grad(expr, x, ...): 'x' is named twice"),
+            ("x = zeros(100000); jacobian(x * 2, x)", "too large"),
+            ("x = zeros(20000); hessian(sum(x^3), x)", "too large"),
             ("x = 3; y = 1; hessian(x^2 * y, x, y, x)", "hessian(expr, x, ...): 'x' is named twice"),
         ]
         for (source, message) in cases {
