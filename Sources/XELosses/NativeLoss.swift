@@ -107,9 +107,10 @@ struct NativeLoss: Loss, @unchecked Sendable {
                 }
             }
         }
+        // Ctrl-C while the plugin ran is an interruption, whether it stopped for it
+        // (xe_host.interrupted) or never asked and finished.
+        if xe_interrupted() != 0 { throw .interrupted }
         if status != 0 {
-            // A plugin that stopped for Ctrl-C (xe_host.interrupted) is an interruption.
-            if xe_interrupted() != 0 { throw .interrupted }
             throw .invalid("\(name) (plugin \(origin)) failed: \(message.isEmpty ? "error \(status)" : message)")
         }
         if let i = out.firstIndex(where: { $0.bitPattern == Self.unwritten.bitPattern }) {

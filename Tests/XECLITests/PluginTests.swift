@@ -189,17 +189,19 @@ import Testing
         #expect(r.status == 0 && XE.numbers(in: r.stdout) == [2.5, 5], "\(r.stderr)")
     }
 
-    @Test func ctrlCReachesAPluginThatAsks() throws {
+    /// Mode 13 asks for Ctrl-C and stops; mode 15 never asks and is interrupted when it returns.
+    @Test(arguments: [13, 15])
+    func ctrlCStopsAPluginWhetherItAsksOrNot(_ mode: Int) throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("xe-state-\(UUID().uuidString)").path
-        let t = try Terminal(arguments: ["--plugin", try Self.cPlugin(mode: 13)], environment: ["XDG_STATE_HOME": state])
+        let t = try Terminal(arguments: ["--plugin", try Self.cPlugin(mode: mode)], environment: ["XDG_STATE_HOME": state])
         #expect(t.wait(for: "xe> "))
-        t.type("sq([1, 2], [2, 4])\r")
+        t.type("print(sq([1, 2], [2, 4]) + 100)\r")
         t.drain(0.5)
         let start = Date()
         t.type("\u{03}")
         #expect(t.wait(for: "interrupted", timeout: 5))
         #expect(Date().timeIntervalSince(start) < 3)
-        #expect(!t.screen.contains("stopped"))
+        #expect(!t.screen.contains("stopped") && !t.screen.contains("102.5"))
         t.enter("rowsq([[1, 2]], [[2, 4]])")
         #expect(t.after("rowsq([[1, 2]], [[2, 4]])").contains("5"))
     }

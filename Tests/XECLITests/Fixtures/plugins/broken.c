@@ -14,6 +14,7 @@
  *  13  as 6, but sq's forward waits for Ctrl-C (xe_host.interrupted, version 2) and gives up then
  *  14  as 11, but its init refuses a host whose abi_version is not exactly 1, as a plugin built
  *      on the XEPlugin library of version 1 does
+ *  15  as 11, but sq's forward takes a second first (and, of version 1, never asks for Ctrl-C)
  * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
  * tell which one is loaded.
  */
@@ -25,7 +26,7 @@
 #endif
 
 #if MODE != 1
-uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 || MODE == 14 ? 1 : XE_PLUGIN_ABI_VERSION); }
+uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 || MODE == 14 || MODE == 15 ? 1 : XE_PLUGIN_ABI_VERSION); }
 #endif
 
 static xe_interrupted_fn interrupted;
@@ -37,6 +38,7 @@ static int32_t square(const xe_loss_call *c, double *out, char *error, size_t si
         xe_plugin_write_error(error, size, "stopped");
         return 1;
     }
+    if (MODE == 15) sleep(1);
     int64_t n = c->rows * c->cols;
     for (int64_t i = 0; i < (MODE == 8 ? n - 1 : n); i++) { double d = c->p[i] - c->y[i]; out[i] = c->parameters[0] * d * d + OFFSET; }
     return 0;
