@@ -164,6 +164,7 @@ import Testing
             (try Self.cPlugin(mode: 4), "failed to initialise: no licence key found"),
             (try Self.cPlugin(mode: 5), "a loss named 'bce' is already registered (from built-in)"),
             (try Self.cPlugin(mode: 12), "failed to initialise: the loss definition is 8 bytes, less than the"),
+            (try Self.cPlugin(mode: 16), "reports xe plugin ABI version 0, which no xe has; rebuild the plugin against this xe"),
         ]
         for (path, message) in cases {
             let r = try XE.run(["--plugin", path, "-e", "1 + 1"])

@@ -15,6 +15,7 @@
  *  14  as 11, but its init refuses a host whose abi_version is not exactly 1, as a plugin built
  *      on the XEPlugin library of version 1 does
  *  15  as 11, but sq's forward takes a second first (and, of version 1, never asks for Ctrl-C)
+ *  16  reports ABI version 0, which no xe has
  * OFFSET (default 0) is added to every loss sq computes: two builds that differ only in it
  * tell which one is loaded.
  */
@@ -26,7 +27,14 @@
 #endif
 
 #if MODE != 1
-uint32_t xe_plugin_abi_version(void) { return MODE == 2 ? 999 : (MODE == 11 || MODE == 14 || MODE == 15 ? 1 : XE_PLUGIN_ABI_VERSION); }
+uint32_t xe_plugin_abi_version(void) {
+    switch (MODE) {
+    case 2: return 999;
+    case 16: return 0;
+    case 11: case 14: case 15: return 1;
+    default: return XE_PLUGIN_ABI_VERSION;
+    }
+}
 #endif
 
 static xe_interrupted_fn interrupted;
