@@ -71,9 +71,10 @@ enum SyntaxHelp {
               losses and variables are defined here. In the REPL, :load FILE.xe runs a file again.
             """),
         Topic(name: "operators", summary: "+ - * / ^ @, comparisons, and or not: precedence and broadcasting", text: """
-            Loosest first: ->, or, and, not, comparisons (== != < <= > >=, elementwise 0/1), + -,
-              * / @ (matrix product), unary - +, ^ (right-associative, so -2^2 is -4; ** is the same),
-              then calls and indexing. Arithmetic broadcasts as NumPy does. true is 1, false is 0.
+            Loosest first: ->, or, and, not, comparisons (== != < <= > >=, elementwise 0/1; they do
+              not chain: write a < b and b < c), + -, * / @ (matrix product), unary - +,
+              ^ (right-associative, so -2^2 is -4; ** is the same), then calls and indexing.
+              Arithmetic broadcasts as NumPy does. true is 1, false is 0.
             """),
         Topic(name: "indexing", summary: "x[0], X[1, 2], X[:, 0], x[1:3], x[::-1], x[[0, 2]]: 0-based", text: """
             x[i], X[i, j], X[:, j], x[a:b], x[a:b:step], x[[0, 2]]
