@@ -202,8 +202,7 @@ int xe_fused(const xe_fused_program *program, double *sum) {
     }
     int64_t work = program->instruction_count > 0 ? program->instruction_count : 1;
     /* Sums along an axis: one piece per thread, as each piece adds an array of sums of its own. */
-    int64_t align = FUSED_BLOCK, threads = xe_kernel_threads();
-    if (program->reduce_out) align = ((program->count + threads - 1) / threads + FUSED_BLOCK - 1) / FUSED_BLOCK * FUSED_BLOCK;
+    int64_t align = program->reduce_out ? xe_piece_per_thread(program->count, FUSED_BLOCK) : FUSED_BLOCK;
     double total = xe_parallel(fused_range, &ctx, program->count, align, work);
     add_piece_sums(&ctx, program->reduce_out, program->reduce_length);
     if (sum) *sum = total;

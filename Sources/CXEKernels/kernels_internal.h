@@ -81,6 +81,10 @@ typedef void (*range_fn)(void *ctx, int64_t lo, int64_t hi, kahan *out);
  * results[k] (starting from {0, 0}) whichever thread ran it; returns the number of pieces. */
 int xe_fan_out(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item, kahan results[MAX_PIECES]);
 
+/* The `align` with which xe_fan_out cuts [0, n) into one piece per thread (a multiple of
+ * `align`), for a kernel whose every piece makes a pass of its own over shared data. */
+int64_t xe_piece_per_thread(int64_t n, int64_t align);
+
 /* xe_fan_out, returning the compensated sum of the pieces' sums. */
 double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item);
 

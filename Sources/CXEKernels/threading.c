@@ -56,6 +56,11 @@ int xe_fan_out(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_pe
     return p.count;
 }
 
+int64_t xe_piece_per_thread(int64_t n, int64_t align) {
+    int64_t threads = xe_kernel_threads();
+    return ((n + threads - 1) / threads + align - 1) / align * align;
+}
+
 double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item) {
     kahan results[MAX_PIECES];
     int count = xe_fan_out(fn, ctx, n, align, work_per_item, results);
