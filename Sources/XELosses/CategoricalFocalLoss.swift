@@ -8,8 +8,8 @@ struct CategoricalFocalLoss: Loss {
 
     var name: String { logits ? "cce_focal_logits" : "cce_focal" }
     var summary: String {
-        logits ? "categorical focal loss from logits: -Σ_c α (1 - q_c)^gamma y_c log softmax(z)_c"
-            : "categorical focal loss on probabilities: -Σ_c α (1 - p_c)^gamma y_c log p_c"
+        let (input, q, logQ) = logits ? ("from logits", "q_c", "log softmax(z)_c") : ("on probabilities", "p_c", "log p_c")
+        return "categorical focal loss \(input): -Σ_c α (1 - \(q))^gamma y_c \(logQ)"
     }
     var parameters: [LossParameter] {
         let predictions = LossParameter(logits ? "z" : "p", required: true,
