@@ -22,10 +22,12 @@ struct FusionTests {
     }
 
     /// A random expression over a (rows × columns), b (a row), c (a column) and s (a number).
-    static func expression(_ r: inout Random, depth: Int) -> String {
+    /// `leaves`: the names and numbers it reads.
+    static func expression(_ r: inout Random, depth: Int, leaves: [String] = ["a", "b", "c", "s", "a", "0.75", "2"]) -> String {
         if depth == 0 || r.int(5) == 0 {
-            return ["a", "b", "c", "s", "a", "0.75", "2"][r.int(7)]
+            return leaves[r.int(leaves.count)]
         }
+        func expression(_ r: inout Random, depth: Int) -> String { FusionTests.expression(&r, depth: depth, leaves: leaves) }
         let x = expression(&r, depth: depth - 1)
         switch r.int(17) {
         case 0, 1, 2, 3:

@@ -17,6 +17,21 @@ indirect enum FusedNode {
     case loss(callee: Int, form: Int, [(label: String?, leaf: Int)], SourceLocation)
 }
 
+/// A region of elementwise operations found in the AST (`Compiler.fusedRegion`).
+struct FusedRegion {
+    typealias Reduction = (mean: Bool, name: String, options: [Argument], location: SourceLocation)
+    /// The `sum` or `mean` it feeds, with that call's other arguments.
+    var reduction: Reduction?
+    var tree: FusedNode
+    /// The expressions it reads, left to right (compiled as usual).
+    var leaves: [Expr]
+    /// The functions it calls, read by name when it runs.
+    var callees: [String]
+    /// Its calls of losses with `reduction="none"`.
+    var losses: [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)]
+    var operations: Int
+}
+
 /// Whether a fusion site's last evaluation was on plain numbers (then the ordinary closures,
 /// specialised for numbers, run it).
 final class FusionSite: @unchecked Sendable {
@@ -53,25 +68,29 @@ enum Fusion {
 }
 
 extension Compiler {
-    /// The fused form of `expr`, or nil when it is not a region of at least two operations
-    /// (a reduction counts as one).
-    func compileFused(_ expr: Expr) throws -> Code? {
-        guard compilingOrdinary == 0 else { return nil }
+    /// The region of elementwise operations `expr` is fused as, or nil when it is not one of
+    /// at least two operations (a reduction counts as one) and at most `Fusion.maxOperations`.
+    func fusedRegion(_ expr: Expr) -> FusedRegion? {
         // sum(e) or mean(e), with axis= and keepdims= (given by name or position) evaluated
         // after e's leaves, as the call would.
-        var reduction: (mean: Bool, name: String, options: [Argument], location: SourceLocation)?
+        var reduction: FusedRegion.Reduction?
         var body = expr
         if case .call(.name(let name, _), let arguments, let location) = expr, name == "sum" || name == "mean",
            case .global = resolve(name), let first = arguments.first, first.label == nil, arguments.count <= 3 {
             reduction = (name == "mean", name, Array(arguments.dropFirst()), location)
             body = first.value
         }
-        var leaves: [Expr] = []
-        var callees: [String] = []
-        var losses: [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)] = []
-        var operations = 0
-        let tree = fusedTree(body, &leaves, &callees, &losses, &operations)
-        guard operations + (reduction == nil ? 0 : 1) >= 2, operations <= Fusion.maxOperations else { return nil }
+        var region = FusedRegion(reduction: reduction, tree: .leaf(0), leaves: [], callees: [], losses: [], operations: 0)
+        region.tree = fusedTree(body, &region.leaves, &region.callees, &region.losses, &region.operations)
+        guard region.operations + (reduction == nil ? 0 : 1) >= 2, region.operations <= Fusion.maxOperations else { return nil }
+        return region
+    }
+
+    /// The fused form of `expr`, or nil when it is not a region (`fusedRegion`).
+    func compileFused(_ expr: Expr) throws -> Code? {
+        guard compilingOrdinary == 0, let region = fusedRegion(expr) else { return nil }
+        let (reduction, tree, leaves, losses) = (region.reduction, region.tree, region.leaves, region.losses)
+        var callees = region.callees
         if let reduction { callees.append(reduction.name) }
         let expression = Compiler.elementwise(tree, [])
         let lossCallees = Set(losses.map(\.callee))

@@ -350,7 +350,7 @@ final class Compiler {
             echo = outerEcho
         }
         let defaults = try decl.parameters.map { p in try p.defaultValue.map(compile) }
-        let body = try compile(decl.body)
+        let body = try compileBody(decl)
         return FunctionTemplate(
             name: decl.name ?? "<lambda>",
             parameters: decl.parameters.map(\.name),

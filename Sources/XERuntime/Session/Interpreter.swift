@@ -21,6 +21,9 @@ public final class Interpreter: @unchecked Sendable {
     var fusionThreshold = 1
     /// How many regions were evaluated fused (for tests).
     var fusedEvaluations = 0
+    /// How many function calls ran with their locals inlined into a fused region
+    /// (`Compiler.compileBody`; for tests).
+    var inlinedEvaluations = 0
     /// Where `print` and `help` write.
     public var output: (String) -> Void = { text in
         var text = text

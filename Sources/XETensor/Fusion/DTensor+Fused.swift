@@ -263,6 +263,10 @@ struct FusedGraph: Sendable {
                 refs.append(p.emit(code, c[0], c[1]))
             case .negate: refs.append(p.emit(XE_OP_NEG, c[0]))
             case .not: refs.append(p.emit(XE_OP_NOT, c[0]))
+            case .apply(.sigmoid):
+                // σ(x) from e^-|x| as xe_unary computes it, the exp shared with a softplus of
+                // x or -x (bce_logits) and with the gradient.
+                refs.append(p.emit(XE_OP_SIGMOID_GIVEN, c[0], expNegAbs(node.children[0], &p, refs)))
             case .apply(let f): refs.append(p.emit(XE_OP_FUNCTION, c[0], function: f.kernel))
             case .clip: refs.append(p.emit(XE_OP_CLIP, c[0], c[1], c[2]))
             case .extremum(let maximum): refs.append(p.emit(maximum ? XE_OP_MAX : XE_OP_MIN, c[0], c[1]))

@@ -148,6 +148,10 @@ struct FusedProgram {
         let outputOperands = outputs.map(encode)
         let reduceOperand = reduce.map(encode) ?? XE_NO_OPERAND
         let specs = inputs.map { (length: Int64($0.length), inner: Int64($0.inner)) }
+        if FusionTrace.isOn {
+            FusionTrace.write(count: count, inputs: inputs.map { ($0.length, $0.inner) }, code: instructions, registers: registers,
+                              outputs: outputOperands, reduce: reduceOperand, along: along)
+        }
         var sum = 0.0
         var status: Int32 = 0
         var sums = [Double](repeating: 0, count: along?.length ?? 0)
