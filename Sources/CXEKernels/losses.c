@@ -5,19 +5,27 @@
 
 /* ---- bce -------------------------------------------------------------------------------- */
 
-typedef struct { const double *y, *p; double eps, scale; double *grad; } bce_ctx;
+typedef struct { const double *y, *p; double eps, scale; double *grad; int value; } bce_ctx;
 
-XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
+/* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
+XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value) {
     double hi = 1 - eps;
     int soft = 0;
     for (int64_t i = 0; i < n; i++) soft |= (y[i] != 0) & (y[i] != 1);
     double l[BLOCK];
-    if (!soft) {
+    if (value && !soft) {
         for (int64_t i = 0; i < n; i++) {
             double c = clip(p[i], eps, hi);
             double t = y[i] == 1 ? c : 1 - c;
             l[i] = log(t);
         }
+    } else if (value) {
+        for (int64_t i = 0; i < n; i++) {
+            double c = clip(p[i], eps, hi);
+            l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
+        }
+    }
+    if (!soft) {
         if (grad) {
             for (int64_t i = 0; i < n; i++) {
                 double c = clip(p[i], eps, hi);
@@ -27,10 +35,6 @@ XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, d
             }
         }
     } else {
-        for (int64_t i = 0; i < n; i++) {
-            double c = clip(p[i], eps, hi);
-            l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
-        }
         if (grad) {
             for (int64_t i = 0; i < n; i++) {
                 double c = clip(p[i], eps, hi);
@@ -39,30 +43,31 @@ XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, d
             }
         }
     }
-    return -sum_block(l, n);
+    return value ? -sum_block(l, n) : 0;
 }
 
 static void bce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     bce_ctx *c = arg;
     for (int64_t b = lo; b < hi; b += BLOCK) {
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
-        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale));
+        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale, c->value));
     }
 }
 
-double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale) {
-    bce_ctx c = {y, p, eps, scale, grad};
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value) {
+    bce_ctx c = {y, p, eps, scale, grad, value};
     return xe_parallel(bce_range, &c, n, BLOCK, 1);
 }
 
 /* ---- bce_logits ------------------------------------------------------------------------- */
 
-typedef struct { const double *y, *z; double scale; double *grad; } logits_ctx;
+typedef struct { const double *y, *z; double scale; double *grad; int value; } logits_ctx;
 
-XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale) {
+/* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
+XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale, int value) {
     double l[BLOCK], e[BLOCK];
     for (int64_t i = 0; i < n; i++) e[i] = exp(-fabs(z[i]));
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; value && i < n; i++) {
         double x = z[i];
         /* At z = ±inf the loss is t·|z| with t = 1 - y (z → +inf) or y (z → -inf): its limit,
          * 0 where t = 0 (never 0·inf = NaN). */
@@ -76,18 +81,18 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
             grad[i] = (sigmoid_from(z[i], e[i]) - y[i]) * scale;
         }
     }
-    return sum_block(l, n);
+    return value ? sum_block(l, n) : 0;
 }
 
 static void bce_logits_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     logits_ctx *c = arg;
     for (int64_t b = lo; b < hi; b += BLOCK) {
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
-        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale));
+        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale, c->value));
     }
 }
 
-double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale) {
-    logits_ctx c = {y, z, scale, grad};
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale, int value) {
+    logits_ctx c = {y, z, scale, grad, value};
     return xe_parallel(bce_logits_range, &c, n, BLOCK, 1);
 }

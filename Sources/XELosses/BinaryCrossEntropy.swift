@@ -33,10 +33,10 @@ struct BinaryCrossEntropy: Loss {
     }
 
     /// `xe_bce`: y and p of one shape, no weight, a mean or sum.
-    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+    func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss? {
         guard let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") else { return nil }
         let n = Double(p.count)
-        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: gradient ? (mean ? 1 / n : 1) : nil)
-        return FusedLoss(value: Tensor(scalar: mean ? sum / n : sum), gradient: g.map { Tensor(shape: p.shape, storage: $0) })
+        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: gradient ? (mean ? 1 / n : 1) : nil, value: value)
+        return FusedLoss(value: Tensor(scalar: !value ? .nan : mean ? sum / n : sum), gradient: g.map { Tensor(shape: p.shape, storage: $0) })
     }
 }

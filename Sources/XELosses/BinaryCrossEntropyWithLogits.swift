@@ -38,11 +38,11 @@ struct BinaryCrossEntropyWithLogits: Loss {
     }
 
     /// `xe_bce_logits`: pos_weight = 1, y and z of one shape, no weight, a mean or sum.
-    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+    func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss? {
         guard try arguments.tensor("pos_weight").value.storage == [1],
               let (y, z, mean) = FusedKernels.plain(arguments, predictions: "z") else { return nil }
         let n = Double(z.count)
-        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: gradient ? (mean ? 1 / n : 1) : nil)
-        return FusedLoss(value: Tensor(scalar: mean ? sum / n : sum), gradient: g.map { Tensor(shape: z.shape, storage: $0) })
+        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: gradient ? (mean ? 1 / n : 1) : nil, value: value)
+        return FusedLoss(value: Tensor(scalar: !value ? .nan : mean ? sum / n : sum), gradient: g.map { Tensor(shape: z.shape, storage: $0) })
     }
 }

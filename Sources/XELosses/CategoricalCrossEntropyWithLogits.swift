@@ -42,7 +42,7 @@ struct CategoricalCrossEntropyWithLogits: Loss {
     }
 
     /// `xe_cce_logits`: the value for any reduction, the gradient of a mean or sum.
-    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+    func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss? {
         guard let (z, labels, y, reduction) = try plain(arguments) else { return nil }
         if gradient && reduction == "none" { return nil }
         let rows = Double(z.count / z.shape[z.rank - 1])

@@ -12,32 +12,33 @@ enum FusedKernels {
         return (y.value, p.value, reduction == "mean")
     }
 
-    /// bce's sum (and gradient scaled by `scale` when asked) in one pass.
-    static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?) -> (sum: Double, gradient: [Double]?) {
+    /// bce's sum (and gradient scaled by `scale` when asked) in one pass; without `value`
+    /// the gradient alone (the sum is then 0).
+    static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?, value: Bool = true) -> (sum: Double, gradient: [Double]?) {
         y.storage.withUnsafeBufferPointer { yb in
             p.storage.withUnsafeBufferPointer { pb in
                 guard let scale = gradientScale else {
-                    return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0), nil)
+                    return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0, 1), nil)
                 }
                 var sum = 0.0
                 let g = Tensor.uninitialized(p.count) { out in
-                    sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale)
+                    sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale, value ? 1 : 0)
                 }
                 return (sum, g)
             }
         }
     }
 
-    /// bce_logits's sum (and gradient) in one pass.
-    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?) -> (sum: Double, gradient: [Double]?) {
+    /// bce_logits's sum (and gradient) in one pass; without `value` the gradient alone.
+    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?, value: Bool = true) -> (sum: Double, gradient: [Double]?) {
         y.storage.withUnsafeBufferPointer { yb in
             z.storage.withUnsafeBufferPointer { zb in
                 guard let scale = gradientScale else {
-                    return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0), nil)
+                    return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0, 1), nil)
                 }
                 var sum = 0.0
                 let g = Tensor.uninitialized(z.count) { out in
-                    sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale)
+                    sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale, value ? 1 : 0)
                 }
                 return (sum, g)
             }

@@ -30,7 +30,7 @@ extension Loss {
             throw TensorError.invalid("\(name): '\(variable)' is not a tensor argument of the loss")
         }
         // The gradient itself, exactly as grad computes it (the fused kernel where it applies).
-        let total = try gradient(a, variable, summed: false, as: evaluate)
+        let total = try gradient(a, variable, summed: false) { try evaluate($0) }
         let categorical = self is CategoricalCrossEntropy || self is CategoricalCrossEntropyWithLogits
         var plain = a
         let hasReductionOption = parameters.contains { $0.name == "reduction" }

@@ -27,7 +27,9 @@ public protocol Loss: Sendable {
     /// A fused kernel's value of the loss on constant arguments and, with `gradient`, the
     /// gradient of the (reduced, scalar) result with respect to the predictions; nil where the
     /// kernel does not cover these arguments (default: no kernel). It must agree with `formula`.
-    func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss?
+    /// Without `value` (asked only with `gradient`) a kernel may leave the value out — it is
+    /// then NaN, for a result whose value nobody reads (the root of a `grad`).
+    func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss?
     /// The per-element losses of these (validated) arguments as one elementwise expression —
     /// the values of `formula` with reduction "none", through the same operations — so a call
     /// runs in one fused pass (`DTensor.fused`) and joins an enclosing fused region; nil where
@@ -64,7 +66,12 @@ public struct ElementwiseLoss: Sendable {
 extension Loss {
     public func validate(_ arguments: LossArguments) throws {}
 
-    public func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? { nil }
+    public func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss? { nil }
+
+    /// The kernel's value, and its gradient when asked.
+    public func fused(_ arguments: LossArguments, gradient: Bool) throws -> FusedLoss? {
+        try fused(arguments, gradient: gradient, value: true)
+    }
 
     public func elementwise(_ arguments: LossArguments) throws -> ElementwiseLoss? { nil }
 
@@ -87,7 +94,9 @@ extension Loss {
     /// will be differentiated at most once, else op by op, differentiable to any order.
     /// Options beyond xe's own rules on the last axis (`convention=`, `axis=`, `ignore_index=`,
     /// `strict=false`, label smoothing) never take the kernels: they know none of them.
-    public func evaluate(_ given: LossArguments) throws -> DTensor {
+    /// Without `valueNeeded` (the call is the root of a first-order `grad`, which reads only
+    /// its gradient) a kernel or a fused formula may leave the value out (NaN).
+    public func evaluate(_ given: LossArguments, valueNeeded: Bool = true) throws -> DTensor {
         let arguments = try LossOptions.resolved(given, parameters: parameters)
         try validate(arguments)
         let tracked = arguments.values.filter { _, v in
@@ -97,8 +106,8 @@ extension Loss {
         if tracked.isEmpty { return DTensor(try value(arguments)) }
         let predictions = parameters.count > 1 ? parameters[1].name : ""
         guard !DTensor.createsGraph, LossOptions.areDefault(arguments), tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
-              let kernel = try fused(arguments.constants, gradient: true), let gradient = kernel.gradient else {
-            return try fusedFormula(arguments) ?? formula(arguments)
+              let kernel = try fused(arguments.constants, gradient: true, value: valueNeeded), let gradient = kernel.gradient else {
+            return try fusedFormula(arguments, valueNeeded: valueNeeded) ?? formula(arguments)
         }
         // The result is a scalar, so its upstream gradient is one number k.
         return DTensor.record(kernel.value, [p]) { (g, _) throws(TensorError) -> [DTensor?] in
@@ -110,11 +119,11 @@ extension Loss {
     /// The formula in one fused pass (its `elementwise` form under the call's reduction) when
     /// the result will be differentiated at most once; nil otherwise, or where the loss has no
     /// elementwise form for these arguments or `DTensor.fused` does not take it.
-    func fusedFormula(_ arguments: LossArguments) throws -> DTensor? {
+    func fusedFormula(_ arguments: LossArguments, valueNeeded: Bool = true) throws -> DTensor? {
         guard !DTensor.createsGraph, case .string(let name)? = arguments.values["reduction"],
               let reduction: FusedReduction = name == "none" ? FusedReduction.none
                   : name == "mean" || name == "sum" ? .reduce(mean: name == "mean", axis: nil, keepdims: false) : nil,
               let e = try elementwise(arguments) else { return nil }
-        return try DTensor.fused(e.expression, e.leaves, reduction: reduction)
+        return try DTensor.fused(e.expression, e.leaves, reduction: reduction, valueNeeded: valueNeeded)
     }
 }

@@ -52,6 +52,9 @@ struct KernelTests {
             })
             let (s, g) = FusedKernels.bce(Tensor(vector: y), Tensor(vector: p), eps: eps, gradientScale: 0.5)
             #expect(close(s, reference), "n=\(n) soft=\(soft): \(s) vs \(reference)")
+            // The gradient alone (for the root of a grad) is the same gradient.
+            let alone = FusedKernels.bce(Tensor(vector: y), Tensor(vector: p), eps: eps, gradientScale: 0.5, value: false)
+            #expect(alone.gradient == g && alone.sum == 0, "n=\(n) soft=\(soft)")
             for i in 0..<n {
                 let c = min(max(p[i], eps), 1 - eps)
                 let d = p[i] < eps || p[i] > 1 - eps ? 0 : -0.5 * (y[i] / c - (1 - y[i]) / (1 - c))
@@ -73,6 +76,8 @@ struct KernelTests {
         let losses = zip(y, z).map { t, x in max(x, 0) - x * t + log1p(exp(-abs(x))) }
         let (s, g) = FusedKernels.bceLogits(Tensor(vector: y), Tensor(vector: z), gradientScale: 2)
         #expect(close(s, sum(losses)), "n=\(n): \(s) vs \(sum(losses))")
+        let alone = FusedKernels.bceLogits(Tensor(vector: y), Tensor(vector: z), gradientScale: 2, value: false)
+        #expect(alone.gradient == g && alone.sum == 0, "n=\(n)")
         for i in 0..<n {
             let e = exp(-abs(z[i]))
             let sigma = z[i] >= 0 ? 1 / (1 + e) : e / (1 + e)

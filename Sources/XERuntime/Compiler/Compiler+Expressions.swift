@@ -265,7 +265,10 @@ extension Compiler {
         return try compileExplain(inner, innerArguments, at: at)
     }
 
-    func compileOrdinaryCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation) throws -> Code {
+    /// A call: the callee, then the arguments, evaluated, then `Interpreter.call`. With
+    /// `gradientRoot` (the call is what a first-order `grad` differentiates) the call is told
+    /// so as it starts (`Interpreter.gradientRoot`).
+    func compileOrdinaryCall(_ callee: Expr, _ arguments: [Argument], at location: SourceLocation, gradientRoot: Bool = false) throws -> Code {
         let interpreter = self.interpreter
         let function = try compile(callee)
         let positional = try arguments.filter { $0.label == nil }.map { try compile($0.value) }
@@ -283,6 +286,8 @@ extension Compiler {
         // An error about one argument points at it (see ArgumentPlaces).
         func call(_ fn: Value, _ args: Arguments) throws -> Value {
             do {
+                if gradientRoot { interpreter.gradientRoot = true }
+                defer { if gradientRoot { interpreter.gradientRoot = false } }
                 return try interpreter.call(fn, args, at: location)
             } catch let error as XEError where places.isAboutTheCall(error) {
                 guard case .function(let f) = fn else { throw error }

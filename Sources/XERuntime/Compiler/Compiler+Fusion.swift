@@ -86,8 +86,9 @@ extension Compiler {
         return region
     }
 
-    /// The fused form of `expr`, or nil when it is not a region (`fusedRegion`).
-    func compileFused(_ expr: Expr) throws -> Code? {
+    /// The fused form of `expr`, or nil when it is not a region (`fusedRegion`). Without
+    /// `valueNeeded` it is the root of a first-order `grad` (`DTensor.fused(valueNeeded:)`).
+    func compileFused(_ expr: Expr, valueNeeded: Bool = true) throws -> Code? {
         guard compilingOrdinary == 0, let region = fusedRegion(expr) else { return nil }
         let (reduction, tree, leaves, losses) = (region.reduction, region.tree, region.leaves, region.losses)
         var callees = region.callees
@@ -177,7 +178,7 @@ extension Compiler {
                let kind = Fusion.reduction(reduction.map { ($0.mean, options) }),
                case let (expression, operands)? = try losses.isEmpty ? (expression, operands)
                    : Compiler.withLosses(tree, losses, lossFunctions, values, operands),
-               let result = try Value.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind) }) {
+               let result = try Value.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind, valueNeeded: valueNeeded) }) {
                 interpreter.fusedEvaluations &+= 1
                 return Value(result)
             }

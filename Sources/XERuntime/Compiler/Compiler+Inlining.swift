@@ -177,11 +177,17 @@ extension Compiler {
     /// The body of a function: its locals inlined into its last expression when
     /// `inlinedBody` allows and the call's region will be fused (a parameter has at least
     /// `Interpreter.fusionThreshold` elements); the body as written for other calls, and where
-    /// a callee is not the built-in or a parameter not a number or tensor.
+    /// a callee is not the built-in or a parameter not a number or tensor. A body that is one
+    /// fused region, as written or inlined, has a second form for a call whose result is the
+    /// root of a `grad` (`Frame.givesGradientRoot`): the region computes the gradient alone.
     func compileBody(_ decl: FunctionDecl) throws -> Code {
         let written = try compile(decl.body)
-        guard let inlined = inlinedBody(decl) else { return written }
+        guard let inlined = inlinedBody(decl) else {
+            guard let root = try compileFused(decl.body, valueNeeded: false) else { return written }
+            return { f in f.givesGradientRoot ? try root(f) : try written(f) }
+        }
         let fast = try compile(inlined.expression)
+        let fastRoot = try compileFused(inlined.expression, valueNeeded: false) ?? fast
         let callees = inlined.callees.map { (name: $0.name, code: read($0.name, at: $0.location)) }
         let parameters = inlined.parameters.map { read($0.name, at: $0.location) }
         let interpreter = self.interpreter
@@ -200,7 +206,7 @@ extension Compiler {
             }
             guard largest > 0, largest >= interpreter.fusionThreshold else { return try written(f) }
             interpreter.inlinedEvaluations &+= 1
-            return try fast(f)
+            return f.givesGradientRoot ? try fastRoot(f) : try fast(f)
         }
     }
 }

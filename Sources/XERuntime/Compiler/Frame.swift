@@ -5,6 +5,9 @@ final class Frame {
     let slots: UnsafeMutablePointer<Value?>
     let count: Int
     let parent: Frame?
+    /// Whether this call's result is the root of a `grad`, whose value nobody reads
+    /// (`Interpreter.gradientRoot`): a body that is one fused region may leave it out.
+    var givesGradientRoot = false
 
     init(count: Int, parent: Frame?) {
         self.count = count

@@ -23,7 +23,7 @@ extension Compiler {
             reads.append(read(name, at: at))
             stores.append(store(name))
         }
-        let expression = try compile(arguments[0].value)
+        let expression = try derivative == .grad ? compileGradientRoot(arguments[0].value) : compile(arguments[0].value)
         return { f in
             let originals = try reads.map { try $0(f) }
             let results = try derivative.evaluate(at: originals, naming: { "\(form): '\(names[$0])'" }, at: location) { tracked in
@@ -33,5 +33,19 @@ extension Compiler {
             }
             return results.count == 1 ? results[0] : .tuple(results)
         }
+    }
+
+    /// The expression a first-order `grad` differentiates, compiled knowing that its value is
+    /// not read (only its graph): a fused region computes the gradient alone, and a call of a
+    /// function or loss is told so (`compileOrdinaryCall(gradientRoot:)`). Nested in another
+    /// differentiation the fused paths are not taken and the value is computed as usual.
+    func compileGradientRoot(_ expr: Expr) throws -> Code {
+        if let fused = try compileFused(expr, valueNeeded: false) { return fused }
+        guard case .call(let callee, let arguments, let location) = expr else { return try compile(expr) }
+        if case .name(let name, _) = callee, case .global = resolve(name),
+           Derivative(rawValue: name) != nil || name == "explain" || name == "conventions" {
+            return try compile(expr)
+        }
+        return try compileOrdinaryCall(callee, arguments, at: location, gradientRoot: true)
     }
 }

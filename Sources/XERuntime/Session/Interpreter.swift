@@ -24,6 +24,18 @@ public final class Interpreter: @unchecked Sendable {
     /// How many function calls ran with their locals inlined into a fused region
     /// (`Compiler.compileBody`; for tests).
     var inlinedEvaluations = 0
+    /// Set by a first-order `grad(f(...), x)` just before it calls f (its arguments already
+    /// evaluated): f's result is the root of the differentiation, whose value nobody reads, so
+    /// a loss kernel or a fused region that gives it may compute the gradient alone. Taken
+    /// (and cleared) by the call that starts next (`takeGradientRoot`), so it reaches nothing
+    /// else.
+    var gradientRoot = false
+
+    /// Whether the call starting now gives the root of a `grad` (`gradientRoot`), clearing it.
+    func takeGradientRoot() -> Bool {
+        defer { gradientRoot = false }
+        return gradientRoot
+    }
     /// Where `print` and `help` write.
     public var output: (String) -> Void = { text in
         var text = text
@@ -177,6 +189,8 @@ public final class Interpreter: @unchecked Sendable {
         guard case .function(let f) = function else {
             throw XEError.type("\(function.kindDescription) is not a function and cannot be called", at: location)
         }
+        // Only the functions that look at it take the gradient root (at their start).
+        if !(f is UserFunction || f is LossCallable) { gradientRoot = false }
         do {
             return try f.call(arguments, in: self, at: location)
         } catch var e as XEError {

@@ -35,9 +35,17 @@ final class LossCallable: Callable, @unchecked Sendable {
         return (try? LossOptions.resolved(given, parameters: loss.parameters)) ?? given
     }
 
+    /// The loss's value; as the root of a `grad` (`Interpreter.gradientRoot`) one whose value
+    /// may be left out: a script loss passes that on to its function.
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
+        let root = interpreter.takeGradientRoot()
         let bound = try bind(arguments)
-        return try reporting(at: location) { Value(try loss.evaluate(bound)) }
+        return try reporting(at: location) {
+            guard root, loss is ScriptLoss else { return Value(try loss.evaluate(bound, valueNeeded: !root)) }
+            interpreter.gradientRoot = true
+            defer { interpreter.gradientRoot = false }
+            return Value(try loss.evaluate(bound))
+        }
     }
 
     /// The call's per-element losses as one elementwise expression (`Loss.elementwise`), after

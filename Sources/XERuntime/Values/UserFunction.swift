@@ -24,6 +24,7 @@ final class UserFunction: Callable, @unchecked Sendable {
 
     func call(_ arguments: Arguments, in interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         let t = template
+        let root = interpreter.takeGradientRoot()
         // Counted before the arguments are bound: a default may call the function again.
         interpreter.callDepth += 1
         defer { interpreter.callDepth -= 1 }
@@ -31,6 +32,7 @@ final class UserFunction: Callable, @unchecked Sendable {
             throw XEError(.limit("recursion is too deep (more than \(Interpreter.maxCallDepth) nested calls); is there a recursive function without a base case?"), at: location)
         }
         let frame = Frame(count: t.slotCount, parent: captured)
+        frame.givesGradientRoot = root
         let n = t.parameters.count
         if arguments.keywords.isEmpty, arguments.positional.count == n {
             for i in 0..<n { frame.slots[i] = arguments.positional[i] }

@@ -11,9 +11,11 @@ extension DTensor {
     /// instead of keeping them. Nil when the expression cannot be fused (an operand broadcast
     /// in a way other than as a scalar, a row or a column, shapes that do not broadcast, no
     /// elements, `and`/`or`): the caller then evaluates it operation by operation, which also
-    /// gives the errors.
+    /// gives the errors. Without `valueNeeded` (the result is the root of a first-order `grad`,
+    /// which reads only its gradient) a tracked scalar result's pass computes the gradient
+    /// alone — the instructions only the value needs are pruned — and the value is NaN.
     public static func fused(_ expression: ElementwiseExpression, _ leaves: [DTensor],
-                             reduction: FusedReduction) throws(TensorError) -> DTensor? {
+                             reduction: FusedReduction, valueNeeded: Bool = true) throws(TensorError) -> DTensor? {
         guard let graph = FusedGraph(expression, leaves: leaves) else { return nil }
         let leaves = graph.leaves
         let values = leaves.map(\.value)
@@ -58,9 +60,9 @@ extension DTensor {
             let held = HeldGradients(elements: n * groups)
             let adjoints = graph.emitGradients(into: &program, refs, seed: program.constant(mean ? 1 / Double(n) : 1), group: group, groups: groups)
             let wanted = adjoints.indices.filter { adjoints[$0] != nil }
-            let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: summed)
+            let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: valueNeeded ? summed : nil)
             held.gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
-            value = Tensor(scalar: sign * (mean ? run.sum / Double(n) : run.sum))
+            value = Tensor(scalar: !valueNeeded ? .nan : sign * (mean ? run.sum / Double(n) : run.sum))
             return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
                 guard !DTensor.isRecordingSweep else { throw FusedGraph.secondDerivative }
                 let k = g.value.storage[0]

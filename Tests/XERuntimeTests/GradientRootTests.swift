@@ -1,0 +1,54 @@
+import Testing
+import XETensor
+@testable import XERuntime
+
+/// The expression a first-order `grad` differentiates is computed without its value where a
+/// kernel or a fused region can (`Compiler.compileGradientRoot`, `Interpreter.gradientRoot`):
+/// the gradients are those of the same call whose value is used (`+ 0` after it), and the
+/// value of every call that is not the root — an argument, a default, a call inside the
+/// function — is still computed.
+struct GradientRootTests {
+    @Test func gradientsAreThoseOfTheCallWithItsValue() throws {
+        let interpreter = Interpreter()
+        try interpreter.run("""
+            loss mse(y, p) = mean((y - p)^2)
+            loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }
+            loss twice(y, p) = mse(y, p) * 2
+            f = (p) -> mean(p * p * 3)
+            g = (p) -> { q = exp(p); sum(q * p) }
+            y = rand(70001) > 0.5; p = rand(70001) * 0.98 + 0.01; z = randn(70001) * 3
+            """)
+        for call in ["bce(y, p)", "bce(y, p, reduction=\"sum\")", "bce_logits(y, z)", "bce_logits(y, z, reduction=\"sum\")",
+                     "mse(y, p)", "poly1(y, z)", "poly1(y, z, eps=0.5)", "twice(y, p)",
+                     "f(p)", "g(p)", "mean(p * log(p))", "sum((y - p)^2)", "focal(y, p)"] {
+            let variable = call.contains("z") ? "z" : "p"
+            let root = try interpreter.run("grad(\(call), \(variable))")
+            let withValue = try interpreter.run("grad(\(call) + 0, \(variable))")
+            #expect(FusionTests.agree(root, withValue, tolerance: 0), "\(call)")
+        }
+    }
+
+    /// Values that feed the root are computed: a function's result used as an argument, a
+    /// default, a region's leaf, and the calls inside a function.
+    @Test func theValuesTheRootReadsAreComputed() throws {
+        let fused = Interpreter(), stepwise = Interpreter()
+        stepwise.fusionThreshold = Int.max
+        let definitions = """
+            m = (p) -> mean(p * p)
+            sq = (v) -> v * v * 2
+            h = (p, k=mean(p * 2)) -> mean(p * k * 3)
+            k = (p) -> mean(m(p) * p * p)
+            loss l(y, p) = mean((y - p)^2) * m(p)
+            loss l2(y, p, w=m(p)) = mean((y - p)^2 * w)
+            y = rand(5000) > 0.5; p = rand(5000)
+            """
+        for interpreter in [fused, stepwise] { try interpreter.run(definitions) }
+        for source in ["grad(sq(m(p)), p)", "grad(h(p), p)", "grad(k(p), p)", "grad(l(y, p), p)", "grad(l2(y, p), p)",
+                       "grad(bce(y, m(p) + p * 0.5), p)", "grad(sum(grad(m(p), p) * p), p)", "grad(sum(grad(l2(y, p), p) * p), p)"] {
+            let got = try fused.run(source), expected = try stepwise.run(source)
+            let finite = FusionTests.flatten(got).values.allSatisfy { $0.isFinite }
+            #expect(finite, "\(source)")
+            #expect(FusionTests.agree(got, expected, tolerance: 1e-12), "\(source)")
+        }
+    }
+}
