@@ -42,8 +42,8 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math"])]
         ),
         // The C kernels (losses, softmax rows, matmul, elementwise functions, the fused evaluator,
-        // the fan-out over the cores: a file each): vectorised through libmvec, so math flags that
-        // keep inf/NaN.
+        // their own vector exp and log, the fan-out over the cores: a file each): vectorised
+        // (libmvec where exp_log.c has no AVX-512), so math flags that keep inf/NaN.
         .target(
             name: "CXEKernels",
             cSettings: [.unsafeFlags([

@@ -1,8 +1,8 @@
 /* Fused elementwise evaluation: a program of elementwise instructions run block by block.
  *
  * numexpr's design, in C: the program is evaluated over blocks of FUSED_BLOCK elements that fit
- * in the cache. Each instruction is one tight loop over the block (vectorised; log, exp and pow
- * through libmvec), its result kept in a small register block, so an expression of k operations
+ * in the cache. Each instruction is one tight loop over the block (vectorised; log and exp
+ * through exp_log.c, pow through libmvec), its result kept in a small register block, so an expression of k operations
  * reads its inputs once and writes only its result, never a full-size temporary per operation.
  * The blocks are split over the cores; a reduction adds block sums as the loss kernels do. */
 #include "kernels_internal.h"
@@ -87,7 +87,10 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
     case XE_OP_DIV_DDENOMINATOR: for (int64_t i = 0; i < m; i++) d[i] = -a[i] / (b[i] * b[i]); break;
     case XE_OP_SHARE_MAX: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] > b[i] ? 1 : 0); break;
     case XE_OP_SHARE_MIN: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] < b[i] ? 1 : 0); break;
-    case XE_OP_EXP_NEG_ABS: for (int64_t i = 0; i < m; i++) d[i] = exp(-fabs(a[i])); break;
+    case XE_OP_EXP_NEG_ABS:
+        for (int64_t i = 0; i < m; i++) d[i] = -fabs(a[i]);
+        xe_exp_span(d, d, m);
+        break;
     case XE_OP_SIGMOID_GIVEN: for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
     case XE_OP_WEIGHT: for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;
     }

@@ -50,7 +50,7 @@ static inline double sigmoid_from(double x, double e) {
 
 /* log1p(x) to a few ulp through the (vectorised) log, Kahan's trick: with u = 1 + x rounded,
  * log(u)·x/(u - 1) cancels u's rounding error; x itself where u rounds to 1, and at x = +inf.
- * The stable softplus log(1 + e^x) = max(x, 0) + log1p(exp(-|x|)) is built on it. */
+ * xe_log1p_span's form without AVX-512. */
 static inline double log1p_kahan(double x) {
     double u = 1 + x;
     double r = log(u) * (x / (u - 1));
@@ -61,6 +61,22 @@ static inline double log1p_kahan(double x) {
 static inline double clip(double x, double lo, double hi) {
     return x < lo ? lo : (x > hi ? hi : x);
 }
+
+/* ---- exp, log and log1p over arrays (exp_log.c) ------------------------------------------ */
+
+/* y_i = log x_i for i < n (y may be x): within 1 ulp of glibc's log (below 0.52 ulp of the
+ * exact value), log ±0 = -inf, log x = NaN for x < 0, log inf = inf, NaN kept; subnormals
+ * exact in the exponent. AVX-512, 8 at a time, where the CPU has it, else libm's (libmvec). */
+void xe_log_span(const double *x, double *y, int64_t n);
+
+/* y_i = e^x_i for i < n (y may be x): within 1 ulp of glibc's exp; e^x = inf above
+ * 709.78..., 0 below -745.13..., subnormal results rounded once, e^-inf = 0, NaN kept. */
+void xe_exp_span(const double *x, double *y, int64_t n);
+
+/* y_i = log1p x_i = log(1 + x_i) for i < n (y may be x), 1 + x_i taken exactly: within 1 ulp
+ * of glibc's log1p; -1 gives -inf, below -1 NaN, ±0 and tiny x kept. Without AVX-512,
+ * log1p_kahan's few ulp. */
+void xe_log1p_span(const double *x, double *y, int64_t n);
 
 /* ---- Threads ------------------------------------------------------------------------- */
 

@@ -16,14 +16,18 @@ XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, d
     if (value && !soft) {
         for (int64_t i = 0; i < n; i++) {
             double c = clip(p[i], eps, hi);
-            double t = y[i] == 1 ? c : 1 - c;
-            l[i] = log(t);
+            l[i] = y[i] == 1 ? c : 1 - c;
         }
+        xe_log_span(l, l, n);
     } else if (value) {
+        double l1[BLOCK];
         for (int64_t i = 0; i < n; i++) {
-            double c = clip(p[i], eps, hi);
-            l[i] = y[i] * log(c) + (1 - y[i]) * log(1 - c);
+            l[i] = clip(p[i], eps, hi);
+            l1[i] = 1 - l[i];
         }
+        xe_log_span(l, l, n);
+        xe_log_span(l1, l1, n);
+        for (int64_t i = 0; i < n; i++) l[i] = y[i] * l[i] + (1 - y[i]) * l1[i];
     }
     if (!soft) {
         if (grad) {
@@ -66,7 +70,9 @@ typedef struct { const double *y, *z; double scale; double *grad; int value; } l
 /* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
 XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale, int value) {
     double l[BLOCK], e[BLOCK];
-    for (int64_t i = 0; i < n; i++) e[i] = exp(-fabs(z[i]));
+    for (int64_t i = 0; i < n; i++) e[i] = -fabs(z[i]);
+    xe_exp_span(e, e, n);
+    if (value) xe_log1p_span(e, l, n);
     for (int64_t i = 0; value && i < n; i++) {
         double x = z[i];
         /* At z = ±inf the loss is t·|z| with t = 1 - y (z → +inf) or y (z → -inf): its limit,
@@ -74,7 +80,7 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
         double t = x > 0 ? 1 - y[i] : y[i];
         double limit = t == 0 ? 0 : t * INFINITY;
         /* max(z, 0) - z·y + log1p(e^-|z|): the stable softplus, less z·y. */
-        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + log1p_kahan(e[i]);
+        l[i] = fabs(x) == INFINITY ? limit : ((x > 0 ? x : 0) - x * y[i]) + l[i];
     }
     if (grad) {
         for (int64_t i = 0; i < n; i++) {

@@ -17,7 +17,8 @@ typedef struct {
 
 /* exp(z_c - m) into e, returns the sum. */
 XE_CLONES static double exp_row(const double *z, int64_t C, double m, double *e) {
-    for (int64_t c = 0; c < C; c++) e[c] = exp(z[c] - m);
+    for (int64_t c = 0; c < C; c++) e[c] = z[c] - m;
+    xe_exp_span(e, e, C);
     return sum_block(e, C);
 }
 

@@ -1,8 +1,8 @@
 import CXEKernels
 
 extension Tensor {
-    /// f applied to every element in one pass of the C kernel `xe_unary`: vector `log` and
-    /// `exp` from libmvec (within an ulp or so of the scalar functions), both cores for large
+    /// f applied to every element in one pass of the C kernel `xe_unary`: xe's vector `log`,
+    /// `exp` and `log1p` (within 1 ulp of the scalar functions), both cores for large
     /// tensors. A single number uses the scalar function (`UnaryFunction.apply`).
     public func applying(_ f: UnaryFunction) -> Tensor {
         let n = count

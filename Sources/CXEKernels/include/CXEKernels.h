@@ -2,7 +2,7 @@
 #define CXEKERNELS_H
 /*
  * Fused single-pass kernels for the losses and their gradients: one read of the inputs, one
- * write of the outputs, SIMD through libmvec's vector log/exp, and the work split over the
+ * write of the outputs, SIMD through xe's own vector log/exp (exp_log.c), and the work split over the
  * machine's cores for large inputs. Sums are taken per block of 512 elements and the block sums
  * added with Kahan compensation, so they are as accurate as NumPy's pairwise sums.
  */
@@ -55,7 +55,7 @@ typedef enum {
 } xe_function;
 
 /// y_i = f(x_i) for i < n: log, exp, sqrt, |x|, σ(x) = 1/(1+e^-x) (as (x ≥ 0 ? 1 : e^-|x|) /
-/// (1 + e^-|x|), finite for every x), log1p, tanh, relu (NaN kept). SIMD where libmvec has the
+/// (1 + e^-|x|), finite for every x), log1p, tanh, relu (NaN kept). SIMD where exp_log.c has the
 /// function, split over the cores for large n.
 void xe_unary(xe_function f, const double *x, double *y, int64_t n);
 
