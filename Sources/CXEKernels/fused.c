@@ -22,10 +22,11 @@ typedef struct {
     piece_sums pieces[MAX_PIECES];  /* added into reduce_out in the order of lo at the end */
 } fused_ctx;
 
-/* The operand's values for the block [b, b + m): a register, a full input read in place, or a
- * scalar or broadcast input gathered into its scratch block. */
-static inline const double *operand(int32_t id, double *regs, const double **inputs) {
-    return id >= 0 ? regs + (int64_t)id * FUSED_BLOCK : inputs[-1 - id];
+/* The operand's values for the block [b, b + m): a register, an output written in place, a
+ * full input read in place, or a scalar or broadcast input gathered into its scratch block. */
+static inline double *operand(int32_t id, double *regs, const double **inputs, double *const *outputs, int64_t b) {
+    if (id >= XE_OUTPUT_OPERAND) return outputs[id - XE_OUTPUT_OPERAND] + b;
+    return id >= 0 ? regs + (int64_t)id * FUSED_BLOCK : (double *)inputs[-1 - id];
 }
 
 /* f'(x) given x and y = f(x), as UnaryFunction.derivative. */
@@ -109,7 +110,7 @@ static void gather(const xe_fused_input *in, int64_t b, int64_t m, double *out) 
     }
 }
 
-static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
+XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
     fused_ctx *ctx = arg;
     const xe_fused_program *p = ctx->p;
     int32_t ni = p->input_count;
@@ -153,16 +154,18 @@ static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
         }
         for (int32_t s = 0; s < p->instruction_count; s++) {
             const xe_fused_instruction *in = &p->code[s];
-            const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs);
-            const double *x = in->b == XE_NO_OPERAND ? NULL : operand(in->b, regs, inputs);
-            const double *c = in->c == XE_NO_OPERAND ? NULL : operand(in->c, regs, inputs);
-            execute(in, regs + (int64_t)in->destination * FUSED_BLOCK, a, x, c, m);
+            const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs, p->outputs, b);
+            const double *x = in->b == XE_NO_OPERAND ? NULL : operand(in->b, regs, inputs, p->outputs, b);
+            const double *c = in->c == XE_NO_OPERAND ? NULL : operand(in->c, regs, inputs, p->outputs, b);
+            execute(in, operand(in->destination, regs, inputs, p->outputs, b), a, x, c, m);
         }
+        /* Outputs not written by their instruction (an input, another output's value). */
         for (int32_t k = 0; k < p->output_count; k++) {
-            memcpy(p->outputs[k] + b, operand(p->output_operands[k], regs, inputs), sizeof(double) * (size_t)m);
+            if (p->output_operands[k] == XE_OUTPUT_OPERAND + k) continue;
+            memcpy(p->outputs[k] + b, operand(p->output_operands[k], regs, inputs, p->outputs, b), sizeof(double) * (size_t)m);
         }
         if (partial) {
-            const double *v = operand(p->reduce, regs, inputs);
+            const double *v = operand(p->reduce, regs, inputs, p->outputs, b);
             int64_t inner = p->reduce_inner, len = p->reduce_length;
             int64_t r = b % inner, j = (b / inner) % len;
             for (int64_t i = 0; i < m; i++) {
@@ -173,7 +176,7 @@ static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum) {
                 }
             }
         } else if (p->reduce != XE_NO_OPERAND) {
-            kahan_add(sum, sum_block(operand(p->reduce, regs, inputs), m));
+            kahan_add(sum, sum_block(operand(p->reduce, regs, inputs, p->outputs, b), m));
         }
     }
     if (partial) {

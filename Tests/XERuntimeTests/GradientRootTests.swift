@@ -51,4 +51,19 @@ struct GradientRootTests {
             #expect(FusionTests.agree(got, expected, tolerance: 1e-12), "\(source)")
         }
     }
+
+    /// Two gradients that are one value of the fused program (written by its instruction into
+    /// the first, copied into the second), and a gradient that is an input (the seed).
+    @Test func outputsSharingAValueOrReadingAnInput() throws {
+        let fused = Interpreter(), stepwise = Interpreter()
+        fused.fusionThreshold = 0
+        stepwise.fusionThreshold = Int.max
+        for interpreter in [fused, stepwise] { try interpreter.run("a = rand(3001); x = rand(3001); w = rand(3001)") }
+        for source in ["grad(mean(exp(a) * (x + w)), x, w)", "grad(sum(x + w * 2) + 0, x, w)", "grad(mean(x * a + w * a), x, w)",
+                       "grad(sum((x + w) * a, axis=0) + 0, w, x)"] {
+            let got = try fused.run(source), expected = try stepwise.run(source)
+            #expect(FusionTests.agree(got, expected, tolerance: 1e-15), "\(source)")
+        }
+        #expect(fused.fusedEvaluations >= 4)
+    }
 }

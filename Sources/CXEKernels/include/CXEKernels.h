@@ -83,8 +83,12 @@ typedef enum {
 /// An operand that is not used.
 static const int32_t XE_NO_OPERAND = INT32_MIN;
 
-/// One instruction: register `destination` = op(a, b, c). An operand k ≥ 0 is register k, an
-/// operand k < 0 is input -1-k.
+/// An operand from XE_OUTPUT_OPERAND on is output k = operand - XE_OUTPUT_OPERAND, the block of
+/// it being written: an instruction whose value is an output writes it there directly.
+static const int32_t XE_OUTPUT_OPERAND = 1 << 30;
+
+/// One instruction: register `destination` = op(a, b, c). An operand k ≥ 0 is register k (or
+/// an output, from XE_OUTPUT_OPERAND on), an operand k < 0 is input -1-k.
 typedef struct {
     int32_t op, function, destination, a, b, c;
 } xe_fused_instruction;

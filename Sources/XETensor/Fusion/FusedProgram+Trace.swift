@@ -16,7 +16,7 @@ enum FusionTrace {
     static func write(count: Int, inputs: [(length: Int, inner: Int)], code: [xe_fused_instruction], registers: Int32,
                       outputs: [Int32], reduce: Int32, along: (length: Int, inner: Int)?) {
         func name(_ operand: Int32) -> String {
-            operand >= 0 ? "r\(operand)" : "in\(-1 - Int(operand))"
+            operand >= XE_OUTPUT_OPERAND ? "out\(operand - XE_OUTPUT_OPERAND)" : operand >= 0 ? "r\(operand)" : "in\(-1 - Int(operand))"
         }
         let read = inputs.enumerated().map { k, input in
             "in\(k)=" + (input.length == 1 ? "scalar" : input.length == count ? "full" : "band(\(input.length), inner \(input.inner))")
@@ -28,7 +28,7 @@ enum FusionTrace {
             let operands = [ins.a, ins.b, ins.c].filter { $0 != XE_NO_OPERAND }.map(name)
             let op = opName(ins.op) + (ins.op == Int32(XE_OP_FUNCTION.rawValue) || ins.op == Int32(XE_OP_DERIVATIVE.rawValue)
                 ? "[\(functionName(ins.function))]" : "")
-            text += "  r\(ins.destination) = \(op) \(operands.joined(separator: " "))\n"
+            text += "  \(name(ins.destination)) = \(op) \(operands.joined(separator: " "))\n"
         }
         var bytes = Array(text.utf8)
         _ = Glibc.write(2, &bytes, bytes.count)

@@ -117,9 +117,13 @@ struct FusedProgram {
             for case .value(let v) in code[i].operands { lastUse[v] = i }
         }
         for case .value(let v) in outputs + (reduce.map { [$0] } ?? []) { lastUse[v] = Int.max }
+        // An output's instruction writes straight into it (no register, no copy).
+        var register = [Int32](repeating: -1, count: code.count)
+        for (k, output) in outputs.enumerated() {
+            if case .value(let v) = output, register[v] < 0 { register[v] = XE_OUTPUT_OPERAND + Int32(k) }
+        }
         // Linear scan: a register is reused once the value in it is read for the last time
         // (after the destination is chosen, so no instruction writes over its own operand).
-        var register = [Int32](repeating: -1, count: code.count)
         var free: [Int32] = []
         var registers: Int32 = 0
         var instructions: [xe_fused_instruction] = []
@@ -132,7 +136,9 @@ struct FusedProgram {
         for i in code.indices where needed[i] {
             let ins = code[i]
             let operands = ins.operands.map(encode) + [Int32](repeating: XE_NO_OPERAND, count: 3 - ins.operands.count)
-            if let r = free.popLast() {
+            if register[i] >= XE_OUTPUT_OPERAND {
+                // written into its output
+            } else if let r = free.popLast() {
                 register[i] = r
             } else {
                 register[i] = registers
