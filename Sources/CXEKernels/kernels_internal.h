@@ -57,6 +57,14 @@ static inline double log1p_kahan(double x) {
     return u == 1 || x == INFINITY ? x : r;
 }
 
+/* Whether any of the n values is outside [lo, hi] (NaN included): SPEC §4's range check, on a
+ * block in the cache. */
+static inline int block_outside(const double *x, int64_t n, double lo, double hi) {
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) bad |= !(x[i] >= lo && x[i] <= hi);
+    return bad;
+}
+
 /* x clipped into [lo, hi], NaN kept. */
 static inline double clip(double x, double lo, double hi) {
     return x < lo ? lo : (x > hi ? hi : x);

@@ -5,10 +5,13 @@
 
 /* ---- bce -------------------------------------------------------------------------------- */
 
-typedef struct { const double *y, *p; double eps, scale; double *grad; int value; } bce_ctx;
+typedef struct { const double *y, *p; double eps, scale; double *grad; int value; int *outside; } bce_ctx;
 
-/* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
-XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value) {
+/* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked;
+ * with `outside`, sets it when a target or a prediction is outside [0, 1]. */
+XE_CLONES static double bce_block(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value,
+                                  int *outside) {
+    if (outside && (block_outside(y, n, 0, 1) || block_outside(p, n, 0, 1))) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     double hi = 1 - eps;
     int soft = 0;
     for (int64_t i = 0; i < n; i++) soft |= (y[i] != 0) & (y[i] != 1);
@@ -54,21 +57,23 @@ static void bce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     bce_ctx *c = arg;
     for (int64_t b = lo; b < hi; b += BLOCK) {
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
-        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale, c->value));
+        kahan_add(out, bce_block(c->y + b, c->p + b, m, c->eps, c->grad ? c->grad + b : NULL, c->scale, c->value, c->outside));
     }
 }
 
-double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value) {
-    bce_ctx c = {y, p, eps, scale, grad, value};
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value, int *outside) {
+    bce_ctx c = {y, p, eps, scale, grad, value, outside};
     return xe_parallel(bce_range, &c, n, BLOCK, 1);
 }
 
 /* ---- bce_logits ------------------------------------------------------------------------- */
 
-typedef struct { const double *y, *z; double scale; double *grad; int value; } logits_ctx;
+typedef struct { const double *y, *z; double scale; double *grad; int value; int *outside; } logits_ctx;
 
 /* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
-XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale, int value) {
+XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
+                                         int *outside) {
+    if (outside && block_outside(y, n, 0, 1)) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     double l[BLOCK], e[BLOCK];
     for (int64_t i = 0; i < n; i++) e[i] = -fabs(z[i]);
     xe_exp_span(e, e, n);
@@ -94,11 +99,11 @@ static void bce_logits_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     logits_ctx *c = arg;
     for (int64_t b = lo; b < hi; b += BLOCK) {
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
-        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale, c->value));
+        kahan_add(out, bce_logits_block(c->y + b, c->z + b, m, c->grad ? c->grad + b : NULL, c->scale, c->value, c->outside));
     }
 }
 
-double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale, int value) {
-    logits_ctx c = {y, z, scale, grad, value};
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale, int value, int *outside) {
+    logits_ctx c = {y, z, scale, grad, value, outside};
     return xe_parallel(bce_logits_range, &c, n, BLOCK, 1);
 }

@@ -36,7 +36,13 @@ struct BinaryCrossEntropy: Loss {
     func fused(_ arguments: LossArguments, gradient: Bool, value: Bool) throws -> FusedLoss? {
         guard let (y, p, mean) = FusedKernels.plain(arguments, predictions: "p") else { return nil }
         let n = Double(p.count)
-        let (sum, g) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: gradient ? (mean ? 1 / n : 1) : nil, value: value)
+        let (sum, g, outside) = FusedKernels.bce(y, p, eps: try arguments.number("eps"), gradientScale: gradient ? (mean ? 1 / n : 1) : nil,
+                                                 value: value, checkingRanges: arguments.rangesCheckedByKernel)
+        // A value outside [0, 1]: the checks themselves give the error.
+        if outside {
+            try validate(arguments.checkingRanges)
+            return nil
+        }
         return FusedLoss(value: Tensor(scalar: !value ? .nan : mean ? sum / n : sum), gradient: g.map { Tensor(shape: p.shape, storage: $0) })
     }
 }

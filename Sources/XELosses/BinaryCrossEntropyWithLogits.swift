@@ -42,7 +42,13 @@ struct BinaryCrossEntropyWithLogits: Loss {
         guard try arguments.tensor("pos_weight").value.storage == [1],
               let (y, z, mean) = FusedKernels.plain(arguments, predictions: "z") else { return nil }
         let n = Double(z.count)
-        let (sum, g) = FusedKernels.bceLogits(y, z, gradientScale: gradient ? (mean ? 1 / n : 1) : nil, value: value)
+        let (sum, g, outside) = FusedKernels.bceLogits(y, z, gradientScale: gradient ? (mean ? 1 / n : 1) : nil, value: value,
+                                                       checkingRanges: arguments.rangesCheckedByKernel)
+        // A target outside [0, 1]: the checks themselves give the error.
+        if outside {
+            try validate(arguments.checkingRanges)
+            return nil
+        }
         return FusedLoss(value: Tensor(scalar: !value ? .nan : mean ? sum / n : sum), gradient: g.map { Tensor(shape: z.shape, storage: $0) })
     }
 }

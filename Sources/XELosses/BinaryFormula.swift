@@ -16,8 +16,8 @@ enum BinaryFormula {
     static func validate(_ arguments: LossArguments, predictions name: String, logits: Bool) throws {
         let y = try arguments.tensor("y"), p = try arguments.tensor(name)
         try LossOptions.checkSameShape(y.shape, p.shape, arguments, names: ("y", name))
-        try LossOptions.checkTargets(y.value, arguments, hint: targetHint)
-        if !logits {
+        if !arguments.rangesCheckedByKernel { try LossOptions.checkTargets(y.value, arguments, hint: targetHint) }
+        if !logits, !arguments.rangesCheckedByKernel {
             try LossSupport.checkRange(p.value, loss: arguments.lossName, name: name, role: "prediction",
                                        hint: "\(arguments.lossName) takes probabilities; for raw scores (logits) use \(arguments.lossName)_logits")
         }

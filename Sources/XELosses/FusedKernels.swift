@@ -13,36 +13,53 @@ enum FusedKernels {
     }
 
     /// bce's sum (and gradient scaled by `scale` when asked) in one pass; without `value`
-    /// the gradient alone (the sum is then 0).
-    static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?, value: Bool = true) -> (sum: Double, gradient: [Double]?) {
-        y.storage.withUnsafeBufferPointer { yb in
+    /// the gradient alone (the sum is then 0); with `checkingRanges`, whether a y or p is
+    /// outside [0, 1], found in the same pass.
+    static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?, value: Bool = true,
+                    checkingRanges: Bool = false) -> (sum: Double, gradient: [Double]?, outside: Bool) {
+        var outside: Int32 = 0
+        let (sum, gradient) = y.storage.withUnsafeBufferPointer { yb in
             p.storage.withUnsafeBufferPointer { pb in
-                guard let scale = gradientScale else {
-                    return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0, 1), nil)
+                withOptionalPointer(to: &outside, checkingRanges) { flag -> (Double, [Double]?) in
+                    guard let scale = gradientScale else {
+                        return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0, 1, flag), nil)
+                    }
+                    var sum = 0.0
+                    let g = Tensor.uninitialized(p.count) { out in
+                        sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale, value ? 1 : 0, flag)
+                    }
+                    return (sum, g)
                 }
-                var sum = 0.0
-                let g = Tensor.uninitialized(p.count) { out in
-                    sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale, value ? 1 : 0)
-                }
-                return (sum, g)
             }
         }
+        return (sum, gradient, outside != 0)
     }
 
-    /// bce_logits's sum (and gradient) in one pass; without `value` the gradient alone.
-    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?, value: Bool = true) -> (sum: Double, gradient: [Double]?) {
-        y.storage.withUnsafeBufferPointer { yb in
+    /// `body` with a pointer to `flag`, or nil unless `given`.
+    private static func withOptionalPointer<T>(to flag: inout Int32, _ given: Bool, _ body: (UnsafeMutablePointer<Int32>?) -> T) -> T {
+        given ? withUnsafeMutablePointer(to: &flag) { body($0) } : body(nil)
+    }
+
+    /// bce_logits's sum (and gradient) in one pass; without `value` the gradient alone; with
+    /// `checkingRanges`, whether a y is outside [0, 1].
+    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?, value: Bool = true,
+                          checkingRanges: Bool = false) -> (sum: Double, gradient: [Double]?, outside: Bool) {
+        var outside: Int32 = 0
+        let (sum, gradient) = y.storage.withUnsafeBufferPointer { yb in
             z.storage.withUnsafeBufferPointer { zb in
-                guard let scale = gradientScale else {
-                    return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0, 1), nil)
+                withOptionalPointer(to: &outside, checkingRanges) { flag -> (Double, [Double]?) in
+                    guard let scale = gradientScale else {
+                        return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0, 1, flag), nil)
+                    }
+                    var sum = 0.0
+                    let g = Tensor.uninitialized(z.count) { out in
+                        sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale, value ? 1 : 0, flag)
+                    }
+                    return (sum, g)
                 }
-                var sum = 0.0
-                let g = Tensor.uninitialized(z.count) { out in
-                    sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale, value ? 1 : 0)
-                }
-                return (sum, g)
             }
         }
+        return (sum, gradient, outside != 0)
     }
 
     /// cce_logits per sample (or summed), with the gradient when asked: `labels` are checked

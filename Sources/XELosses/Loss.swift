@@ -81,10 +81,13 @@ extension Loss {
     }
 
     /// The loss on constant arguments: the fused kernel where it applies, the formula otherwise.
+    /// With `rangesCheckedByKernel`, the ranges are checked by the kernel, or by `validate`
+    /// before the formula.
     public func value(_ arguments: LossArguments) throws -> Tensor {
         let constants = try LossOptions.resolved(arguments.constants, parameters: parameters)
         if LossOptions.areDefault(constants), let kernel = try fused(constants, gradient: false) { return kernel.value }
-        return try (fusedFormula(constants) ?? formula(constants)).value
+        if arguments.rangesCheckedByKernel { try validate(arguments.checkingRanges) }
+        return try (fusedFormula(constants.checkingRanges) ?? formula(constants.checkingRanges)).value
     }
 
     /// Calls the loss. The fused kernel gives the value when nothing is tracked, and the value
@@ -96,8 +99,13 @@ extension Loss {
     /// `strict=false`, label smoothing) never take the kernels: they know none of them.
     /// Without `valueNeeded` (the call is the root of a first-order `grad`, which reads only
     /// its gradient) a kernel or a fused formula may leave the value out (NaN).
+    ///
+    /// Where a kernel may run, the ranges of SPEC §4 are left to it (one pass less over the
+    /// data: `LossArguments.rangesCheckedByKernel`); where it does not, `validate` checks them
+    /// before the formula.
     public func evaluate(_ given: LossArguments, valueNeeded: Bool = true) throws -> DTensor {
-        let arguments = try LossOptions.resolved(given, parameters: parameters)
+        var arguments = try LossOptions.resolved(given, parameters: parameters)
+        arguments.rangesCheckedByKernel = LossOptions.areDefault(arguments) && !DTensor.createsGraph
         try validate(arguments)
         let tracked = arguments.values.filter { _, v in
             if case .tensor(let t) = v { return t.isTracked }
@@ -107,7 +115,8 @@ extension Loss {
         let predictions = parameters.count > 1 ? parameters[1].name : ""
         guard !DTensor.createsGraph, LossOptions.areDefault(arguments), tracked == [predictions], case .tensor(let p)? = arguments.values[predictions],
               let kernel = try fused(arguments.constants, gradient: true, value: valueNeeded), let gradient = kernel.gradient else {
-            return try fusedFormula(arguments, valueNeeded: valueNeeded) ?? formula(arguments)
+            if arguments.rangesCheckedByKernel { try validate(arguments.checkingRanges) }
+            return try fusedFormula(arguments.checkingRanges, valueNeeded: valueNeeded) ?? formula(arguments.checkingRanges)
         }
         // The result is a scalar, so its upstream gradient is one number k.
         return DTensor.record(kernel.value, [p]) { (g, _) throws(TensorError) -> [DTensor?] in

@@ -5,6 +5,10 @@ public struct LossArguments: Sendable {
     public var values: [String: LossValue]
     /// The loss's name, for messages.
     public var lossName: String
+    /// Whether a fused kernel about to run checks the ranges of SPEC §4 (values in [0, 1]) in
+    /// its own pass, so `validate` leaves them out; when the kernel does not run, or finds a
+    /// value outside, the full `validate` runs (and gives the error) before anything else.
+    public var rangesCheckedByKernel = false
 
     public init(lossName: String, values: [String: LossValue]) {
         self.lossName = lossName
@@ -42,6 +46,13 @@ public struct LossArguments: Sendable {
             throw .invalid("\(lossName): \(name) must be one of \(list), not \(value.display)")
         }
         return s
+    }
+
+    /// The same arguments with the ranges checked by `validate` itself.
+    public var checkingRanges: LossArguments {
+        var copy = self
+        copy.rangesCheckedByKernel = false
+        return copy
     }
 
     /// The same arguments with every tensor untracked (for fused forward kernels).

@@ -12,14 +12,16 @@
 /// ĉ = clip(p, eps, 1-eps). With grad non-null also writes
 /// grad_i = scale · -(y_i/ĉ_i - (1-y_i)/(1-ĉ_i)) where eps ≤ p_i ≤ 1-eps, else 0.
 /// Hard labels (0 or 1) need one log and one division per element. With `value` 0 only the
-/// gradient is computed (no log) and 0 is returned.
-double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value);
+/// gradient is computed (no log) and 0 is returned. With `outside` non-null, sets *outside to 1
+/// when a y_i or p_i is outside [0, 1] (NaN included): the range check in the same pass.
+double xe_bce(const double *y, const double *p, int64_t n, double eps, double *grad, double scale, int value, int *outside);
 
 /// Binary cross-entropy from logits: returns Σ_i max(z_i,0) - z_i y_i + log1p(exp(-|z_i|)),
 /// at z_i = ±inf its limit (0 where y_i is 1, resp. 0; ±inf otherwise).
 /// With grad non-null also writes grad_i = scale · (σ(z_i) - y_i). With `value` 0 only the
-/// gradient is computed (no log) and 0 is returned.
-double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale, int value);
+/// gradient is computed (no log) and 0 is returned. With `outside` non-null, sets *outside to 1
+/// when a y_i is outside [0, 1] (NaN included).
+double xe_bce_logits(const double *y, const double *z, int64_t n, double *grad, double scale, int value, int *outside);
 
 /// Categorical cross-entropy from logits z (rows × classes), targets given either as class
 /// indices (labels, one per row, already checked) or as dense rows y. Returns Σ_i l_i with
