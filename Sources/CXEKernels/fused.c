@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FUSED_BLOCK = 1024 };
+/* 1 KB a register: a program's registers stay in the L1 cache (128 measured fastest of 64-1024). */
+enum { FUSED_BLOCK = 128 };
 
 /* A piece's sums along the axis, from the piece that starts at lo. */
 typedef struct { int64_t lo; double *sums; } piece_sums;

@@ -121,7 +121,7 @@ typedef struct {
     int64_t reduce_length, reduce_inner;
 } xe_fused_program;
 
-/// Runs `program` block by block (1024 elements, in the cache) over both cores; the sum of
+/// Runs `program` block by block (128 elements, in the L1 cache) over both cores; the sum of
 /// its reduce operand over every element goes to *sum (four accumulators per block, the block
 /// sums Kahan-added); a sum along an axis adds each element in order, per thread.
 /// Returns 0, or -1 if scratch memory could not be allocated (the results are then incomplete).
