@@ -212,6 +212,36 @@ XE_AVX512 static void exp_avx512(const double *x, double *y, int64_t n) {
     }
 }
 
+/* Σ_i e^(z_i - m), the e^(z_i - m) written into e when it is not NULL, summed in sum_block's
+ * order (four running sums, element i into sum i mod 4, the last n mod 4 into the first). */
+XE_AVX512 static double exp_shifted_sum_avx512(const double *z, double m, double *e, int64_t n) {
+    table16 power = table16_load(EXP_2JN), tail = table16_load(EXP_TAIL);
+    v8d shift = splat(m);
+    __m256d sums = _mm256_setzero_pd();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8d v = exp8(_mm512_sub_pd(_mm512_loadu_pd(z + i), shift), power, tail);
+        if (e) _mm512_storeu_pd(e + i, v);
+        sums = _mm256_add_pd(sums, _mm512_castpd512_pd256(v));
+        sums = _mm256_add_pd(sums, _mm512_extractf64x4_pd(v, 1));
+    }
+    double last[8], s[4];
+    int64_t rest = n - i, j = 0;
+    if (rest > 0) {
+        __mmask8 k = first_lanes(rest);
+        v8d v = exp8(_mm512_sub_pd(_mm512_maskz_loadu_pd(k, z + i), shift), power, tail);
+        if (e) _mm512_mask_storeu_pd(e + i, k, v);
+        _mm512_storeu_pd(last, v);
+        if (rest >= 4) {
+            sums = _mm256_add_pd(sums, _mm512_castpd512_pd256(v));
+            j = 4;
+        }
+    }
+    _mm256_storeu_pd(s, sums);
+    for (; j < rest; j++) s[0] += last[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* Whether the CPU runs the AVX-512 spans (F for the arithmetic, DQ for the 64-bit conversion). */
 static int has_avx512(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
@@ -230,6 +260,32 @@ XE_CLONES static void exp_libm(const double *x, double *y, int64_t n) {
 
 XE_CLONES static void log1p_libm(const double *x, double *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = log1p_kahan(x[i]);
+}
+
+/* How many exponentials exp_shifted_sum_libm makes at a time when they are not kept. */
+enum { EXP_CHUNK = 512 };
+
+/* z_i - m into e, e^ of it in place, returns the sum. */
+XE_CLONES static double exp_shifted_chunk(const double *z, double m, double *e, int64_t n) {
+    for (int64_t i = 0; i < n; i++) e[i] = exp(z[i] - m);
+    return sum_block(e, n);
+}
+
+static double exp_shifted_sum_libm(const double *z, double m, double *e, int64_t n) {
+    if (e) return exp_shifted_chunk(z, m, e, n);
+    double scratch[EXP_CHUNK], s = 0;
+    for (int64_t i = 0; i < n; i += EXP_CHUNK) {
+        int64_t k = n - i < EXP_CHUNK ? n - i : EXP_CHUNK;
+        s += exp_shifted_chunk(z + i, m, scratch, k);
+    }
+    return s;
+}
+
+double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n) {
+#if defined(__x86_64__)
+    if (has_avx512()) return exp_shifted_sum_avx512(z, m, e, n);
+#endif
+    return exp_shifted_sum_libm(z, m, e, n);
 }
 
 typedef void (*span_fn)(const double *x, double *y, int64_t n);

@@ -5,34 +5,12 @@
 
 /* ---- cce_logits and softmax -------------------------------------------------------------- */
 
-/* How many exponentials a row's sum makes at a time when they are not kept. */
-enum { ROW_CHUNK = 1024 };
-
 typedef struct {
     const double *z, *labels, *y;
     int64_t classes;
     double *losses, *grad, *out;
     double scale;
 } rows_ctx;
-
-/* exp(z_c - m) into e, returns the sum. */
-XE_CLONES static double exp_row(const double *z, int64_t C, double m, double *e) {
-    for (int64_t c = 0; c < C; c++) e[c] = z[c] - m;
-    xe_exp_span(e, e, C);
-    return sum_block(e, C);
-}
-
-/* Σ_c exp(z_c - m) of a row, the shifted sum of logsumexp(z) = m + log Σ_c exp(z_c - m): the
- * exponentials written into e when e is not NULL, else made ROW_CHUNK at a time in scratch. */
-static double row_sum_exp(const double *z, int64_t C, double m, double *e, double *scratch) {
-    if (e) return exp_row(z, C, m, e);
-    double s = 0;
-    for (int64_t c = 0; c < C; c += ROW_CHUNK) {
-        int64_t k = C - c < ROW_CHUNK ? C - c : ROW_CHUNK;
-        s += exp_row(z + c, k, m, scratch);
-    }
-    return s;
-}
 
 XE_CLONES static double row_max(const double *z, int64_t C) {
     double m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;
@@ -115,7 +93,6 @@ static double cce_infinite_row(const rows_ctx *r, int64_t i, double m) {
 static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     rows_ctx *r = arg;
     int64_t C = r->classes;
-    double scratch[ROW_CHUNK];
     for (int64_t i = lo; i < hi; i++) {
         const double *z = r->z + i * C;
         double m = row_max(z, C);
@@ -126,7 +103,7 @@ static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             continue;
         }
         double *e = r->grad ? r->grad + i * C : NULL;
-        double s = row_sum_exp(z, C, m, e, scratch);
+        double s = xe_exp_shifted_sum(z, m, e, C);
         /* -log_softmax(z)_c = (m - z_c) + log s: the shifted logits are exact where the
          * logits are close, so no digits are lost to the size of m (never lse - z_c). */
         double log_s = log(s);
@@ -177,7 +154,7 @@ static void softmax_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             for (int64_t c = 0; c < C; c++) e[c] = exp(infinite_row_log_softmax(z[c], info));
             continue;
         }
-        double s = exp_row(z, C, m, e);
+        double s = xe_exp_shifted_sum(z, m, e, C);
         divide_row(e, C, s);
     }
 }
@@ -202,7 +179,6 @@ static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     (void)out;
     lse_ctx *r = arg;
     int64_t C = r->classes;
-    double scratch[ROW_CHUNK];
     for (int64_t i = lo; i < hi; i++) {
         const double *z = r->z + i * C;
         double *ls = r->out ? r->out + i * C : NULL;
@@ -217,7 +193,7 @@ static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             if (ls) for (int64_t c = 0; c < C; c++) ls[c] = infinite_row_log_softmax(z[c], info);
             continue;
         }
-        double log_s = log(row_sum_exp(z, C, m, NULL, scratch));
+        double log_s = log(xe_exp_shifted_sum(z, m, NULL, C));
         if (r->lse) r->lse[i] = m + log_s;
         if (ls) log_softmax_row(z, C, m, log_s, ls);
     }
