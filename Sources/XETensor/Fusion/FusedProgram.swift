@@ -76,6 +76,12 @@ struct FusedProgram {
         if op == XE_OP_MUL, scalars[1] == 1 { return operands[0] }
         if op == XE_OP_SUB, scalars[0] == 1, scalars[1] == nil { return emit(XE_OP_ONE_MINUS, operands[1]) }
         if op == XE_OP_MUL, scalars[0] == 1 { return operands[1] }
+        // a + (-x) is a - x and (-x) + a is a - x, a - (-x) is a + x, exactly (IEEE 754
+        // defines subtraction as the addition of the negation): the negation is then not
+        // computed where nothing else reads it (the gradient's chain rule makes many).
+        if op == XE_OP_ADD, let x = negated(operands[1]) { return emit(XE_OP_SUB, operands[0], x) }
+        if op == XE_OP_ADD, let x = negated(operands[0]) { return emit(XE_OP_SUB, operands[1], x) }
+        if op == XE_OP_SUB, let x = negated(operands[1]) { return emit(XE_OP_ADD, operands[0], x) }
         if scalars.allSatisfy({ $0 != nil }) {
             let x = scalars.map { $0! }
             switch op {
@@ -98,6 +104,12 @@ struct FusedProgram {
         code.append(Instruction(op: op, function: function, operands: operands))
         knownValues[key] = code.count - 1
         return .value(code.count - 1)
+    }
+
+    /// x when `r` is the instruction -x.
+    private func negated(_ r: Ref) -> Ref? {
+        guard case .value(let v) = r, code[v].op == XE_OP_NEG else { return nil }
+        return code[v].operands[0]
     }
 
     /// Runs the program: writes each of `outputs` into a new array of `count` elements and
