@@ -90,12 +90,32 @@ static double cce_infinite_row(const rows_ctx *r, int64_t i, double m) {
     return l;
 }
 
+/* Rows taken together: their shifted sums first, then the logs of all of them in one span. */
+enum { ROW_BATCH = 64 };
+
+/* For the n ≤ ROW_BATCH rows of C classes from z: each row's maximum into m and, where it is
+ * finite, s = Σ_c e^(z_c - m) (the exponentials into e's rows when e is not NULL) and log s;
+ * s = 1 and log s = 0 for a row whose maximum is infinite (the limit rule's, the caller's). */
+static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s) {
+    for (int64_t k = 0; k < n; k++) {
+        m[k] = row_max(z + k * C, C);
+        s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C);
+    }
+    xe_log_span(s, log_s, n);
+}
+
 static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     rows_ctx *r = arg;
     int64_t C = r->classes;
+    double ms[ROW_BATCH], sums[ROW_BATCH], logs[ROW_BATCH];
     for (int64_t i = lo; i < hi; i++) {
+        int64_t k = (i - lo) % ROW_BATCH;
+        if (k == 0) {
+            int64_t n = hi - i < ROW_BATCH ? hi - i : ROW_BATCH;
+            batch_shifted_sums(r->z + i * C, C, n, r->grad ? r->grad + i * C : NULL, ms, sums, logs);
+        }
         const double *z = r->z + i * C;
-        double m = row_max(z, C);
+        double m = ms[k], s = sums[k], log_s = logs[k];
         if (isinf(m)) {
             double l = cce_infinite_row(r, i, m);
             if (r->losses) r->losses[i] = l;
@@ -103,10 +123,8 @@ static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             continue;
         }
         double *e = r->grad ? r->grad + i * C : NULL;
-        double s = xe_exp_shifted_sum(z, m, e, C);
         /* -log_softmax(z)_c = (m - z_c) + log s: the shifted logits are exact where the
          * logits are close, so no digits are lost to the size of m (never lse - z_c). */
-        double log_s = log(s);
         double l, weight = 1;
         if (r->labels) {
             int64_t k = (int64_t)r->labels[i];
@@ -179,6 +197,7 @@ static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     (void)out;
     lse_ctx *r = arg;
     int64_t C = r->classes;
+    double ms[ROW_BATCH], sums[ROW_BATCH], logs[ROW_BATCH];
     for (int64_t i = lo; i < hi; i++) {
         const double *z = r->z + i * C;
         double *ls = r->out ? r->out + i * C : NULL;
@@ -186,14 +205,15 @@ static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             if (r->lse) r->lse[i] = -INFINITY;
             continue;
         }
-        double m = row_max(z, C);
+        int64_t k = (i - lo) % ROW_BATCH;
+        if (k == 0) batch_shifted_sums(z, C, hi - i < ROW_BATCH ? hi - i : ROW_BATCH, NULL, ms, sums, logs);
+        double m = ms[k], log_s = logs[k];
         if (isinf(m)) {
             infinite_row info = scan_infinite_row(z, C, m);
             if (r->lse) r->lse[i] = info.nan ? NAN : m;
             if (ls) for (int64_t c = 0; c < C; c++) ls[c] = infinite_row_log_softmax(z[c], info);
             continue;
         }
-        double log_s = log(xe_exp_shifted_sum(z, m, NULL, C));
         if (r->lse) r->lse[i] = m + log_s;
         if (ls) log_softmax_row(z, C, m, log_s, ls);
     }
