@@ -153,18 +153,7 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
                 inputs[k] = mine;
             }
         }
-        /* The next block of each full input is asked for a share at a time before each
-         * instruction, so its reads overlap this block's work instead of stalling the next. */
-        int64_t next = b + FUSED_BLOCK, next_end = next + FUSED_BLOCK < hi ? next + FUSED_BLOCK : hi;
-        int64_t share = (FUSED_BLOCK + p->instruction_count - 1) / (p->instruction_count > 0 ? p->instruction_count : 1);
-        share = (share + 7) / 8 * 8;
         for (int32_t s = 0; s < p->instruction_count; s++) {
-            for (int32_t k = 0; k < ni; k++) {
-                const xe_fused_input *in = &p->inputs[k];
-                if (in->length != p->count || in->inner != 1) continue;
-                int64_t from = next + s * share, to = from + share < next_end ? from + share : next_end;
-                for (int64_t i = from; i < to; i += 8) __builtin_prefetch(in->data + i, 0, 2);
-            }
             const xe_fused_instruction *in = &p->code[s];
             const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs, p->outputs, b);
             const double *x = in->b == XE_NO_OPERAND ? NULL : operand(in->b, regs, inputs, p->outputs, b);
