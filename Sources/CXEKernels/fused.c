@@ -153,6 +153,10 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
                 inputs[k] = mine;
             }
         }
+        for (int32_t k = 0; k < p->check_count; k++) {
+            const xe_fused_check *check = &p->checks[k];
+            if (block_outside(inputs[check->input], m, check->lo, check->hi)) __atomic_store_n(p->outside, 1, __ATOMIC_RELAXED);
+        }
         for (int32_t s = 0; s < p->instruction_count; s++) {
             const xe_fused_instruction *in = &p->code[s];
             const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs, p->outputs, b);

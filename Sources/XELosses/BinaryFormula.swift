@@ -104,7 +104,9 @@ enum BinaryFormula {
         let leaves = [try arguments.tensor("y"), try arguments.tensor("z"), try arguments.optionalTensor("pos_weight") ?? DTensor(scalar: 1),
                       DTensor(scalar: 1), DTensor(scalar: 1 - s), DTensor(scalar: s / 2)]
         let y: ElementwiseExpression = s == 0 ? .leaf(0) : .binary(.add, .binary(.multiply, .leaf(4), .leaf(0)), .leaf(5))
-        return ElementwiseLoss(logitsExpression(y: y), leaves: leaves)
+        // The targets' check (unless strict=false) in the fused pass, as validate makes it.
+        let strict = (try? LossOptions.isStrict(arguments)) ?? true
+        return ElementwiseLoss(logitsExpression(y: y), leaves: leaves, rangeChecks: strict ? [FusedRangeCheck(leaf: 0, lo: 0, hi: 1)] : [])
     }
 
     /// Keras's per-sample mean over `axis` (for its conventions), the weights, the reduction.

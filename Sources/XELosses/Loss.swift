@@ -56,10 +56,14 @@ public struct FusedLoss: Sendable {
 public struct ElementwiseLoss: Sendable {
     public var expression: ElementwiseExpression
     public var leaves: [DTensor]
+    /// The range checks of `validate` (SPEC §4) that the fused pass makes on the leaves instead,
+    /// or nil when the form makes none (then `validate` makes them before the pass).
+    public var rangeChecks: [FusedRangeCheck]?
 
-    public init(_ expression: ElementwiseExpression, leaves: [DTensor]) {
+    public init(_ expression: ElementwiseExpression, leaves: [DTensor], rangeChecks: [FusedRangeCheck]? = nil) {
         self.expression = expression
         self.leaves = leaves
+        self.rangeChecks = rangeChecks
     }
 }
 

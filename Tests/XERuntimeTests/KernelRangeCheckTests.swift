@@ -36,4 +36,35 @@ struct KernelRangeCheckTests {
             _ = try interpreter.run(call)
         }
     }
+
+    /// A fused region with `bce_logits(..., reduction="none")` checks its targets in the
+    /// region's pass (`ElementwiseLoss.rangeChecks`): the same outcome — value, gradient or the
+    /// error naming the first target outside — as the region evaluated op by op.
+    @Test(arguments: [7, 100_003])
+    func aRegionChecksItsLossTargetsInItsPass(n: Int) throws {
+        let fused = Interpreter(), stepwise = Interpreter()
+        fused.fusionThreshold = 0
+        stepwise.fusionThreshold = Int.max
+        let program = """
+            loss poly1(y, z, eps=1) = { q = sigmoid(z); mean(bce_logits(y, z, reduction="none") + eps*(1 - (y*q + (1-y)*(1-q)))) }
+            y = rand(\(n)) > 0.5; z = randn(\(n)) * 3; w = y * 1
+            """
+        for interpreter in [fused, stepwise] { try interpreter.run(program) }
+        let middle = n / 2
+        for setup in ["w = y * 1", "w[\(middle)] = 1.5", "w[\(n - 1)] = nan; w[\(middle)] = -2", "w[0] = inf"] {
+            for interpreter in [fused, stepwise] { try interpreter.run(setup) }
+            for source in ["poly1(w, z)", "grad(poly1(w, z), z)", "sum(bce_logits(w, z, reduction=\"none\") * 2, axis=0)",
+                           "bce_logits(w, z, reduction=\"none\") * z", "mean(bce_logits(w * 3, z, reduction=\"none\", strict=false) + z)"] {
+                func outcome(_ interpreter: Interpreter) -> String {
+                    do { return interpreter.format(try interpreter.run(source, file: "t.xe")) } catch { return "\(error)" }
+                }
+                let got = outcome(fused), expected = outcome(stepwise)
+                if got != expected {
+                    let same = try FusionTests.agree(fused.run(source), stepwise.run(source), tolerance: 1e-12)
+                    #expect(same, "\(setup); \(source): \(got) against \(expected)")
+                }
+            }
+        }
+        #expect(fused.fusedEvaluations > 0)
+    }
 }

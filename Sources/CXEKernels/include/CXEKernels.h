@@ -103,6 +103,12 @@ typedef struct {
     int64_t length, inner;
 } xe_fused_input;
 
+/// A range check of a fused program's input.
+typedef struct {
+    int32_t input;
+    double lo, hi;
+} xe_fused_check;
+
 /// A program over `count` elements: writes output_operands[k] to outputs[k] (count elements
 /// each) and sums operand `reduce` unless it is XE_NO_OPERAND: over every element, or, when
 /// reduce_out is not null, along an axis into reduce_out (reduce_length elements), element i
@@ -119,6 +125,11 @@ typedef struct {
     int32_t reduce;
     double *reduce_out;
     int64_t reduce_length, reduce_inner;
+    /// Range checks (SPEC §4) made on the blocks as they are read: *outside is set to 1 when an
+    /// element of input checks[k].input is outside [checks[k].lo, checks[k].hi] (NaN included).
+    const xe_fused_check *checks;
+    int32_t check_count;
+    int *outside;
 } xe_fused_program;
 
 /// Runs `program` block by block (128 elements, in the L1 cache) over both cores; the sum of

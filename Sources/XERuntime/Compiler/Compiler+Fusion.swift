@@ -176,9 +176,11 @@ extension Compiler {
             let numbers = values.allSatisfy { if case .number = $0 { return true } else { return false } }
             if operands.count == values.count, !numbers, largest >= interpreter.fusionThreshold,
                let kind = Fusion.reduction(reduction.map { ($0.mean, options) }),
-               case let (expression, operands)? = try losses.isEmpty ? (expression, operands)
+               case let (expression, operands, checks)? = try losses.isEmpty ? (expression, operands, [])
                    : Compiler.withLosses(tree, losses, lossFunctions, values, operands),
-               let result = try Value.located(expr.location, { try DTensor.fused(expression, operands, reduction: kind, valueNeeded: valueNeeded) }) {
+               let result = try Value.located(expr.location, {
+                   try DTensor.fused(expression, operands, reduction: kind, valueNeeded: valueNeeded, checks: checks)
+               }) {
                 interpreter.fusedEvaluations &+= 1
                 return Value(result)
             }
@@ -268,16 +270,20 @@ extension Compiler {
     }
 
     /// The region's expression and operands with each loss call replaced by its elementwise
-    /// form over leaves of its own (after the region's); nil when a loss has none.
+    /// form over leaves of its own (after the region's), and the range checks the forms make in
+    /// the pass; nil when a loss has none.
     static func withLosses(_ tree: FusedNode, _ losses: [(callee: Int, arguments: [(label: String?, leaf: Int)], location: SourceLocation)],
-                           _ functions: [LossCallable], _ values: [Value], _ operands: [DTensor]) throws -> (ElementwiseExpression, [DTensor])? {
+                           _ functions: [LossCallable], _ values: [Value], _ operands: [DTensor]) throws
+        -> (ElementwiseExpression, [DTensor], [FusedRangeCheck])? {
         var operands = operands
         var forms: [ElementwiseExpression] = []
+        var checks: [FusedRangeCheck] = []
         for (loss, function) in zip(losses, functions) {
             guard let form = try function.elementwise(arguments(loss.arguments, values), at: loss.location) else { return nil }
             forms.append(form.expression.offsettingLeaves(by: operands.count))
+            checks += (form.rangeChecks ?? []).map { FusedRangeCheck(leaf: $0.leaf + operands.count, lo: $0.lo, hi: $0.hi) }
             operands += form.leaves
         }
-        return (elementwise(tree, forms), operands)
+        return (elementwise(tree, forms), operands, checks)
     }
 }

@@ -50,11 +50,13 @@ final class LossCallable: Callable, @unchecked Sendable {
 
     /// The call's per-element losses as one elementwise expression (`Loss.elementwise`), after
     /// the checks the call makes, for a fused region; nil where the loss has none (then nothing
-    /// is checked: the call itself checks and gives the errors).
+    /// is checked: the call itself checks and gives the errors). The range checks the form
+    /// makes in the region's pass (`ElementwiseLoss.rangeChecks`) are left out here.
     func elementwise(_ arguments: Arguments, at location: SourceLocation) throws -> ElementwiseLoss? {
         let given = try bind(arguments)
-        guard let bound = try? LossOptions.resolved(given, parameters: loss.parameters),
+        guard var bound = try? LossOptions.resolved(given, parameters: loss.parameters),
               let form = try? loss.elementwise(bound) else { return nil }
+        bound.rangesCheckedByKernel = form.rangeChecks != nil
         return try reporting(at: location) {
             try loss.validate(bound)
             return form

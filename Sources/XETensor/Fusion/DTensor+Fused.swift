@@ -14,8 +14,11 @@ extension DTensor {
     /// gives the errors. Without `valueNeeded` (the result is the root of a first-order `grad`,
     /// which reads only its gradient) a tracked scalar result's pass computes the gradient
     /// alone — the instructions only the value needs are pruned — and the value is NaN.
+    /// `checks` are made in the same pass; nil when one finds an element outside (the caller
+    /// then evaluates op by op, and its checks give the error).
     public static func fused(_ expression: ElementwiseExpression, _ leaves: [DTensor],
-                             reduction: FusedReduction, valueNeeded: Bool = true) throws(TensorError) -> DTensor? {
+                             reduction: FusedReduction, valueNeeded: Bool = true,
+                             checks: [FusedRangeCheck] = []) throws(TensorError) -> DTensor? {
         guard let graph = FusedGraph(expression, leaves: leaves) else { return nil }
         let leaves = graph.leaves
         let values = leaves.map(\.value)
@@ -45,6 +48,10 @@ extension DTensor {
         let groups = operands.count
         var program = FusedProgram(count: n)
         guard let refs = graph.emitForward(into: &program, leaves: values) else { return nil }
+        for c in checks {
+            guard values.indices.contains(c.leaf), let r = program.input(values[c.leaf], shape: shape),
+                  program.check(r, lo: c.lo, hi: c.hi) else { return nil }
+        }
         let root = refs[refs.count - 1]
         // A sum of -x is -(the sum of x), exactly (rounding is symmetric): the negation is left
         // out of the pass.
@@ -52,7 +59,9 @@ extension DTensor {
         var value: Tensor
         switch reduction {
         case .none:
-            value = Tensor(shape: shape, storage: try program.run(outputs: [root], reduce: nil).outputs[0])
+            let run = try program.run(outputs: [root], reduce: nil)
+            if run.outside { return nil }
+            value = Tensor(shape: shape, storage: run.outputs[0])
             value.isBoolean = graph.givesTruthValues
         case .reduce(let mean, nil, _) where graph.isTracked && HeldGradients.reserve(n * groups):
             // A scalar: its gradient for an upstream k is k times that for 1, computed in the
@@ -61,6 +70,7 @@ extension DTensor {
             let adjoints = graph.emitGradients(into: &program, refs, seed: program.constant(mean ? 1 / Double(n) : 1), group: group, groups: groups)
             let wanted = adjoints.indices.filter { adjoints[$0] != nil }
             let run = try program.run(outputs: wanted.map { adjoints[$0]! }, reduce: valueNeeded ? summed : nil)
+            if run.outside { return nil }
             held.gradients = try graph.shaped(run.outputs, wanted, leaves: values, group: group, groups: groups)
             value = Tensor(scalar: !valueNeeded ? .nan : sign * (mean ? run.sum / Double(n) : run.sum))
             return record(value, operands) { (g, _) throws(TensorError) -> [DTensor?] in
@@ -69,11 +79,14 @@ extension DTensor {
                 return held.gradients.map { $0.map { DTensor(k == 1 ? $0 : $0.map { $0 * k }) } }
             }
         case .reduce(let mean, nil, _):
-            let sum = try program.run(outputs: [], reduce: summed).sum
-            value = Tensor(scalar: sign * (mean ? sum / Double(n) : sum))
+            let run = try program.run(outputs: [], reduce: summed)
+            if run.outside { return nil }
+            value = Tensor(scalar: sign * (mean ? run.sum / Double(n) : run.sum))
         case .reduce(let mean, .some(let axis), let keepdims):
             guard let along = FusedGraph.along(axis, of: shape) else { return nil }
-            var sums = try program.run(outputs: [], reduce: root, along: (along.length, along.inner)).sums
+            let run = try program.run(outputs: [], reduce: root, along: (along.length, along.inner))
+            if run.outside { return nil }
+            var sums = run.sums
             if mean {
                 let k = Double(shape[along.axis])
                 for i in sums.indices { sums[i] /= k }

@@ -68,3 +68,17 @@ public enum FusedReduction: Sendable, Equatable {
     case none
     case reduce(mean: Bool, axis: Int?, keepdims: Bool)
 }
+
+/// A range check of SPEC §4 on leaf `leaf` of a fused expression: every element in [lo, hi],
+/// NaN refused (`DTensor.fused(checks:)`), made on each block as the pass reads it.
+public struct FusedRangeCheck: Sendable, Equatable {
+    public var leaf: Int
+    public var lo: Double
+    public var hi: Double
+
+    public init(leaf: Int, lo: Double, hi: Double) {
+        self.leaf = leaf
+        self.lo = lo
+        self.hi = hi
+    }
+}

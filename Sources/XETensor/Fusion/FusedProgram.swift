@@ -25,6 +25,8 @@ struct FusedProgram {
     /// the same scalar) or an instruction already emitted is not added again, so
     /// `(1-p)^2 · log(1-p)` computes 1 - p once, and the gradient pass shares the forward's.
     private var knownInputs: [InputKey: Int] = [:]
+    /// Range checks of inputs, made on each block as it is read (`check`).
+    private var checks: [xe_fused_check] = []
     private var knownValues: [[Int]: Int] = [:]
 
     private enum InputKey: Hashable {
@@ -59,6 +61,14 @@ struct FusedProgram {
         inputs.append((t, length, inner))
         knownInputs[key] = inputs.count - 1
         return .input(inputs.count - 1)
+    }
+
+    /// Asks the run whether an element of input `r` is outside [lo, hi] (NaN included), found
+    /// on each block as it is read (`run`'s `outside`); false when `r` is not an input.
+    mutating func check(_ r: Ref, lo: Double, hi: Double) -> Bool {
+        guard case .input(let k) = r else { return false }
+        checks.append(xe_fused_check(input: Int32(k), lo: lo, hi: hi))
+        return true
     }
 
     /// Adds a scalar input.
@@ -114,9 +124,10 @@ struct FusedProgram {
 
     /// Runs the program: writes each of `outputs` into a new array of `count` elements and
     /// returns them with the sum of `reduce` (0 without one): over every element, or with
-    /// `along` into `along.length` sums, element i adding into sum (i / inner) % length.
+    /// `along` into `along.length` sums, element i adding into sum (i / inner) % length; and
+    /// whether a range check (`check`) found an element outside.
     func run(outputs: [Ref], reduce: Ref?, along: (length: Int, inner: Int)? = nil) throws(TensorError)
-        -> (outputs: [[Double]], sum: Double, sums: [Double]) {
+        -> (outputs: [[Double]], sum: Double, sums: [Double], outside: Bool) {
         // Prune: keep the instructions the outputs depend on.
         var needed = [Bool](repeating: false, count: code.count)
         for case .value(let v) in outputs + (reduce.map { [$0] } ?? []) { needed[v] = true }
@@ -172,6 +183,7 @@ struct FusedProgram {
         }
         var sum = 0.0
         var status: Int32 = 0
+        var outside: Int32 = 0
         var sums = [Double](repeating: 0, count: along?.length ?? 0)
         let results = FusedProgram.buffers(outputs.count, count, []) { outs in sums.withUnsafeMutableBufferPointer { sumsPointer in
             FusedProgram.withPointers(inputs.map(\.tensor), []) { pointers in
@@ -186,8 +198,16 @@ struct FusedProgram {
                                     outputs: outPointer.baseAddress, output_operands: operandPointer.baseAddress,
                                     output_count: Int32(outs.count), reduce: reduceOperand,
                                     reduce_out: along == nil ? nil : sumsPointer.baseAddress,
-                                    reduce_length: Int64(along?.length ?? 0), reduce_inner: Int64(along?.inner ?? 1))
-                                status = xe_fused(&program, &sum)
+                                    reduce_length: Int64(along?.length ?? 0), reduce_inner: Int64(along?.inner ?? 1),
+                                    checks: nil, check_count: 0, outside: nil)
+                                checks.withUnsafeBufferPointer { checkPointer in
+                                    withUnsafeMutablePointer(to: &outside) { flag in
+                                        program.checks = checkPointer.baseAddress
+                                        program.check_count = Int32(checkPointer.count)
+                                        program.outside = flag
+                                        status = xe_fused(&program, &sum)
+                                    }
+                                }
                             }
                         }
                     }
@@ -195,7 +215,7 @@ struct FusedProgram {
             }
         } }
         if status != 0 { throw .invalid("no memory left for the scratch blocks of a fused expression") }
-        return (results, sum, sums)
+        return (results, sum, sums, outside != 0)
     }
 
     /// `k` new arrays of `n` elements, each filled through its pointer by `body`.
