@@ -106,6 +106,17 @@ struct FusionTests {
         return true
     }
 
+    /// Whether `source` has the same outcome in both sessions: the same error or printed value,
+    /// or values that `agree` within 1e-12; and the two outcomes, for the message.
+    static func sameOutcome(_ source: String, _ fused: Interpreter, _ stepwise: Interpreter) throws -> (same: Bool, got: String, expected: String) {
+        func outcome(_ interpreter: Interpreter) -> String {
+            do { return interpreter.format(try interpreter.run(source, file: "t.xe")) } catch { return "\(error)" }
+        }
+        let got = outcome(fused), expected = outcome(stepwise)
+        if got == expected { return (true, got, expected) }
+        return (try agree(fused.run(source), stepwise.run(source), tolerance: 1e-12), got, expected)
+    }
+
     static let shapes: [(rows: Int, columns: Int)] = [(1, 1), (3, 5), (1, 1023), (2, 1024), (1, 1025), (3, 2049), (7, 10_007)]
 
     @Test(arguments: shapes.indices)

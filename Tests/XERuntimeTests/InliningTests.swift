@@ -106,14 +106,8 @@ struct InliningTests {
         // region gives the error the written body gives.
         for source in ["g1(a)", "g2(a)", "g3(\"s\", a)", "g4(a)", "g5(a)", "g6(a)", "grad(g1(a), a)", "grad(g6(a), a)", "g3(a, \"s\")", "g3(a, [1, 2])"] {
             if source == "g3(a, \"s\")" { #expect(fused.inlinedEvaluations == 0) }
-            func outcome(_ interpreter: Interpreter) -> String {
-                do { return interpreter.format(try interpreter.run(source, file: "t.xe")) } catch { return "\(error)" }
-            }
-            let got = outcome(fused), expected = outcome(stepwise)
-            if got != expected {
-                let same = try FusionTests.agree(fused.run(source), stepwise.run(source), tolerance: 1e-12)
-                #expect(same, "\(source): \(got) against \(expected)")
-            }
+            let (same, got, expected) = try FusionTests.sameOutcome(source, fused, stepwise)
+            #expect(same, "\(source): \(got) against \(expected)")
         }
         #expect(fused.inlinedEvaluations == 2)
         // A built-in redefined after the function was defined: called once per call, as written.
