@@ -7,48 +7,29 @@
 
 typedef struct { xe_function f; const double *x; double *y; } unary_ctx;
 
-/* Where tanh switches from the scalar function to the form through the vector exp. */
-static const double TANH_BY_EXP_FROM = 0.625;
-
-/* y = f(x) over [lo, hi), y may be x. log, exp and log1p are xe_log_span, xe_exp_span and
- * xe_log1p_span; sigmoid and tanh are built on xe_exp_span, a BLOCK at a time. */
+/* y = f(x) over [lo, hi), y may be x. log, exp, log1p and tanh are exp_log.c's spans; sigmoid
+ * is built on xe_exp_span, a BLOCK at a time. */
 XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi) {
     switch (f) {
     case XE_FN_LOG: xe_log_span(x + lo, y + lo, hi - lo); return;
     case XE_FN_EXP: xe_exp_span(x + lo, y + lo, hi - lo); return;
     case XE_FN_LOG1P: xe_log1p_span(x + lo, y + lo, hi - lo); return;
+    case XE_FN_TANH: xe_tanh_span(x + lo, y + lo, hi - lo); return;
     case XE_FN_SQRT: for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); return;
     case XE_FN_ABS: for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); return;
     case XE_FN_RELU:
         for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
         return;
-    case XE_FN_SIGMOID:
-    case XE_FN_TANH: break;
+    case XE_FN_SIGMOID: break;
     }
     double e[BLOCK];
     for (int64_t b = lo; b < hi; b += BLOCK) {
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
         const double *xb = x + b;
         double *yb = y + b;
-        if (f == XE_FN_SIGMOID) {
-            for (int64_t i = 0; i < m; i++) e[i] = -fabs(xb[i]);
-            xe_exp_span(e, e, m);
-            for (int64_t i = 0; i < m; i++) yb[i] = sigmoid_from(xb[i], e[i]);
-        } else {
-            /* tanh|x| = 1 - 2 / (e^{2|x|} + 1) from |x| = TANH_BY_EXP_FROM on, where
-             * tanh|x| ≥ 0.55 so the subtraction loses nothing; the scalar tanh below. */
-            for (int64_t i = 0; i < m; i++) e[i] = 2 * fabs(xb[i]);
-            xe_exp_span(e, e, m);
-            for (int64_t i = 0; i < m; i++) {
-                double t = copysign(1 - 2 / (e[i] + 1), xb[i]);
-                int scalar = !(fabs(xb[i]) >= TANH_BY_EXP_FROM);
-                yb[i] = scalar ? xb[i] : t;
-                e[i] = scalar;
-            }
-            for (int64_t i = 0; i < m; i++) {
-                if (e[i] != 0) yb[i] = tanh(yb[i]);
-            }
-        }
+        for (int64_t i = 0; i < m; i++) e[i] = -fabs(xb[i]);
+        xe_exp_span(e, e, m);
+        for (int64_t i = 0; i < m; i++) yb[i] = sigmoid_from(xb[i], e[i]);
     }
 }
 

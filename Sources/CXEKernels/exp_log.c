@@ -65,6 +65,8 @@ static const double LN2_HI = 0x1.62e42fefa3800p-1, LN2_LO = 0x1.ef35793c76730p-4
 /* 16/ln 2, and ln2/16 = -(EXP_NLN2_HI + EXP_NLN2_LO), EXP_NLN2_HI with 35 significant bits. */
 static const double EXP_16_OVER_LN2 = 0x1.71547652b82fep4, EXP_NLN2_HI = -0x1.62e42fefa0000p-5,
                     EXP_NLN2_LO = -0x1.cf79abc9e3b3ap-44;
+/* Where tanh switches from its form through e^(-2|x|) - 1 (or glibc's tanh) to 1 - 2/(e^{2|x|} + 1). */
+static const double TANH_BY_EXP_FROM = 0.625;
 /* Adding it rounds a double below 2^51 in magnitude to an integer, held in the low bits. */
 static const double ROUND_SHIFT = 0x1.8p52;
 
@@ -150,17 +152,25 @@ XE_AVX512_INLINE log_tables load_log_tables(void) {
 /* The mask of the first n < 8 lanes. */
 static inline __mmask8 first_lanes(int64_t n) { return (__mmask8)((1u << n) - 1); }
 
+/* y = f(x) for the n doubles from x, 8 at a time, the last n mod 8 through masked loads (the
+ * lanes past the end read `fill`, a value f takes its fast path for); f a function-like macro. */
+#define SPAN8(x, y, n, fill, f)                                                                          \
+    do {                                                                                                 \
+        int64_t i_ = 0;                                                                                  \
+        for (; i_ + 8 <= (n); i_ += 8) _mm512_storeu_pd((y) + i_, f(_mm512_loadu_pd((x) + i_)));        \
+        if (i_ < (n)) {                                                                                  \
+            __mmask8 m_ = first_lanes((n) - i_);                                                         \
+            _mm512_mask_storeu_pd((y) + i_, m_, f(_mm512_mask_loadu_pd(splat(fill), m_, (x) + i_)));     \
+        }                                                                                                \
+    } while (0)
+
 XE_AVX512 static void log_avx512(const double *x, double *y, int64_t n) {
     log_tables t = load_log_tables();
     v8d zero = _mm512_setzero_pd();
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, log8(_mm512_loadu_pd(x + i), zero, &t, 0));
-    if (i < n) {
-        __mmask8 m = first_lanes(n - i);
-        _mm512_mask_storeu_pd(y + i, m, log8(_mm512_mask_loadu_pd(splat(1.0), m, x + i), zero, &t, 0));
-    }
+#define LOG8(v) log8(v, zero, &t, 0)
+    SPAN8(x, y, n, 1.0, LOG8);
+#undef LOG8
 }
-
 /* log1p x = log(u + ulo) with u + ulo = 1 + x exactly (Knuth's TwoSum); -0 kept. */
 XE_AVX512_INLINE v8d log1p8(v8d x, const log_tables *t) {
     v8d u = _mm512_add_pd(splat(1.0), x);
@@ -172,22 +182,20 @@ XE_AVX512_INLINE v8d log1p8(v8d x, const log_tables *t) {
 
 XE_AVX512 static void log1p_avx512(const double *x, double *y, int64_t n) {
     log_tables t = load_log_tables();
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, log1p8(_mm512_loadu_pd(x + i), &t));
-    if (i < n) {
-        __mmask8 m = first_lanes(n - i);
-        _mm512_mask_storeu_pd(y + i, m, log1p8(_mm512_maskz_loadu_pd(m, x + i), &t));
-    }
+#define LOG1P8(v) log1p8(v, &t)
+    SPAN8(x, y, n, 0.0, LOG1P8);
+#undef LOG1P8
 }
-
 /* e^x: x clamped into [-746, 710] (NaN kept: vminpd/vmaxpd return their second operand then),
  *   k = round(16x/ln2) = 16e + j, r = x - k ln2/16 (|r| ≤ ln2/32, k ln2_hi/16 exact),
  *   e^x = 2^e · 2^(j/16) · e^r, 2^(j/16) = T_j(1 + tail_j), e^r = 1 + r + r²q(r):
  *   y = T_j + T_j(tail_j + r + r²q), scaled by 2^e with vscalefpd (exact, or one rounding
  *   into the subnormals; 0 below, inf above). Error below 0.52 ulp (below 1 ulp for
  *   subnormal results). */
-XE_AVX512_INLINE v8d exp8(v8d x, table16 power, table16 tail) {
-    v8d xc = _mm512_max_pd(splat(-746.0), _mm512_min_pd(splat(710.0), x));
+/* e^x = 2^(k/16)·t·(1 + s) for |x| ≤ 746, as above: k = 16e + j (k as a double), t = T_j. */
+typedef struct { v8d k, t, s; } exp_parts;
+
+XE_AVX512_INLINE exp_parts exp_reduce(v8d xc, table16 power, table16 tail) {
     v8d kd = _mm512_fmadd_pd(xc, splat(EXP_16_OVER_LN2), splat(ROUND_SHIFT));
     v8i j = _mm512_castpd_si512(kd);
     kd = _mm512_sub_pd(kd, splat(ROUND_SHIFT));
@@ -198,20 +206,49 @@ XE_AVX512_INLINE v8d exp8(v8d x, table16 power, table16 tail) {
     v8d q45 = _mm512_fmadd_pd(r, splat(EXP_Q[5]), splat(EXP_Q[4]));
     v8d q = _mm512_fmadd_pd(r2, _mm512_fmadd_pd(r2, q45, q23), q01);
     v8d s = _mm512_fmadd_pd(r2, q, _mm512_add_pd(table16_lookup(tail, j), r));
-    v8d t = table16_lookup(power, j);
-    return _mm512_scalef_pd(_mm512_fmadd_pd(t, s, t), _mm512_mul_pd(kd, splat(1.0 / 16)));
+    return (exp_parts){kd, table16_lookup(power, j), s};
 }
 
+XE_AVX512_INLINE v8d exp8(v8d x, table16 power, table16 tail) {
+    exp_parts p = exp_reduce(_mm512_max_pd(splat(-746.0), _mm512_min_pd(splat(710.0), x)), power, tail);
+    return _mm512_scalef_pd(_mm512_fmadd_pd(p.t, p.s, p.t), _mm512_mul_pd(p.k, splat(1.0 / 16)));
+}
+
+/* tanh x = sign(x)·τ(|x|) with one exponential and one division: below TANH_BY_EXP_FROM,
+ * τ(a) = -m/(m + 2) with m = e^(-2a) - 1 = (2^(k/16)t - 1) + 2^(k/16)t·s, its first term exact
+ * as a sum of two doubles (Fast2Sum), so nothing cancels as a goes to 0 (about 2 ulp, as
+ * glibc's tanh); from it on, τ(a) = 1 - 2/(e^(2a) + 1), where τ ≥ 0.55 so the subtraction loses
+ * nothing (inf: 1; NaN kept; ±0 kept). */
+XE_AVX512_INLINE v8d tanh8(v8d x, table16 power, table16 tail) {
+    v8d sign = _mm512_castsi512_pd(_mm512_set1_epi64((long long)0x8000000000000000ULL));
+    v8d a = _mm512_andnot_pd(sign, x);
+    __mmask8 small = _mm512_cmp_pd_mask(a, splat(TANH_BY_EXP_FROM), _CMP_LT_OQ);
+    /* 2a at most 40: τ is 1 from a = 19.1 on, and e^(2a) stays finite (inf·s could be NaN). */
+    v8d w = _mm512_mask_mov_pd(_mm512_min_pd(splat(40.0), _mm512_add_pd(a, a)), small, _mm512_mul_pd(a, splat(-2.0)));
+    exp_parts p = exp_reduce(w, power, tail);
+    v8d te = _mm512_scalef_pd(p.t, _mm512_mul_pd(p.k, splat(1.0 / 16)));
+    v8d big = _mm512_add_pd(_mm512_fmadd_pd(te, p.s, te), splat(1.0));
+    v8d high = _mm512_sub_pd(te, splat(1.0));
+    v8d low = _mm512_sub_pd(te, _mm512_add_pd(high, splat(1.0)));
+    v8d m = _mm512_add_pd(high, _mm512_fmadd_pd(te, p.s, low));
+    v8d numerator = _mm512_mask_mov_pd(splat(2.0), small, _mm512_sub_pd(_mm512_setzero_pd(), m));
+    v8d q = _mm512_div_pd(numerator, _mm512_mask_mov_pd(big, small, _mm512_add_pd(m, splat(2.0))));
+    v8d tau = _mm512_mask_mov_pd(_mm512_sub_pd(splat(1.0), q), small, q);
+    return _mm512_or_pd(_mm512_andnot_pd(sign, tau), _mm512_and_pd(sign, x));
+}
+
+XE_AVX512 static void tanh_avx512(const double *x, double *y, int64_t n) {
+    table16 power = table16_load(EXP_2JN), tail = table16_load(EXP_TAIL);
+#define TANH8(v) tanh8(v, power, tail)
+    SPAN8(x, y, n, 0.0, TANH8);
+#undef TANH8
+}
 XE_AVX512 static void exp_avx512(const double *x, double *y, int64_t n) {
     table16 power = table16_load(EXP_2JN), tail = table16_load(EXP_TAIL);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, exp8(_mm512_loadu_pd(x + i), power, tail));
-    if (i < n) {
-        __mmask8 m = first_lanes(n - i);
-        _mm512_mask_storeu_pd(y + i, m, exp8(_mm512_maskz_loadu_pd(m, x + i), power, tail));
-    }
+#define EXP8(v) exp8(v, power, tail)
+    SPAN8(x, y, n, 0.0, EXP8);
+#undef EXP8
 }
-
 /* Σ_i e^(z_i - m), the e^(z_i - m) written into e when it is not NULL, summed in sum_block's
  * order (four running sums, element i into sum i mod 4, the last n mod 4 into the first). */
 XE_AVX512 static double exp_shifted_sum_avx512(const double *z, double m, double *e, int64_t n) {
@@ -288,6 +325,26 @@ double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n) {
     return exp_shifted_sum_libm(z, m, e, n);
 }
 
+/* tanh through libmvec's exp from |x| = TANH_BY_EXP_FROM on, glibc's tanh below, a block at a
+ * time (y may be x). */
+XE_CLONES static void tanh_libm(const double *x, double *y, int64_t n) {
+    double e[BLOCK];
+    for (int64_t b = 0; b < n; b += BLOCK) {
+        int64_t m = n - b < BLOCK ? n - b : BLOCK;
+        const double *xb = x + b;
+        double *yb = y + b;
+        for (int64_t i = 0; i < m; i++) {
+            double t = copysign(1 - 2 / (exp(2 * fabs(xb[i])) + 1), xb[i]);
+            int scalar = !(fabs(xb[i]) >= TANH_BY_EXP_FROM);
+            yb[i] = scalar ? xb[i] : t;
+            e[i] = scalar;
+        }
+        for (int64_t i = 0; i < m; i++) {
+            if (e[i] != 0) yb[i] = tanh(yb[i]);
+        }
+    }
+}
+
 typedef void (*span_fn)(const double *x, double *y, int64_t n);
 
 /* fast where the CPU has AVX-512 (and it exists), else portable. */
@@ -313,3 +370,5 @@ void xe_log_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(l
 void xe_exp_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(exp_avx512), exp_libm, x, y, n); }
 
 void xe_log1p_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(log1p_avx512), log1p_libm, x, y, n); }
+
+void xe_tanh_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(tanh_avx512), tanh_libm, x, y, n); }

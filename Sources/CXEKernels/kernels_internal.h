@@ -86,6 +86,10 @@ void xe_exp_span(const double *x, double *y, int64_t n);
  * log1p_kahan's few ulp. */
 void xe_log1p_span(const double *x, double *y, int64_t n);
 
+/* y_i = tanh x_i for i < n (y may be x): about 2 ulp (glibc's tanh is within 2), ±0 and NaN
+ * kept, ±1 at ±inf. */
+void xe_tanh_span(const double *x, double *y, int64_t n);
+
 /* Σ_i e^(z_i - m) for i < n, the shifted sum of softmax and logsumexp, each e^(z_i - m) (as
  * xe_exp_span's) written into e when e is not NULL. */
 double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n);
