@@ -66,4 +66,20 @@ struct GradientRootTests {
         }
         #expect(fused.fusedEvaluations >= 4)
     }
+
+    /// A function whose body is a region gets its gradient-alone form only when the region's
+    /// leaves are names and literals: 30 functions nested in each other's leaves compile once
+    /// each (twice per level would be 2^30 compilations), and their gradient is right.
+    @Test func nestedFunctionBodiesCompileInLinearTime() throws {
+        var e = "mean(x * 2 + x)"
+        for _ in 0..<30 { e = "mean(((x) -> \(e))(x) * 0.5 + x)" }
+        let interpreter = Interpreter()
+        try interpreter.run("x = [1.5, 2.5]; f = (x) -> \(e)")
+        let g = FusionTests.flatten(try interpreter.run("grad(f(x), x)")).values
+        // Each level is k -> k/2 + 1/2 per element of the gradient (the mean's 1/2 each).
+        var k = 3.0 / 2
+        for _ in 0..<30 { k = k * 0.5 / 2 * 2 + 0.5 }
+        let exact = g.count == 2 && g.allSatisfy { Swift.abs($0 - k) <= 1e-12 }
+        #expect(exact, "\(g) against \(k)")
+    }
 }

@@ -149,15 +149,21 @@ extension Compiler {
         // its elementwise part (a local in a leaf, such as a loss's argument, would have made
         // that leaf an expression).
         let inlined = Compiler.substituting(definitions, in: last)
-        guard let region = fusedRegion(inlined) else { return nil }
-        for leaf in region.leaves + (region.reduction?.options.map(\.value) ?? []) {
+        guard let region = fusedRegion(inlined),
+              Compiler.readsOnly(region, { parameters.contains($0) && uses.assigns[$0] == nil }) else { return nil }
+        return InlinedBody(expression: inlined, callees: callees, parameters: read)
+    }
+
+    /// Whether the leaves of `region` (and its reduction's options) are literals and names
+    /// that `isPlain` accepts: nothing in them is compiled again when the region is.
+    private static func readsOnly(_ region: FusedRegion, _ isPlain: (String) -> Bool) -> Bool {
+        (region.leaves + (region.reduction?.options.map(\.value) ?? [])).allSatisfy { leaf in
             switch leaf {
-            case .number, .boolean, .string: continue
-            case .name(let n, _) where parameters.contains(n) && uses.assigns[n] == nil: continue
-            default: return nil
+            case .number, .boolean, .string: return true
+            case .name(let n, _): return isPlain(n)
+            default: return false
             }
         }
-        return InlinedBody(expression: inlined, callees: callees, parameters: read)
     }
 
     /// `expr` with each name in `definitions` replaced by its expression, through the
@@ -183,7 +189,10 @@ extension Compiler {
     func compileBody(_ decl: FunctionDecl) throws -> Code {
         let written = try compile(decl.body)
         guard let inlined = inlinedBody(decl) else {
-            guard let root = try compileFused(decl.body, valueNeeded: false) else { return written }
+            // The second form only for a region of names and literals: one whose leaves hold
+            // functions would compile them (and the regions in them) once more per level.
+            guard let region = fusedRegion(decl.body), Compiler.readsOnly(region, { _ in true }),
+                  let root = try compileFused(decl.body, valueNeeded: false) else { return written }
             return { f in f.givesGradientRoot ? try root(f) : try written(f) }
         }
         let fast = try compile(inlined.expression)
