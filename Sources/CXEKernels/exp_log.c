@@ -249,6 +249,25 @@ XE_AVX512 static void exp_avx512(const double *x, double *y, int64_t n) {
     SPAN8(x, y, n, 0.0, EXP8);
 #undef EXP8
 }
+/* Adds v's 8 lanes into four running sums in sum_block's order (lanes 0-3, then 4-7). */
+XE_AVX512_INLINE __m256d add_in_sum_block_order(__m256d sums, v8d v) {
+    return _mm256_add_pd(_mm256_add_pd(sums, _mm512_castpd512_pd256(v)), _mm512_extractf64x4_pd(v, 1));
+}
+
+/* The last `rest` < 8 lanes of v added as sum_block adds the end of its block, and the total. */
+XE_AVX512_INLINE double finish_sum_block_order(__m256d sums, v8d v, int64_t rest) {
+    double last[8], s[4];
+    _mm512_storeu_pd(last, v);
+    int64_t j = 0;
+    if (rest >= 4) {
+        sums = _mm256_add_pd(sums, _mm512_castpd512_pd256(v));
+        j = 4;
+    }
+    _mm256_storeu_pd(s, sums);
+    for (; j < rest; j++) s[0] += last[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* Σ_i e^(z_i - m), the e^(z_i - m) written into e when it is not NULL, summed in sum_block's
  * order (four running sums, element i into sum i mod 4, the last n mod 4 into the first). */
 XE_AVX512 static double exp_shifted_sum_avx512(const double *z, double m, double *e, int64_t n) {
@@ -259,24 +278,61 @@ XE_AVX512 static double exp_shifted_sum_avx512(const double *z, double m, double
     for (; i + 8 <= n; i += 8) {
         v8d v = exp8(_mm512_sub_pd(_mm512_loadu_pd(z + i), shift), power, tail);
         if (e) _mm512_storeu_pd(e + i, v);
-        sums = _mm256_add_pd(sums, _mm512_castpd512_pd256(v));
-        sums = _mm256_add_pd(sums, _mm512_extractf64x4_pd(v, 1));
+        sums = add_in_sum_block_order(sums, v);
     }
-    double last[8], s[4];
-    int64_t rest = n - i, j = 0;
-    if (rest > 0) {
-        __mmask8 k = first_lanes(rest);
-        v8d v = exp8(_mm512_sub_pd(_mm512_maskz_loadu_pd(k, z + i), shift), power, tail);
-        if (e) _mm512_mask_storeu_pd(e + i, k, v);
-        _mm512_storeu_pd(last, v);
-        if (rest >= 4) {
-            sums = _mm256_add_pd(sums, _mm512_castpd512_pd256(v));
-            j = 4;
-        }
+    v8d last = _mm512_setzero_pd();
+    if (i < n) {
+        __mmask8 k = first_lanes(n - i);
+        last = _mm512_maskz_mov_pd(k, exp8(_mm512_sub_pd(_mm512_maskz_loadu_pd(k, z + i), shift), power, tail));
+        if (e) _mm512_mask_storeu_pd(e + i, k, last);
     }
-    _mm256_storeu_pd(s, sums);
-    for (; j < rest; j++) s[0] += last[j];
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return finish_sum_block_order(sums, last, n - i);
+}
+
+/* bce_logits over 8 elements, as bce_logits_block in losses.c computes it, element by element:
+ * l = (max(z, 0) - z·y) + log1p(e^-|z|), its limit at z = ±inf (t·inf, 0 where t = 0, with
+ * t = 1 - y for z > 0 and y below); the gradient (σ(z) - y)·scale with σ from e = e^-|z|.
+ * Lanes whose y is outside [0, 1] (NaN included) go into *bad. */
+XE_AVX512_INLINE v8d bce_logits8(v8d y, v8d z, int value, double *grad, __mmask8 lanes, double scale, __mmask8 *bad,
+                                 const log_tables *t, table16 power, table16 tail) {
+    v8d zero = _mm512_setzero_pd(), one = splat(1.0);
+    *bad |= (__mmask8)(lanes & ~(_mm512_cmp_pd_mask(y, zero, _CMP_GE_OQ) & _mm512_cmp_pd_mask(y, one, _CMP_LE_OQ)));
+    v8d sign = _mm512_castsi512_pd(_mm512_set1_epi64((long long)0x8000000000000000ULL));
+    v8d e = exp8(_mm512_or_pd(z, sign), power, tail);
+    if (grad) {
+        v8d numerator = _mm512_mask_mov_pd(e, _mm512_cmp_pd_mask(z, zero, _CMP_GE_OQ), one);
+        v8d g = _mm512_mul_pd(_mm512_sub_pd(_mm512_div_pd(numerator, _mm512_add_pd(one, e)), y), splat(scale));
+        _mm512_mask_storeu_pd(grad, lanes, g);
+    }
+    if (!value) return zero;
+    v8d l = _mm512_add_pd(_mm512_fnmadd_pd(z, y, _mm512_max_pd(z, zero)), log1p8(e, t));
+    __mmask8 positive = _mm512_cmp_pd_mask(z, zero, _CMP_GT_OQ);
+    v8d weight = _mm512_mask_mov_pd(y, positive, _mm512_sub_pd(one, y));
+    v8d limit = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(weight, zero, _CMP_NEQ_UQ), _mm512_mul_pd(weight, splat(INFINITY)));
+    l = _mm512_mask_mov_pd(l, _mm512_cmp_pd_mask(_mm512_andnot_pd(sign, z), splat(INFINITY), _CMP_EQ_OQ), limit);
+    return _mm512_maskz_mov_pd(lanes, l);
+}
+
+XE_AVX512 static double bce_logits_avx512(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
+                                          int *outside) {
+    log_tables t = load_log_tables();
+    table16 power = table16_load(EXP_2JN), tail = table16_load(EXP_TAIL);
+    __m256d sums = _mm256_setzero_pd();
+    __mmask8 bad = 0;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8d l = bce_logits8(_mm512_loadu_pd(y + i), _mm512_loadu_pd(z + i), value, grad ? grad + i : NULL, 0xff, scale, &bad,
+                            &t, power, tail);
+        sums = add_in_sum_block_order(sums, l);
+    }
+    v8d last = _mm512_setzero_pd();
+    if (i < n) {
+        __mmask8 k = first_lanes(n - i);
+        last = bce_logits8(_mm512_maskz_loadu_pd(k, y + i), _mm512_maskz_loadu_pd(k, z + i), value, grad ? grad + i : NULL, k,
+                           scale, &bad, &t, power, tail);
+    }
+    if (outside && bad) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
+    return value ? finish_sum_block_order(sums, last, n - i) : 0;
 }
 
 /* Whether the CPU runs the AVX-512 spans (F for the arithmetic, DQ for the 64-bit conversion). */
@@ -372,3 +428,15 @@ void xe_exp_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(e
 void xe_log1p_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(log1p_avx512), log1p_libm, x, y, n); }
 
 void xe_tanh_span(const double *x, double *y, int64_t n) { run_span(AVX512_SPAN(tanh_avx512), tanh_libm, x, y, n); }
+
+int xe_bce_logits_avx512(const double *y, const double *z, int64_t n, double *grad, double scale, int value, int *outside,
+                         double *sum) {
+#if defined(__x86_64__)
+    if (has_avx512()) {
+        *sum = bce_logits_avx512(y, z, n, grad, scale, value, outside);
+        return 1;
+    }
+#endif
+    (void)y, (void)z, (void)n, (void)grad, (void)scale, (void)value, (void)outside, (void)sum;
+    return 0;
+}

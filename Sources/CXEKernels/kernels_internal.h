@@ -90,6 +90,12 @@ void xe_log1p_span(const double *x, double *y, int64_t n);
  * kept, ±1 at ±inf. */
 void xe_tanh_span(const double *x, double *y, int64_t n);
 
+/* bce_logits_block (losses.c) in one AVX-512 pass over y and z, the same values and sum bit for
+ * bit, the loss, the check and the gradient without leaving the registers: sets *sum and
+ * returns 1, or returns 0 where the CPU has no AVX-512. */
+int xe_bce_logits_avx512(const double *y, const double *z, int64_t n, double *grad, double scale, int value, int *outside,
+                         double *sum);
+
 /* Σ_i e^(z_i - m) for i < n, the shifted sum of softmax and logsumexp, each e^(z_i - m) (as
  * xe_exp_span's) written into e when e is not NULL. */
 double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n);

@@ -73,6 +73,8 @@ typedef struct { const double *y, *z; double scale; double *grad; int value; int
 /* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked. */
 XE_CLONES static double bce_logits_block(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
                                          int *outside) {
+    double sum;
+    if (xe_bce_logits_avx512(y, z, n, grad, scale, value, outside, &sum)) return sum;
     if (outside && block_outside(y, n, 0, 1)) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     double l[BLOCK], e[BLOCK];
     for (int64_t i = 0; i < n; i++) e[i] = -fabs(z[i]);
