@@ -12,6 +12,7 @@
  * 2.28), with smaller tables and longer polynomials, the tables made by
  * Scripts/make_exp_log_tables.py. */
 #include "kernels_internal.h"
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -335,9 +336,21 @@ XE_AVX512 static double bce_logits_avx512(const double *y, const double *z, int6
     return value ? finish_sum_block_order(sums, last, n - i) : 0;
 }
 
-/* Whether the CPU runs the AVX-512 spans (F for the arithmetic, DQ for the 64-bit conversion). */
+/* Whether the AVX-512 spans run: the CPU has AVX-512 F (the arithmetic) and DQ (the 64-bit
+ * conversion), and the environment does not set XE_NO_AVX512 (which runs the portable libm
+ * path on any CPU: how the tests check it on a machine that has AVX-512). Decided once; a race
+ * between threads computes the same answer. */
 static int has_avx512(void) {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    static int decided = 0; /* 0 undecided, 1 no, 2 yes */
+    int d = __atomic_load_n(&decided, __ATOMIC_RELAXED);
+    if (d == 0) {
+        const char *off = getenv("XE_NO_AVX512");
+        int yes = !(off && *off && strcmp(off, "0") != 0) && __builtin_cpu_supports("avx512f") &&
+                  __builtin_cpu_supports("avx512dq");
+        d = yes ? 2 : 1;
+        __atomic_store_n(&decided, d, __ATOMIC_RELAXED);
+    }
+    return d == 2;
 }
 #endif
 

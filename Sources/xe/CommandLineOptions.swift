@@ -64,6 +64,10 @@ struct CommandLineOptions {
           COLUMNS          the width of plots when standard output is not a terminal
           TMPDIR           where a rebuilt native plugin is copied to be loaded again
                            when its own folder is not writable (default /tmp)
+          XE_FUSION_TRACE  if set (and not 0), every fused pass is printed to standard
+                           error (its inputs, outputs, instructions and registers)
+          XE_NO_AVX512     if set (and not 0), the kernels take their portable path
+                           (libm) even where the CPU has AVX-512
 
         exit status:
           0    success
