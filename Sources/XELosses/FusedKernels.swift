@@ -17,16 +17,39 @@ enum FusedKernels {
     /// outside [0, 1], found in the same pass.
     static func bce(_ y: Tensor, _ p: Tensor, eps: Double, gradientScale: Double?, value: Bool = true,
                     checkingRanges: Bool = false) -> (sum: Double, gradient: [Double]?, outside: Bool) {
+        binary(y, p, gradientScale: gradientScale, value: value, checkingRanges: checkingRanges) {
+            xe_bce($0, $1, $2, eps, $3, $4, $5, $6)
+        }
+    }
+
+    /// bce_logits's sum (and gradient) in one pass; without `value` the gradient alone; with
+    /// `checkingRanges`, whether a y is outside [0, 1].
+    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?, value: Bool = true,
+                          checkingRanges: Bool = false) -> (sum: Double, gradient: [Double]?, outside: Bool) {
+        binary(y, z, gradientScale: gradientScale, value: value, checkingRanges: checkingRanges) {
+            xe_bce_logits($0, $1, $2, $3, $4, $5, $6)
+        }
+    }
+
+    /// A binary loss kernel `kernel(y, x, n, gradient or nil, scale, value, outside flag or nil)`
+    /// over targets `y` and predictions `x` of one shape: its sum, its gradient when
+    /// `gradientScale` is given (the value then only when `value`), and whether the kernel
+    /// found an element outside its ranges (looked for only when `checkingRanges`).
+    private static func binary(
+        _ y: Tensor, _ x: Tensor, gradientScale: Double?, value: Bool, checkingRanges: Bool,
+        _ kernel: (UnsafePointer<Double>?, UnsafePointer<Double>?, Int64, UnsafeMutablePointer<Double>?, Double, Int32,
+                   UnsafeMutablePointer<Int32>?) -> Double
+    ) -> (sum: Double, gradient: [Double]?, outside: Bool) {
         var outside: Int32 = 0
         let (sum, gradient) = y.storage.withUnsafeBufferPointer { yb in
-            p.storage.withUnsafeBufferPointer { pb in
+            x.storage.withUnsafeBufferPointer { xb in
                 withOptionalPointer(to: &outside, checkingRanges) { flag -> (Double, [Double]?) in
                     guard let scale = gradientScale else {
-                        return (xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, nil, 0, 1, flag), nil)
+                        return (kernel(yb.baseAddress, xb.baseAddress, Int64(x.count), nil, 0, 1, flag), nil)
                     }
                     var sum = 0.0
-                    let g = Tensor.uninitialized(p.count) { out in
-                        sum = xe_bce(yb.baseAddress, pb.baseAddress, Int64(p.count), eps, out, scale, value ? 1 : 0, flag)
+                    let g = Tensor.uninitialized(x.count) { out in
+                        sum = kernel(yb.baseAddress, xb.baseAddress, Int64(x.count), out, scale, value ? 1 : 0, flag)
                     }
                     return (sum, g)
                 }
@@ -38,28 +61,6 @@ enum FusedKernels {
     /// `body` with a pointer to `flag`, or nil unless `given`.
     private static func withOptionalPointer<T>(to flag: inout Int32, _ given: Bool, _ body: (UnsafeMutablePointer<Int32>?) -> T) -> T {
         given ? withUnsafeMutablePointer(to: &flag) { body($0) } : body(nil)
-    }
-
-    /// bce_logits's sum (and gradient) in one pass; without `value` the gradient alone; with
-    /// `checkingRanges`, whether a y is outside [0, 1].
-    static func bceLogits(_ y: Tensor, _ z: Tensor, gradientScale: Double?, value: Bool = true,
-                          checkingRanges: Bool = false) -> (sum: Double, gradient: [Double]?, outside: Bool) {
-        var outside: Int32 = 0
-        let (sum, gradient) = y.storage.withUnsafeBufferPointer { yb in
-            z.storage.withUnsafeBufferPointer { zb in
-                withOptionalPointer(to: &outside, checkingRanges) { flag -> (Double, [Double]?) in
-                    guard let scale = gradientScale else {
-                        return (xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), nil, 0, 1, flag), nil)
-                    }
-                    var sum = 0.0
-                    let g = Tensor.uninitialized(z.count) { out in
-                        sum = xe_bce_logits(yb.baseAddress, zb.baseAddress, Int64(z.count), out, scale, value ? 1 : 0, flag)
-                    }
-                    return (sum, g)
-                }
-            }
-        }
-        return (sum, gradient, outside != 0)
     }
 
     /// cce_logits per sample (or summed), with the gradient when asked: `labels` are checked
