@@ -187,13 +187,7 @@ XE_AVX512 static void log1p_avx512(const double *x, double *y, int64_t n) {
     SPAN8(x, y, n, 0.0, LOG1P8);
 #undef LOG1P8
 }
-/* e^x: x clamped into [-746, 710] (NaN kept: vminpd/vmaxpd return their second operand then),
- *   k = round(16x/ln2) = 16e + j, r = x - k ln2/16 (|r| ≤ ln2/32, k ln2_hi/16 exact),
- *   e^x = 2^e · 2^(j/16) · e^r, 2^(j/16) = T_j(1 + tail_j), e^r = 1 + r + r²q(r):
- *   y = T_j + T_j(tail_j + r + r²q), scaled by 2^e with vscalefpd (exact, or one rounding
- *   into the subnormals; 0 below, inf above). Error below 0.52 ulp (below 1 ulp for
- *   subnormal results). */
-/* e^x = 2^(k/16)·t·(1 + s) for |x| ≤ 746, as above: k = 16e + j (k as a double), t = T_j. */
+/* e^x = 2^(k/16)·t·(1 + s) for |x| ≤ 746, as in exp8 below: k = 16e + j (k as a double), t = T_j. */
 typedef struct { v8d k, t, s; } exp_parts;
 
 XE_AVX512_INLINE exp_parts exp_reduce(v8d xc, table16 power, table16 tail) {
@@ -210,6 +204,12 @@ XE_AVX512_INLINE exp_parts exp_reduce(v8d xc, table16 power, table16 tail) {
     return (exp_parts){kd, table16_lookup(power, j), s};
 }
 
+/* e^x: x clamped into [-746, 710] (NaN kept: vminpd/vmaxpd return their second operand then),
+ *   k = round(16x/ln2) = 16e + j, r = x - k ln2/16 (|r| ≤ ln2/32, k ln2_hi/16 exact),
+ *   e^x = 2^e · 2^(j/16) · e^r, 2^(j/16) = T_j(1 + tail_j), e^r = 1 + r + r²q(r):
+ *   y = T_j + T_j(tail_j + r + r²q), scaled by 2^e with vscalefpd (exact, or one rounding
+ *   into the subnormals; 0 below, inf above). Error below 0.52 ulp (below 1 ulp for
+ *   subnormal results). */
 XE_AVX512_INLINE v8d exp8(v8d x, table16 power, table16 tail) {
     exp_parts p = exp_reduce(_mm512_max_pd(splat(-746.0), _mm512_min_pd(splat(710.0), x)), power, tail);
     return _mm512_scalef_pd(_mm512_fmadd_pd(p.t, p.s, p.t), _mm512_mul_pd(p.k, splat(1.0 / 16)));

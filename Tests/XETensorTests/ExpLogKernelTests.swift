@@ -21,6 +21,15 @@ struct ExpLogKernelTests {
         mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
             lo + Double(next() >> 11) * 0x1p-53 * (hi - lo)
         }
+        /// `count` draws uniform in [lo, hi).
+        mutating func uniform(_ count: Int, _ lo: Double, _ hi: Double) -> [Double] {
+            (0..<count).map { _ in uniform(lo, hi) }
+        }
+        /// `count` draws uniform in (-1, 1) scaled by 1, 2^-1, …, 2^-59 in turn: every magnitude
+        /// from 2^-60 to 1.
+        mutating func scales(_ count: Int) -> [Double] {
+            (0..<count).map { i in uniform(-1, 1) * Glibc.scalbn(1.0, Int32(-(i % 60))) }
+        }
     }
 
     /// |a - b| in units in the last place of b; 0 for the same NaN, zero or infinity, infinite
@@ -84,7 +93,7 @@ struct ExpLogKernelTests {
     @Test func logIsWithinOneUlpOfGlibc() {
         var w = Words()
         let bits = (0..<Self.count).map { _ in Double(bitPattern: w.next() >> 1) }
-        let unit = (0..<Self.count).map { _ in w.uniform(0, 1) }
+        let unit = w.uniform(Self.count, 0, 1)
         let nearOne = (0..<Self.count).map { _ in 1 + w.uniform(-1, 1) * 0x1p-6 }
         let subnormal = (0..<Self.count / 8).map { _ in Double(bitPattern: w.next() >> 12) }
         Self.check("log", XE_FN_LOG, Glibc.log, [("all positive bit patterns", bits), ("(0, 1)", unit), ("1 ± 2^-6", nearOne), ("subnormals", subnormal)],
@@ -93,9 +102,9 @@ struct ExpLogKernelTests {
 
     @Test func expIsWithinOneUlpOfGlibc() {
         var w = Words()
-        let wide = (0..<Self.count).map { _ in w.uniform(-750, 750) }
-        let small = (0..<Self.count).map { _ in w.uniform(-2, 2) }
-        let subnormalResults = (0..<Self.count / 8).map { _ in w.uniform(-745.2, -708) }
+        let wide = w.uniform(Self.count, -750, 750)
+        let small = w.uniform(Self.count, -2, 2)
+        let subnormalResults = w.uniform(Self.count / 8, -745.2, -708)
         let tiny = (0..<Self.count / 8).map { _ in w.uniform(-1, 1) * 0x1p-30 }
         Self.check("exp", XE_FN_EXP, Glibc.exp, [("[-750, 750]", wide), ("[-2, 2]", small), ("subnormal results", subnormalResults), ("tiny", tiny)],
                    differing: 0.015)
@@ -103,9 +112,9 @@ struct ExpLogKernelTests {
 
     @Test func log1pIsWithinOneUlpOfGlibc() {
         var w = Words()
-        let range = (0..<Self.count).map { _ in w.uniform(-1, 4) }
+        let range = w.uniform(Self.count, -1, 4)
         let tiny = (0..<Self.count / 4).map { _ in w.uniform(-1, 1) * 0x1p-30 }
-        let scales = (0..<Self.count / 4).map { i in w.uniform(-1, 1) * Glibc.scalbn(1.0, Int32(-(i % 60))) }
+        let scales = w.scales(Self.count / 4)
         let large = (0..<Self.count / 8).map { _ in Double(bitPattern: (w.next() >> 2) | 0x4000_0000_0000_0000) }
         // glibc's log1p is the older fdlibm one (within 1 ulp, not 0.52): more inputs differ.
         Self.check("log1p", XE_FN_LOG1P, Glibc.log1p, [("[-1, 4]", range), ("tiny", tiny), ("2^-60 to 1", scales), ("large", large)],
@@ -114,9 +123,9 @@ struct ExpLogKernelTests {
 
     @Test func tanhIsWithinFourUlpOfGlibc() {
         var w = Words()
-        let small = (0..<Self.count).map { _ in w.uniform(-0.7, 0.7) }
-        let wide = (0..<Self.count).map { _ in w.uniform(-25, 25) }
-        let scales = (0..<Self.count / 4).map { i in w.uniform(-1, 1) * Glibc.scalbn(1.0, Int32(-(i % 60))) }
+        let small = w.uniform(Self.count, -0.7, 0.7)
+        let wide = w.uniform(Self.count, -25, 25)
+        let scales = w.scales(Self.count / 4)
         Self.check("tanh", XE_FN_TANH, Glibc.tanh, [("[-0.7, 0.7]", small), ("[-25, 25]", wide), ("2^-60 to 1", scales)],
                    differing: 0.2, ulps: 4)
     }
