@@ -27,8 +27,7 @@ XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t 
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
         const double *xb = x + b;
         double *yb = y + b;
-        for (int64_t i = 0; i < m; i++) e[i] = -fabs(xb[i]);
-        xe_exp_span(e, e, m);
+        exp_neg_abs_span(xb, e, m);
         for (int64_t i = 0; i < m; i++) yb[i] = sigmoid_from(xb[i], e[i]);
     }
 }

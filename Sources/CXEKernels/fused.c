@@ -90,8 +90,7 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
     case XE_OP_SHARE_MAX: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] > b[i] ? 1 : 0); break;
     case XE_OP_SHARE_MIN: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] < b[i] ? 1 : 0); break;
     case XE_OP_EXP_NEG_ABS:
-        for (int64_t i = 0; i < m; i++) d[i] = -fabs(a[i]);
-        xe_exp_span(d, d, m);
+        exp_neg_abs_span(a, d, m);
         break;
     case XE_OP_SIGMOID_GIVEN: for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
     case XE_OP_WEIGHT: for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;

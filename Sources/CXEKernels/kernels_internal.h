@@ -81,6 +81,13 @@ void xe_log_span(const double *x, double *y, int64_t n);
  * 709.78..., 0 below -745.13..., subnormal results rounded once, e^-inf = 0, NaN kept. */
 void xe_exp_span(const double *x, double *y, int64_t n);
 
+/* e_i = e^-|x_i| for i < n (e may be x), through xe_exp_span: the exponential of the stable
+ * sigmoid and softplus. */
+static inline void exp_neg_abs_span(const double *x, double *e, int64_t n) {
+    for (int64_t i = 0; i < n; i++) e[i] = -fabs(x[i]);
+    xe_exp_span(e, e, n);
+}
+
 /* y_i = log1p x_i = log(1 + x_i) for i < n (y may be x), 1 + x_i taken exactly: within 1 ulp
  * of glibc's log1p; -1 gives -inf, below -1 NaN, ±0 and tiny x kept. Without AVX-512,
  * log1p_kahan's few ulp. */

@@ -77,8 +77,7 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
     if (xe_bce_logits_avx512(y, z, n, grad, scale, value, outside, &sum)) return sum;
     if (outside && block_outside(y, n, 0, 1)) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     double l[BLOCK], e[BLOCK];
-    for (int64_t i = 0; i < n; i++) e[i] = -fabs(z[i]);
-    xe_exp_span(e, e, n);
+    exp_neg_abs_span(z, e, n);
     if (value) xe_log1p_span(e, l, n);
     for (int64_t i = 0; value && i < n; i++) {
         double x = z[i];
