@@ -82,4 +82,28 @@ struct GradientRootTests {
         let exact = g.count == 2 && g.allSatisfy { Swift.abs($0 - k) <= 1e-12 }
         #expect(exact, "\(g) against \(k)")
     }
+    /// The gradient-root flag reaches only the call it was set for: after a root call that
+    /// fails before or after the callee takes it (not a function, an unknown keyword, a
+    /// wrong count, an error inside the body), a later call of a function or loss whose body
+    /// has a gradient-alone form, inside a `grad` but not its root, still gives its value
+    /// (a leaked flag would make it NaN, and the product's gradient with it).
+    @Test func aFailedRootCallLeavesNothingBehind() throws {
+        let interpreter = Interpreter()
+        try interpreter.run("""
+            m = (p) -> mean(p * p)
+            loss sq(y, p) = mean((y - p)^2)
+            h = 3
+            y = rand(4000) > 0.5; p = rand(4000)
+            """)
+        let probes = ["grad(m(p) * m(p), p)", "grad(sq(y, p) * sq(y, p), p)"]
+        let expected = try probes.map { FusionTests.flatten(try interpreter.run($0)).values }
+        for failing in ["grad(h(p), p)", "grad(m(p, k=1), p)", "grad(m(p, p), p)", "grad(sq(y, p, k=1), p)",
+                        "grad(sq(y, p, reduction=\"nope\"), p)", "grad(m(p[9999]), p)", "grad(sum(grad(h(p), p)), p)"] {
+            #expect(throws: (any Error).self, "\(failing)") { try interpreter.run(failing) }
+            for (probe, values) in zip(probes, expected) {
+                let got = FusionTests.flatten(try interpreter.run(probe)).values
+                #expect(got == values && got.allSatisfy(\.isFinite), "\(probe) after \(failing)")
+            }
+        }
+    }
 }
