@@ -35,4 +35,16 @@ import Testing
         let wrong = try XE.run(["--frobnicate"])
         #expect(wrong.status == 2 && wrong.stderr.contains("unknown option '--frobnicate'") && wrong.stderr.contains("usage:"))
     }
+    /// XE_FUSION_TRACE prints each fused pass to standard error: what it reads, writes (a sum
+    /// alone writes nothing) and sums, then its instructions; standard output is unchanged.
+    @Test func fusionTraceDescribesEachPass() throws {
+        let program = "p = rand(5000)\nprint(sum(p * p) >= 0)\nprint(grad(mean(p * p), p)[0] == p[0] / 2500)\n"
+        let traced = try XE.run(["-"], input: program, environment: ["XE_FUSION_TRACE": "1"])
+        let plain = try XE.run(["-"], input: program, environment: ["XE_FUSION_TRACE": "0"])
+        #expect(traced.status == 0 && traced.stdout == "1\n1\n" && plain.stdout == traced.stdout, "\(traced.stderr)")
+        #expect(traced.stderr.contains("xe fused: 5000 elements, 1 instructions, 1 registers; reads in0=full; writes nothing; sums r0\n  r0 = mul in0 in0\n"),
+                "\(traced.stderr)")
+        #expect(traced.stderr.contains("writes out0") && !traced.stderr.contains("writes ;"), "\(traced.stderr)")
+        #expect(plain.stderr.isEmpty, "\(plain.stderr)")
+    }
 }

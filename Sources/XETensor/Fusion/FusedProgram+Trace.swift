@@ -23,7 +23,7 @@ enum FusionTrace {
         }
         let sum = reduce == XE_NO_OPERAND ? "none" : along.map { "\(name(reduce)) along (\($0.length), inner \($0.inner))" } ?? name(reduce)
         var text = "xe fused: \(count) elements, \(code.count) instructions, \(registers) registers; reads \(read.joined(separator: " ")); "
-            + "writes \(outputs.map(name).joined(separator: " ")); sums \(sum)\n"
+            + "writes \(outputs.isEmpty ? "nothing" : outputs.map(name).joined(separator: " ")); sums \(sum)\n"
         for ins in code {
             let operands = [ins.a, ins.b, ins.c].filter { $0 != XE_NO_OPERAND }.map(name)
             let op = opName(ins.op) + (ins.op == Int32(XE_OP_FUNCTION.rawValue) || ins.op == Int32(XE_OP_DERIVATIVE.rawValue)
