@@ -12,7 +12,8 @@ The polynomial q(r) = (log1p(r) - r) / r^2 interpolates at Chebyshev nodes of |r
 (degree 9, its constant term -1/2 exactly).
 
 exp: 2^(j/16) for j < 16 rounded to doubles with the relative rounding error in a second table
-(the tail), and q(r) = (e^r - 1 - r) / r^2 on |r| <= ln2/32 (degree 5, constant term 1/2).
+(the tail), and q(r) = (e^r - 1 - r) / r^2 on |r| <= ln2/32 (degree 5, constant term 1/2). The
+AVX2 exp takes half steps instead: 2^(j/2) for j < 2 and q on |r| <= ln2/4 (degree 8).
 """
 import struct
 
@@ -80,3 +81,13 @@ print(c_array("LOG_Q", log_q))
 print(c_array("EXP_2JN", power))
 print(c_array("EXP_TAIL", tail))
 print(c_array("EXP_Q", exp_q))
+
+# The AVX2 exp (no table in memory): 2^(j/2) for j < 2 (1 and √2) as a power and a tail, and q
+# on |r| <= ln2/4 (degree 8; its terms summed as a series, which nothing cancels in).
+half_power = [float(mp.mpf(2) ** (mp.mpf(j) / 2)) for j in range(2)]
+half_tail = [float((mp.mpf(2) ** (mp.mpf(j) / 2) - p) / p) for j, p in enumerate(half_power)]
+half_q, half_error = chebyshev_fit(lambda r: mp.nsum(lambda k: r**k / mp.factorial(k + 2), [0, mp.inf]), mp.log(2) / 4 * 1.01, 8, 0.5)
+print("/* Of the AVX2 exp: |q error| 2^%.1f. */" % float(mp.log(half_error, 2)))
+print(c_array("EXP_HALF_POWER", half_power))
+print(c_array("EXP_HALF_TAIL", half_tail))
+print(c_array("EXP_HALF_Q", half_q))

@@ -7,18 +7,19 @@
 
 typedef struct { xe_function f; const double *x; double *y; } unary_ctx;
 
-/* y = f(x) over [lo, hi), y may be x. log, exp, log1p and tanh are exp_log.c's spans; sigmoid
+/* y = f(x) over [lo, hi), y may be x; with `summed`, for values that are only summed
+ * (xe_exp_span_summed and the others). log, exp, log1p and tanh are exp_log.c's spans; sigmoid
  * is built on xe_exp_span, a BLOCK at a time. */
-XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi) {
+XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi, int summed) {
     switch (f) {
-    case XE_FN_LOG: xe_log_span(x + lo, y + lo, hi - lo); return;
-    case XE_FN_EXP: xe_exp_span(x + lo, y + lo, hi - lo); return;
-    case XE_FN_LOG1P: xe_log1p_span(x + lo, y + lo, hi - lo); return;
+    case XE_FN_LOG: (summed ? xe_log_span_summed : xe_log_span)(x + lo, y + lo, hi - lo); return;
+    case XE_FN_EXP: (summed ? xe_exp_span_summed : xe_exp_span)(x + lo, y + lo, hi - lo); return;
+    case XE_FN_LOG1P: (summed ? xe_log1p_span_summed : xe_log1p_span)(x + lo, y + lo, hi - lo); return;
     case XE_FN_TANH: xe_tanh_span(x + lo, y + lo, hi - lo); return;
-    case XE_FN_SQRT: for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); return;
-    case XE_FN_ABS: for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); return;
+    case XE_FN_SQRT: XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); return;
+    case XE_FN_ABS: XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); return;
     case XE_FN_RELU:
-        for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
+        XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
         return;
     case XE_FN_SIGMOID: break;
     }
@@ -27,16 +28,18 @@ XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t 
         int64_t m = hi - b < BLOCK ? hi - b : BLOCK;
         const double *xb = x + b;
         double *yb = y + b;
-        exp_neg_abs_span(xb, e, m);
-        for (int64_t i = 0; i < m; i++) yb[i] = sigmoid_from(xb[i], e[i]);
+        exp_neg_abs_span(xb, e, m, summed);
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) yb[i] = sigmoid_from(xb[i], e[i]);
     }
 }
 
 static void unary_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
     (void)out;
     unary_ctx *c = arg;
-    xe_unary_span(c->f, c->x, c->y, lo, hi);
+    xe_unary_span(c->f, c->x, c->y, lo, hi, 0);
 }
+
+void xe_unary_summed(xe_function f, const double *x, double *y, int64_t n) { xe_unary_span(f, x, y, 0, n, 1); }
 
 void xe_unary(xe_function f, const double *x, double *y, int64_t n) {
     unary_ctx c = {f, x, y};

@@ -33,67 +33,67 @@ static inline double *operand(int32_t id, double *regs, const double **inputs, d
 /* f'(x) given x and y = f(x), as UnaryFunction.derivative. */
 XE_CLONES static void derivative(xe_function f, const double *x, const double *y, double *d, int64_t m) {
     switch (f) {
-    case XE_FN_LOG: for (int64_t i = 0; i < m; i++) d[i] = 1 / x[i]; break;
-    case XE_FN_EXP: for (int64_t i = 0; i < m; i++) d[i] = y[i]; break;
-    case XE_FN_SQRT: for (int64_t i = 0; i < m; i++) d[i] = 0.5 / y[i]; break;
-    case XE_FN_ABS: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0); break;
-    case XE_FN_SIGMOID: for (int64_t i = 0; i < m; i++) d[i] = y[i] * (1 - y[i]); break;
-    case XE_FN_LOG1P: for (int64_t i = 0; i < m; i++) d[i] = 1 / (1 + x[i]); break;
-    case XE_FN_TANH: for (int64_t i = 0; i < m; i++) d[i] = (1 + y[i]) * (1 - y[i]); break;
-    case XE_FN_RELU: for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : 0; break;
+    case XE_FN_LOG: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = 1 / x[i]; break;
+    case XE_FN_EXP: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = y[i]; break;
+    case XE_FN_SQRT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = 0.5 / y[i]; break;
+    case XE_FN_ABS: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0); break;
+    case XE_FN_SIGMOID: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = y[i] * (1 - y[i]); break;
+    case XE_FN_LOG1P: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = 1 / (1 + x[i]); break;
+    case XE_FN_TANH: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (1 + y[i]) * (1 - y[i]); break;
+    case XE_FN_RELU: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = x[i] > 0 ? 1 : 0; break;
     }
 }
 
 /* One instruction over a block of m elements. */
 XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const double *a, const double *b, const double *c,
-                              int64_t m) {
+                              int64_t m, int summed) {
     switch ((xe_fused_op)in->op) {
-    case XE_OP_ADD: for (int64_t i = 0; i < m; i++) d[i] = a[i] + b[i]; break;
-    case XE_OP_SUB: for (int64_t i = 0; i < m; i++) d[i] = a[i] - b[i]; break;
-    case XE_OP_MUL: for (int64_t i = 0; i < m; i++) d[i] = a[i] * b[i]; break;
-    case XE_OP_DIV: for (int64_t i = 0; i < m; i++) d[i] = a[i] / b[i]; break;
-    case XE_OP_POW: for (int64_t i = 0; i < m; i++) d[i] = pow(a[i], b[i]); break;
-    case XE_OP_SQUARE: for (int64_t i = 0; i < m; i++) d[i] = a[i] * a[i]; break;
-    case XE_OP_NEG: for (int64_t i = 0; i < m; i++) d[i] = -a[i]; break;
-    case XE_OP_ONE_MINUS: for (int64_t i = 0; i < m; i++) d[i] = 1 - a[i]; break;
-    case XE_OP_NOT: for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 1 : 0; break;
-    case XE_OP_EQ: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 1 : 0; break;
-    case XE_OP_NE: for (int64_t i = 0; i < m; i++) d[i] = a[i] != b[i] ? 1 : 0; break;
-    case XE_OP_LT: for (int64_t i = 0; i < m; i++) d[i] = a[i] < b[i] ? 1 : 0; break;
-    case XE_OP_LE: for (int64_t i = 0; i < m; i++) d[i] = a[i] <= b[i] ? 1 : 0; break;
-    case XE_OP_GT: for (int64_t i = 0; i < m; i++) d[i] = a[i] > b[i] ? 1 : 0; break;
-    case XE_OP_GE: for (int64_t i = 0; i < m; i++) d[i] = a[i] >= b[i] ? 1 : 0; break;
+    case XE_OP_ADD: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] + b[i]; break;
+    case XE_OP_SUB: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] - b[i]; break;
+    case XE_OP_MUL: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] * b[i]; break;
+    case XE_OP_DIV: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] / b[i]; break;
+    case XE_OP_POW: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = pow(a[i], b[i]); break;
+    case XE_OP_SQUARE: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] * a[i]; break;
+    case XE_OP_NEG: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = -a[i]; break;
+    case XE_OP_ONE_MINUS: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = 1 - a[i]; break;
+    case XE_OP_NOT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 1 : 0; break;
+    case XE_OP_EQ: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 1 : 0; break;
+    case XE_OP_NE: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] != b[i] ? 1 : 0; break;
+    case XE_OP_LT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] < b[i] ? 1 : 0; break;
+    case XE_OP_LE: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] <= b[i] ? 1 : 0; break;
+    case XE_OP_GT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] > b[i] ? 1 : 0; break;
+    case XE_OP_GE: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] >= b[i] ? 1 : 0; break;
     case XE_OP_MAX:
-        for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (a[i] < b[i] ? b[i] : a[i]);
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (a[i] < b[i] ? b[i] : a[i]);
         break;
     case XE_OP_MIN:
-        for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (b[i] < a[i] ? b[i] : a[i]);
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (a[i] != a[i] || b[i] != b[i]) ? NAN : (b[i] < a[i] ? b[i] : a[i]);
         break;
     case XE_OP_CLIP:
-        for (int64_t i = 0; i < m; i++) {
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) {
             double v = a[i] != a[i] ? a[i] : (a[i] < b[i] ? b[i] : a[i]);
             d[i] = v != v ? v : (c[i] < v ? c[i] : v);
         }
         break;
-    case XE_OP_FUNCTION: xe_unary_span((xe_function)in->function, a, d, 0, m); break;
+    case XE_OP_FUNCTION: xe_unary_span((xe_function)in->function, a, d, 0, m, summed); break;
     case XE_OP_DERIVATIVE: derivative((xe_function)in->function, a, b, d, m); break;
     case XE_OP_POW_DBASE:
-        for (int64_t i = 0; i < m; i++) {
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) {
             double e = b[i];
             d[i] = e == 0 ? 0 : (e == 2 ? 2 * a[i] : (e == 1 ? 1 : e * pow(a[i], e - 1)));
         }
         break;
     case XE_OP_POW_DEXPONENT:
-        for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 0 : pow(a[i], b[i]) * log(a[i]);
+        XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 0 : pow(a[i], b[i]) * log(a[i]);
         break;
-    case XE_OP_DIV_DDENOMINATOR: for (int64_t i = 0; i < m; i++) d[i] = -a[i] / (b[i] * b[i]); break;
-    case XE_OP_SHARE_MAX: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] > b[i] ? 1 : 0); break;
-    case XE_OP_SHARE_MIN: for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] < b[i] ? 1 : 0); break;
+    case XE_OP_DIV_DDENOMINATOR: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = -a[i] / (b[i] * b[i]); break;
+    case XE_OP_SHARE_MAX: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] > b[i] ? 1 : 0); break;
+    case XE_OP_SHARE_MIN: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 0.5 : (a[i] < b[i] ? 1 : 0); break;
     case XE_OP_EXP_NEG_ABS:
-        exp_neg_abs_span(a, d, m);
+        exp_neg_abs_span(a, d, m, summed);
         break;
-    case XE_OP_SIGMOID_GIVEN: for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
-    case XE_OP_WEIGHT: for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;
+    case XE_OP_SIGMOID_GIVEN: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
+    case XE_OP_WEIGHT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;
     }
 }
 
@@ -130,6 +130,8 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
         }
     }
     double *regs = scratch;
+    /* A program that writes no array only sums its values: xe_exp_span_summed's functions. */
+    int summed = p->output_count == 0;
     double *gathered = regs + (int64_t)p->register_count * FUSED_BLOCK;
     const double **inputs = (const double **)(gathered + (int64_t)ni * FUSED_BLOCK);
     for (int32_t k = 0; k < ni; k++) {
@@ -161,7 +163,7 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
             const double *a = in->a == XE_NO_OPERAND ? NULL : operand(in->a, regs, inputs, p->outputs, b);
             const double *x = in->b == XE_NO_OPERAND ? NULL : operand(in->b, regs, inputs, p->outputs, b);
             const double *c = in->c == XE_NO_OPERAND ? NULL : operand(in->c, regs, inputs, p->outputs, b);
-            execute(in, operand(in->destination, regs, inputs, p->outputs, b), a, x, c, m);
+            execute(in, operand(in->destination, regs, inputs, p->outputs, b), a, x, c, m, summed);
         }
         /* Outputs not written by their instruction (an input, another output's value). */
         for (int32_t k = 0; k < p->output_count; k++) {

@@ -4,6 +4,7 @@
 #include "CXEKernels.h"
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #if defined(__x86_64__)
 /* AVX2 + FMA where the CPU has them (libmvec's 4-lane log/exp), SSE2 otherwise. */
@@ -11,6 +12,12 @@
 #else
 #define XE_CLONES
 #endif
+
+/* Before a loop y[i] = f(x[i], ...) whose output y is one of its inputs or apart from all of
+ * them (never overlapping one at another offset): vectorised even in place. Without it clang
+ * checks the arrays for overlap at run time and sends y == x (an in-place block) to its scalar
+ * loop, libm's exp one element at a time. */
+#define XE_IN_PLACE _Pragma("clang loop vectorize(assume_safety)")
 
 /* ---- Compensated sum of block sums ---------------------------------------------------- */
 
@@ -25,19 +32,24 @@ static inline void kahan_add(kahan *k, double x) {
     k->sum = t;
 }
 
-/* The sum of n values with four explicit accumulators: vectorised without letting the
- * compiler reassociate anything else. */
+/* Four doubles as one vector (GCC's and clang's vector extension): a ymm register under AVX2. */
+typedef double xe_double4 __attribute__((vector_size(32)));
+
+/* The sum of n values with four accumulators, element i into accumulator i mod 4 and the last
+ * n mod 4 into the first, added as (s0 + s1) + (s2 + s3): one vector add per four elements
+ * (four scalar accumulators were compiled into a 2-lane add and two scalar ones), and nothing
+ * else reassociated. */
 static inline double sum_block(const double *b, int64_t n) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    xe_double4 s = {0, 0, 0, 0};
     int64_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        s0 += b[i];
-        s1 += b[i + 1];
-        s2 += b[i + 2];
-        s3 += b[i + 3];
+        xe_double4 v;
+        memcpy(&v, b + i, sizeof v);
+        s += v;
     }
-    for (; i < n; i++) s0 += b[i];
-    return (s0 + s1) + (s2 + s3);
+    double first = s[0];
+    for (; i < n; i++) first += b[i];
+    return (first + s[1]) + (s[2] + s[3]);
 }
 
 /* ---- The stable forms, one copy each ---------------------------------------------------- */
@@ -81,11 +93,20 @@ void xe_log_span(const double *x, double *y, int64_t n);
  * 709.78..., 0 below -745.13..., subnormal results rounded once, e^-inf = 0, NaN kept. */
 void xe_exp_span(const double *x, double *y, int64_t n);
 
-/* e_i = e^-|x_i| for i < n (e may be x), through xe_exp_span: the exponential of the stable
- * sigmoid and softplus. */
-static inline void exp_neg_abs_span(const double *x, double *e, int64_t n) {
+/* exp, log and log1p for values that are only summed (a loss's terms, a softmax row's sum),
+ * never seen one by one: within 1 ulp (log1p 2) where xe_exp_span and the others are
+ * within 0.52, for less work where the CPU has AVX2 but not AVX-512 (with AVX-512, or with
+ * neither, the same functions as the spans'). A sum of n terms rounds by far more itself. */
+void xe_exp_span_summed(const double *x, double *y, int64_t n);
+void xe_log_span_summed(const double *x, double *y, int64_t n);
+void xe_log1p_span_summed(const double *x, double *y, int64_t n);
+
+/* e_i = e^-|x_i| for i < n (e may be x), through xe_exp_span (xe_exp_span_summed when
+ * `summed`): the exponential of the stable sigmoid and softplus. */
+static inline void exp_neg_abs_span(const double *x, double *e, int64_t n, int summed) {
     for (int64_t i = 0; i < n; i++) e[i] = -fabs(x[i]);
-    xe_exp_span(e, e, n);
+    if (summed) xe_exp_span_summed(e, e, n);
+    else xe_exp_span(e, e, n);
 }
 
 /* y_i = log1p x_i = log(1 + x_i) for i < n (y may be x), 1 + x_i taken exactly: within 1 ulp
@@ -97,15 +118,38 @@ void xe_log1p_span(const double *x, double *y, int64_t n);
  * kept, ±1 at ±inf. */
 void xe_tanh_span(const double *x, double *y, int64_t n);
 
-/* bce_logits_block (losses.c) in one AVX-512 pass over y and z, the same values and sum bit for
- * bit, the loss, the check and the gradient without leaving the registers: sets *sum and
- * returns 1, or returns 0 where the CPU has no AVX-512. */
-int xe_bce_logits_avx512(const double *y, const double *z, int64_t n, double *grad, double scale, int value, int *outside,
-                         double *sum);
+/* The lanes of bce_logits (losses.c): element i of a block goes into lane i mod SOFTPLUS_LANES;
+ * what its lane sums found, as flags. */
+enum { SOFTPLUS_LANES = 32, SOFTPLUS_INFINITE = 1, SOFTPLUS_OUTSIDE = 2 };
+
+/* For the n ≤ BLOCK elements of a bce_logits block, e_i = e^-|z_i| and lane j = i mod
+ * SOFTPLUS_LANES: the gradient (σ(z_i) - y_i)·scale into grad when it is not NULL and, with
+ * `value`, rest[j] += max(z_i, 0) - z_i·y_i and a[j] ← a[j] + e_i + a[j]·e_i. Returns
+ * SOFTPLUS_INFINITE if some |z_i| = inf (with `value`) | SOFTPLUS_OUTSIDE if some y_i is outside
+ * [0, 1] (NaN included), in one AVX2 register pass; or -1 where the CPU has no AVX2 and FMA. */
+int xe_bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
+                             double rest[SOFTPLUS_LANES], double a[SOFTPLUS_LANES]);
 
 /* Σ_i e^(z_i - m) for i < n, the shifted sum of softmax and logsumexp, each e^(z_i - m) (as
- * xe_exp_span's) written into e when e is not NULL. */
-double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n);
+ * xe_exp_span's) written into e when e is not NULL; with `summed` (and no e) the exponentials
+ * are xe_exp_span_summed's: for a sum that is itself only summed (cce_logits's mean). */
+double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n, int summed);
+
+/* The widest vector path the CPU has: 2 AVX-512 (F and DQ; exp_log.c), 1 AVX2 with FMA
+ * (exp_log_avx2.c, the same operations on the same tables: the same bits), 0 neither (libm);
+ * at most what XE_SIMD says ("avx2" or "portable": how the tests run each path on a machine
+ * that has more). */
+int xe_simd_level(void);
+#if defined(__x86_64__)
+void xe_log_avx2(const double *x, double *y, int64_t n);
+void xe_exp_avx2(const double *x, double *y, int64_t n);
+void xe_log1p_avx2(const double *x, double *y, int64_t n);
+void xe_tanh_avx2(const double *x, double *y, int64_t n);
+double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int64_t n, int summed);
+void xe_exp_summed_avx2(const double *x, double *y, int64_t n);
+void xe_log_summed_avx2(const double *x, double *y, int64_t n);
+void xe_log1p_summed_avx2(const double *x, double *y, int64_t n);
+#endif
 
 /* ---- Threads ------------------------------------------------------------------------- */
 
@@ -133,6 +177,7 @@ int64_t xe_piece_per_thread(int64_t n, int64_t align);
 /* xe_fan_out, returning the compensated sum of the pieces' sums. */
 double xe_parallel(range_fn fn, void *ctx, int64_t n, int64_t align, int64_t work_per_item);
 
-/* y_i = f(x_i) for lo ≤ i < hi on the calling thread (the body of xe_unary). */
-void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi);
+/* y_i = f(x_i) for lo ≤ i < hi on the calling thread (the body of xe_unary); with `summed`,
+ * for values that are only summed (xe_exp_span_summed's functions). */
+void xe_unary_span(xe_function f, const double *x, double *y, int64_t lo, int64_t hi, int summed);
 #endif

@@ -95,11 +95,12 @@ enum { ROW_BATCH = 64 };
 
 /* For the n ≤ ROW_BATCH rows of C classes from z: each row's maximum into m and, where it is
  * finite, s = Σ_c e^(z_c - m) (the exponentials into e's rows when e is not NULL) and log s;
- * s = 1 and log s = 0 for a row whose maximum is infinite (the limit rule's, the caller's). */
-static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s) {
+ * s = 1 and log s = 0 for a row whose maximum is infinite (the limit rule's, the caller's);
+ * `summed` as xe_exp_shifted_sum's, for cce_logits's mean (its rows' losses not kept). */
+static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s, int summed) {
     for (int64_t k = 0; k < n; k++) {
         m[k] = row_max(z + k * C, C);
-        s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C);
+        s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C, summed);
     }
     xe_log_span(s, log_s, n);
 }
@@ -112,7 +113,7 @@ static void cce_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
         int64_t k = (i - lo) % ROW_BATCH;
         if (k == 0) {
             int64_t n = hi - i < ROW_BATCH ? hi - i : ROW_BATCH;
-            batch_shifted_sums(r->z + i * C, C, n, r->grad ? r->grad + i * C : NULL, ms, sums, logs);
+            batch_shifted_sums(r->z + i * C, C, n, r->grad ? r->grad + i * C : NULL, ms, sums, logs, r->losses == NULL);
         }
         const double *z = r->z + i * C;
         double m = ms[k], s = sums[k], log_s = logs[k];
@@ -172,7 +173,7 @@ static void softmax_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             for (int64_t c = 0; c < C; c++) e[c] = exp(infinite_row_log_softmax(z[c], info));
             continue;
         }
-        double s = xe_exp_shifted_sum(z, m, e, C);
+        double s = xe_exp_shifted_sum(z, m, e, C, 0);
         divide_row(e, C, s);
     }
 }
@@ -206,7 +207,7 @@ static void lse_range(void *arg, int64_t lo, int64_t hi, kahan *out) {
             continue;
         }
         int64_t k = (i - lo) % ROW_BATCH;
-        if (k == 0) batch_shifted_sums(z, C, hi - i < ROW_BATCH ? hi - i : ROW_BATCH, NULL, ms, sums, logs);
+        if (k == 0) batch_shifted_sums(z, C, hi - i < ROW_BATCH ? hi - i : ROW_BATCH, NULL, ms, sums, logs, 0);
         double m = ms[k], log_s = logs[k];
         if (isinf(m)) {
             infinite_row info = scan_infinite_row(z, C, m);

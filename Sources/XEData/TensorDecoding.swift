@@ -5,14 +5,15 @@ extension Tensor {
     /// is an error naming `path`.
     static func decode(_ count: Int, _ type: ElementType, from source: UnsafeRawPointer, bigEndian: Bool, path: String) throws(DataFileError) -> [Double] {
         var failure: DataFileError?
-        let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Tensor.uninitialized: a large array on huge pages, as every computed one is (the
+        // kernels stream through it with fewer TLB misses).
+        let values = Tensor.uninitialized(count) { p in
             do throws(DataFileError) {
-                try type.convert(source, count: count, bigEndian: bigEndian, into: buffer.baseAddress!)
+                try type.convert(source, count: count, bigEndian: bigEndian, into: p)
             } catch {
                 failure = error
-                for i in 0..<count { buffer[i] = 0 }
+                p.initialize(repeating: 0, count: count)
             }
-            initialized = count
         }
         if let failure { throw .invalid("'\(path)': \(failure.message)") }
         return values

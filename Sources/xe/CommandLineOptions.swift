@@ -66,8 +66,8 @@ struct CommandLineOptions {
                            when its own folder is not writable (default /tmp)
           XE_FUSION_TRACE  if set (and not 0), every fused pass is printed to standard
                            error (its inputs, outputs, instructions and registers)
-          XE_NO_AVX512     if set (and not 0), the kernels take their portable path
-                           (libm) even where the CPU has AVX-512
+          XE_SIMD          the widest vector path the kernels may take: avx2 (no
+                           AVX-512) or portable (libm); unset, the widest the CPU has
 
         exit status:
           0    success

@@ -6,7 +6,8 @@ import Testing
 /// functions (which NumPy calls on this machine) on millions of inputs: within 1 ulp of them
 /// everywhere, equal to them on nearly every input, and exactly theirs on the special values
 /// (±0, ±inf, NaN, negatives, subnormals, the overflow and underflow thresholds). tanh, which
-/// glibc computes to 2 ulp, within 4 ulp of glibc's.
+/// glibc computes to 2 ulp, within 4 ulp of glibc's. The functions for values that are only
+/// summed (`xe_unary_summed`) within 1 ulp (log1p 2) and exact on the special values.
 struct ExpLogKernelTests {
     /// A reproducible stream of 64-bit words (xorshift64).
     struct Words {
@@ -41,18 +42,25 @@ struct ExpLogKernelTests {
         return abs(a - b) / b.ulp
     }
 
-    /// The kernel's values of f over xs.
-    static func kernel(_ f: xe_function, _ xs: [Double]) -> [Double] {
+    /// The kernel's values of f over xs (`summed`: xe_unary_summed's).
+    static func kernel(_ f: xe_function, _ xs: [Double], summed: Bool = false) -> [Double] {
         var ys = [Double](repeating: 0, count: xs.count)
         xs.withUnsafeBufferPointer { x in
-            ys.withUnsafeMutableBufferPointer { y in xe_unary(f, x.baseAddress, y.baseAddress, Int64(x.count)) }
+            ys.withUnsafeMutableBufferPointer { y in
+                if summed {
+                    xe_unary_summed(f, x.baseAddress, y.baseAddress, Int64(x.count))
+                } else {
+                    xe_unary(f, x.baseAddress, y.baseAddress, Int64(x.count))
+                }
+            }
         }
         return ys
     }
 
     /// The largest error in ulp of the kernel against `reference` over xs, and how many differ.
-    static func compare(_ f: xe_function, _ xs: [Double], _ reference: (Double) -> Double) -> (worst: Double, at: Double, differing: Int) {
-        let ys = kernel(f, xs)
+    static func compare(_ f: xe_function, _ xs: [Double], _ reference: (Double) -> Double, summed: Bool = false)
+        -> (worst: Double, at: Double, differing: Int) {
+        let ys = kernel(f, xs, summed: summed)
         var worst = 0.0, at = 0.0, differing = 0
         for (x, y) in zip(xs, ys) {
             let e = ulps(y, reference(x))
@@ -73,17 +81,17 @@ struct ExpLogKernelTests {
     /// Checks f against reference on every input set: at most 1 ulp, the specials exact, and
     /// fewer than `differing` (a fraction) of the inputs off by anything.
     static func check(_ name: String, _ f: xe_function, _ reference: (Double) -> Double, _ sets: [(String, [Double])], differing limit: Double,
-                      ulps bound: Double = 1) {
+                      ulps bound: Double = 1, summed: Bool = false) {
         for (set, xs) in sets {
-            let (worst, at, differing) = compare(f, xs, reference)
+            let (worst, at, differing) = compare(f, xs, reference, summed: summed)
             print("\(name) on \(set): max \(worst) ulp (at \(at)), \(differing) of \(xs.count) differ from glibc")
             #expect(worst <= bound, "\(name)(\(at)) is \(worst) ulp from glibc's")
             #expect(Double(differing) <= limit * Double(xs.count), "\(name) on \(set): \(differing) of \(xs.count) differ")
         }
-        let (worst, at, _) = compare(f, specials, reference)
+        let (worst, at, _) = compare(f, specials, reference, summed: summed)
         #expect(worst <= bound, "\(name)(\(at)) is \(worst) ulp from glibc's")
         for x in specials where x.isNaN || x.isInfinite || x == 0 || reference(x).isNaN || reference(x).isInfinite || reference(x) == 0 {
-            let y = kernel(f, [x])[0], r = reference(x)
+            let y = kernel(f, [x], summed: summed)[0], r = reference(x)
             #expect(y.isNaN ? r.isNaN : (y == r && y.sign == r.sign), "\(name)(\(x)) = \(y), glibc gives \(r)")
         }
     }
@@ -128,5 +136,22 @@ struct ExpLogKernelTests {
         let scales = w.scales(Self.count / 4)
         Self.check("tanh", XE_FN_TANH, Glibc.tanh, [("[-0.7, 0.7]", small), ("[-25, 25]", wide), ("2^-60 to 1", scales)],
                    differing: 0.2, ulps: 4)
+    }
+
+    @Test func summedFunctionsAreWithinOneUlpOfGlibc() {
+        var w = Words()
+        let wide = w.uniform(Self.count / 4, -750, 750)
+        let subnormalResults = w.uniform(Self.count / 8, -745.2, -708)
+        Self.check("exp summed", XE_FN_EXP, Glibc.exp, [("[-750, 750]", wide), ("subnormal results", subnormalResults)],
+                   differing: 0.1, summed: true)
+        let bits = (0..<Self.count / 4).map { _ in Double(bitPattern: w.next() >> 1) }
+        let unit = w.uniform(Self.count / 4, 0, 1)
+        let subnormal = (0..<Self.count / 8).map { _ in Double(bitPattern: w.next() >> 12) }
+        Self.check("log summed", XE_FN_LOG, Glibc.log, [("all positive bit patterns", bits), ("(0, 1)", unit), ("subnormals", subnormal)],
+                   differing: 0.1, summed: true)
+        let range = w.uniform(Self.count / 4, -1, 4)
+        let scales = w.scales(Self.count / 4)
+        Self.check("log1p summed", XE_FN_LOG1P, Glibc.log1p, [("[-1, 4]", range), ("2^-60 to 1", scales)],
+                   differing: 0.3, ulps: 2, summed: true)
     }
 }

@@ -1,0 +1,418 @@
+/* xe's exp, log, log1p and tanh, 4 doubles at a time with AVX2 and FMA: exp_log_avx512.c's
+ * operations in the same order on the same tables (exp_log_tables.h), so the same bits. What
+ * AVX2 lacks is built from what it has: a table is four registers, looked up with four permutes
+ * and three blends, the 64-bit shift and conversion of log's exponent go through the high 32 bits, and
+ * exp's exponent is added into the bits of its result, or, where the result would be subnormal
+ * or out of range, applied as two exact powers of two so that it rounds once, as vscalefpd does. */
+#include "kernels_internal.h"
+#include "exp_log_tables.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define XE_AVX2 __attribute__((target("avx2,fma")))
+#define XE_AVX2_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
+
+typedef __m256d v4d;
+typedef __m256i v4i;
+
+XE_AVX2_INLINE v4d splat(double x) { return _mm256_set1_pd(x); }
+
+XE_AVX2_INLINE v4i splat64(long long x) { return _mm256_set1_epi64x(x); }
+
+/* A table of 16 doubles in four registers, looked up by the low 4 bits of each lane of an
+ * index: one in-register permute (vpermps, on the doubles' halves) per register, then the
+ * index's bits 2 and 3 choose among the four results (gathers are slow on AMD's cores). */
+typedef struct { __m256 q[4]; } table16;
+
+XE_AVX2_INLINE table16 table16_load(const double *t) {
+    return (table16){{_mm256_castpd_ps(_mm256_loadu_pd(t)), _mm256_castpd_ps(_mm256_loadu_pd(t + 4)),
+                      _mm256_castpd_ps(_mm256_loadu_pd(t + 8)), _mm256_castpd_ps(_mm256_loadu_pd(t + 12))}};
+}
+
+/* An index made ready for table16_lookup: the halves 2(i mod 4) and 2(i mod 4) + 1 for the
+ * permutes, and bits 2 and 3 of i in the sign bits for the blends. */
+typedef struct { __m256i halves; v4d bit2, bit3; } table_index;
+
+XE_AVX2_INLINE table_index table_index_of(v4i i) {
+    v4i twice = _mm256_slli_epi64(_mm256_and_si256(i, splat64(3)), 1);
+    v4i halves = _mm256_add_epi64(_mm256_or_si256(twice, _mm256_slli_epi64(twice, 32)), splat64(1LL << 32));
+    return (table_index){halves, _mm256_castsi256_pd(_mm256_slli_epi64(i, 61)), _mm256_castsi256_pd(_mm256_slli_epi64(i, 60))};
+}
+
+XE_AVX2_INLINE v4d table16_lookup(const table16 *t, table_index k) {
+    v4d a = _mm256_castps_pd(_mm256_permutevar8x32_ps(t->q[0], k.halves));
+    v4d b = _mm256_castps_pd(_mm256_permutevar8x32_ps(t->q[1], k.halves));
+    v4d c = _mm256_castps_pd(_mm256_permutevar8x32_ps(t->q[2], k.halves));
+    v4d d = _mm256_castps_pd(_mm256_permutevar8x32_ps(t->q[3], k.halves));
+    return _mm256_blendv_pd(_mm256_blendv_pd(a, b, k.bit2), _mm256_blendv_pd(c, d, k.bit2), k.bit3);
+}
+
+typedef struct { table16 invc, logc_hi, logc_lo; } log_tables;
+
+XE_AVX2_INLINE log_tables load_log_tables(void) {
+    return (log_tables){table16_load(LOG_INVC), table16_load(LOG_LOGC_HI), table16_load(LOG_LOGC_LO)};
+}
+
+typedef struct { table16 power, tail; } exp_tables;
+
+XE_AVX2_INLINE exp_tables load_exp_tables(void) { return (exp_tables){table16_load(EXP_2JN), table16_load(EXP_TAIL)}; }
+
+/* (double)(x >> 52), the shift arithmetic: the high 32 bits of each lane shifted by 20. */
+XE_AVX2_INLINE v4d shift52_to_double(v4i x) {
+    v4i high = _mm256_permutevar8x32_epi32(_mm256_srai_epi32(x, 20), _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
+    return _mm256_cvtepi32_pd(_mm256_castsi256_si128(high));
+}
+
+/* 2^k for integer-valued k in [-1022, 1023]: k + 1023 put in the exponent field. */
+XE_AVX2_INLINE v4d pow2(v4d k) {
+    v4i bits = _mm256_castpd_si256(_mm256_add_pd(k, splat(ROUND_SHIFT)));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(bits, splat64(1023)), 52));
+}
+
+/* x·2^k for integer-valued k in [-2044, 2046], rounded once (vscalefpd's result): x·2^⌊k/2⌋ is
+ * exact for the x it is used on (normal, and kept normal), ·2^(k - ⌊k/2⌋) rounds. */
+XE_AVX2_INLINE v4d scale(v4d x, v4d k) {
+    v4d half = _mm256_floor_pd(_mm256_mul_pd(k, splat(0.5)));
+    return _mm256_mul_pd(_mm256_mul_pd(x, pow2(half)), pow2(_mm256_sub_pd(k, half)));
+}
+
+/* log(x + xlo), log_core of exp_log_avx512.c (its comment gives the method and error). */
+XE_AVX2_INLINE v4d log_core(v4d x, v4d xlo, v4d k_adjust, const log_tables *t, int with_low) {
+    v4i ix = _mm256_castpd_si256(x);
+    v4i tmp = _mm256_sub_epi64(ix, splat64((long long)LOG_OFF));
+    table_index i = table_index_of(_mm256_srli_epi64(tmp, 48));
+    v4d kd = _mm256_add_pd(shift52_to_double(tmp), k_adjust);
+    v4d z = _mm256_castsi256_pd(_mm256_sub_epi64(ix, _mm256_and_si256(tmp, splat64((long long)0xfff0000000000000ULL))));
+    v4d invc = table16_lookup(&t->invc, i);
+    v4d ph = _mm256_mul_pd(z, invc);
+    v4d pl = _mm256_fmsub_pd(z, invc, ph);
+    v4d r = _mm256_sub_pd(ph, splat(1.0));
+    v4d w = _mm256_fmadd_pd(kd, splat(LN2_HI), table16_lookup(&t->logc_hi, i));
+    v4d hi = _mm256_add_pd(w, r);
+    v4d lo = _mm256_fmadd_pd(kd, splat(LN2_LO), _mm256_add_pd(_mm256_sub_pd(w, hi), r));
+    v4d d = pl;
+    if (with_low) d = _mm256_add_pd(d, scale(_mm256_mul_pd(xlo, invc), _mm256_sub_pd(_mm256_setzero_pd(), kd)));
+    lo = _mm256_add_pd(lo, _mm256_add_pd(table16_lookup(&t->logc_lo, i), _mm256_fnmadd_pd(r, d, d)));
+    v4d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
+    v4d q01 = _mm256_fmadd_pd(r, splat(LOG_Q[1]), splat(LOG_Q[0]));
+    v4d q23 = _mm256_fmadd_pd(r, splat(LOG_Q[3]), splat(LOG_Q[2]));
+    v4d q45 = _mm256_fmadd_pd(r, splat(LOG_Q[5]), splat(LOG_Q[4]));
+    v4d q67 = _mm256_fmadd_pd(r, splat(LOG_Q[7]), splat(LOG_Q[6]));
+    v4d q89 = _mm256_fmadd_pd(r, splat(LOG_Q[9]), splat(LOG_Q[8]));
+    v4d q03 = _mm256_fmadd_pd(r2, q23, q01), q47 = _mm256_fmadd_pd(r2, q67, q45);
+    v4d q = _mm256_fmadd_pd(r4, _mm256_fmadd_pd(r4, q89, q47), q03);
+    return _mm256_add_pd(_mm256_fmadd_pd(r2, q, lo), hi);
+}
+
+/* log(x + xlo) for every x, log8 of exp_log_avx512.c: subnormals scaled by 2^52 first;
+ * log ±0 = -inf, log of a negative number or -inf NaN, log inf = inf, log NaN = NaN. */
+XE_AVX2_INLINE v4d log4(v4d x, v4d xlo, const log_tables *t, int with_low) {
+    v4d normal = _mm256_and_pd(_mm256_cmp_pd(x, splat(0x1p-1022), _CMP_GE_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
+    if (__builtin_expect(_mm256_movemask_pd(normal) == 15, 1)) return log_core(x, xlo, _mm256_setzero_pd(), t, with_low);
+    v4d subnormal = _mm256_cmp_pd(x, splat(0x1p-1022), _CMP_LT_OQ);
+    v4d scaled = _mm256_blendv_pd(x, _mm256_mul_pd(x, splat(0x1p52)), subnormal);
+    v4d y = log_core(scaled, xlo, _mm256_and_pd(subnormal, splat(-52.0)), t, with_low);
+    v4d zero = _mm256_setzero_pd();
+    v4d finite_positive = _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GT_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
+    v4d special = _mm256_blendv_pd(x, splat(-NAN), _mm256_cmp_pd(x, zero, _CMP_LT_OQ));
+    special = _mm256_blendv_pd(special, splat(-INFINITY), _mm256_cmp_pd(x, zero, _CMP_EQ_OQ));
+    return _mm256_blendv_pd(special, y, finite_positive);
+}
+
+/* log1p x = log(u + ulo) with u + ulo = 1 + x exactly (Knuth's TwoSum); -0 kept. */
+XE_AVX2_INLINE v4d log1p4(v4d x, const log_tables *t) {
+    v4d one = splat(1.0);
+    v4d u = _mm256_add_pd(one, x);
+    v4d xv = _mm256_sub_pd(u, one);
+    v4d ulo = _mm256_add_pd(_mm256_sub_pd(one, _mm256_sub_pd(u, xv)), _mm256_sub_pd(x, xv));
+    v4d y = log4(u, ulo, t, 1);
+    return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_EQ_OQ));
+}
+
+/* e^x = 2^(k/16)·t·(1 + s), exp_reduce of exp_log_avx512.c; j holds k in its low bits. */
+typedef struct { v4d k, t, s; v4i j; } exp_parts;
+
+XE_AVX2_INLINE exp_parts exp_reduce(v4d xc, const exp_tables *t) {
+    v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2), splat(ROUND_SHIFT));
+    v4i j = _mm256_castpd_si256(kd);
+    table_index ji = table_index_of(j);
+    kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
+    v4d r = _mm256_fmadd_pd(kd, splat(EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(EXP_NLN2_HI), xc));
+    v4d r2 = _mm256_mul_pd(r, r);
+    v4d q01 = _mm256_fmadd_pd(r, splat(EXP_Q[1]), splat(EXP_Q[0]));
+    v4d q23 = _mm256_fmadd_pd(r, splat(EXP_Q[3]), splat(EXP_Q[2]));
+    v4d q45 = _mm256_fmadd_pd(r, splat(EXP_Q[5]), splat(EXP_Q[4]));
+    v4d q = _mm256_fmadd_pd(r2, _mm256_fmadd_pd(r2, q45, q23), q01);
+    v4d s = _mm256_fmadd_pd(r2, q, _mm256_add_pd(table16_lookup(&t->tail, ji), r));
+    return (exp_parts){kd, table16_lookup(&t->power, ji), s, j};
+}
+
+/* y·2^⌊k/16⌋ where y·2^⌊k/16⌋ is normal: ⌊k/16⌋ (bits 4 on of k, in j's low bits) added to
+ * y's exponent field. */
+XE_AVX2_INLINE v4d scale_normal(v4d y, v4i j) {
+    v4i e = _mm256_and_si256(_mm256_slli_epi64(j, 48), splat64((long long)0xfff0000000000000ULL));
+    return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
+}
+
+/* e^x, exp8 of exp_log_avx512.c: x clamped into [-746, 710] (NaN kept), the result's exponent
+ * added into its bits while every lane's result is normal (|x| ≤ 707), else set by scale. */
+XE_AVX2_INLINE v4d exp4(v4d x, const exp_tables *t) {
+    v4d xc = _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
+    exp_parts p = exp_reduce(xc, t);
+    v4d y = _mm256_fmadd_pd(p.t, p.s, p.t);
+    v4d a = _mm256_andnot_pd(splat(-0.0), xc);
+    if (__builtin_expect(_mm256_movemask_pd(_mm256_cmp_pd(a, splat(707.0), _CMP_LE_OQ)) == 15, 1)) return scale_normal(y, p.j);
+    return scale(y, _mm256_floor_pd(_mm256_mul_pd(p.k, splat(1.0 / 16))));
+}
+
+/* tanh x, tanh8 of exp_log_avx512.c (its comment gives the method): 2^(k/16)·t is normal for
+ * the exponents it takes (|k/16| ≤ 58). */
+XE_AVX2_INLINE v4d tanh4(v4d x, const exp_tables *t) {
+    v4d sign = splat(-0.0), one = splat(1.0);
+    v4d a = _mm256_andnot_pd(sign, x);
+    v4d small = _mm256_cmp_pd(a, splat(TANH_BY_EXP_FROM), _CMP_LT_OQ);
+    v4d w = _mm256_blendv_pd(_mm256_min_pd(splat(40.0), _mm256_add_pd(a, a)), _mm256_mul_pd(a, splat(-2.0)), small);
+    exp_parts p = exp_reduce(w, t);
+    v4d te = scale_normal(p.t, p.j);
+    v4d big = _mm256_add_pd(_mm256_fmadd_pd(te, p.s, te), one);
+    v4d high = _mm256_sub_pd(te, one);
+    v4d low = _mm256_sub_pd(te, _mm256_add_pd(high, one));
+    v4d m = _mm256_add_pd(high, _mm256_fmadd_pd(te, p.s, low));
+    v4d numerator = _mm256_blendv_pd(splat(2.0), _mm256_sub_pd(_mm256_setzero_pd(), m), small);
+    v4d q = _mm256_div_pd(numerator, _mm256_blendv_pd(big, _mm256_add_pd(m, splat(2.0)), small));
+    v4d tau = _mm256_blendv_pd(_mm256_sub_pd(one, q), q, small);
+    return _mm256_or_pd(_mm256_andnot_pd(sign, tau), _mm256_and_pd(sign, x));
+}
+
+/* e^x for the terms of a sum (the bce_logits lanes, Σ e^(z - m) when the terms are not kept):
+ * within 1 ulp, and a third cheaper than exp4, with no table: half steps instead of sixteenths,
+ *   k = round(2x/ln2), r = x - k ln2/2 (|r| ≤ ln2/4; k ln2_hi/2 exact, ln2_hi/2 = 8·EXP_NLN2_HI),
+ *   e^x = 2^⌊k/2⌋ · T · e^r, T = 1 or √2 = T(1 + tail) as k is even or odd, e^r = 1 + r + r²q(r):
+ *   y = T + T(tail + r + r²q), x clamped into [-746, 710] first (NaN kept). 2^⌊k/2⌋ is added into
+ * y's exponent while every lane's result is normal (|x| ≤ 707), else applied as two exact powers
+ * of two, 2^⌊e/2⌋ (exact) and 2^(e - ⌊e/2⌋) (one rounding, into the subnormals, to 0 or inf).
+ * r's rounding (|r| up to ln2/4 where exp4's is ln2/32) leaves about 5% of the results 1 ulp
+ * from the correctly rounded one (exp4: under 1.5%): harmless in a sum, which rounds as much
+ * itself, but not the exp a user sees. */
+XE_AVX2_INLINE v4d exp4_summed(v4d x) {
+    v4d xc = _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
+    v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT));
+    v4i j = _mm256_castpd_si256(kd);
+    kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
+    v4d r = _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_HI), xc));
+    v4d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
+    v4d q01 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[1]), splat(EXP_HALF_Q[0]));
+    v4d q23 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[3]), splat(EXP_HALF_Q[2]));
+    v4d q45 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[5]), splat(EXP_HALF_Q[4]));
+    v4d q67 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[7]), splat(EXP_HALF_Q[6]));
+    v4d q03 = _mm256_fmadd_pd(r2, q23, q01);
+    v4d q48 = _mm256_fmadd_pd(r4, splat(EXP_HALF_Q[8]), _mm256_fmadd_pd(r2, q67, q45));
+    v4d q = _mm256_fmadd_pd(r4, q48, q03);
+    v4d odd = _mm256_castsi256_pd(_mm256_slli_epi64(j, 63));
+    v4d t = _mm256_blendv_pd(splat(EXP_HALF_POWER[0]), splat(EXP_HALF_POWER[1]), odd);
+    v4d tail = _mm256_blendv_pd(splat(EXP_HALF_TAIL[0]), splat(EXP_HALF_TAIL[1]), odd);
+    v4d y = _mm256_fmadd_pd(t, _mm256_fmadd_pd(r2, q, _mm256_add_pd(tail, r)), t);
+    v4d a = _mm256_andnot_pd(splat(-0.0), xc);
+    if (__builtin_expect(_mm256_movemask_pd(_mm256_cmp_pd(a, splat(707.0), _CMP_LE_OQ)) == 15, 1)) {
+        /* ⌊k/2⌋ is k's bits from 1 on, which j holds in its low bits. */
+        v4i e = _mm256_and_si256(_mm256_slli_epi64(j, 51), _mm256_set1_epi64x((long long)0xfff0000000000000ULL));
+        return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
+    }
+    return scale(y, _mm256_floor_pd(_mm256_mul_pd(kd, splat(0.5))));
+}
+
+/* The log of the terms of a sum: fdlibm's (e_log.c), in which nothing is looked up, within
+ * 1 ulp (about 7% of its results are 1 ulp from the correctly rounded one; log4's 0.5%): its ln 2 in two parts (k·LN2_HI_FD
+ * exact for every k) and its polynomial in z = s², Lg1..Lg7. */
+static const double LN2_HI_FD = 6.93147180369123816490e-01, LN2_LO_FD = 1.90821492927058770002e-10;
+static const double LG[7] = {
+    6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01,
+    1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01,
+};
+
+/* log x for positive normal finite x, k_adjust added to the exponent (fdlibm's method):
+ *   x = 2^k (1 + f), √2/2 ≤ 1 + f < √2 (k from x's bits moved by 1 - √2/2's),
+ *   s = f/(2 + f), log(1 + f) = 2 atanh s = f - s(f - R), R = Σ Lg_j z^j (z = s², |s| < 0.1716),
+ *   log x = k ln2_hi - ((f²/2 - (s(f²/2 + R) + k ln2_lo)) - f).
+ * Error below 1 ulp. */
+XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) {
+    v4i u = _mm256_add_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(0x3ff0000000000000LL - 0x3fe6a09e00000000LL));
+    /* k + 1023 is u's exponent field: its high 32 bits shifted by 20, as doubles. */
+    v4i high = _mm256_permutevar8x32_epi32(_mm256_srli_epi32(u, 20), _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
+    v4d k = _mm256_add_pd(_mm256_sub_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(high)), splat(1023.0)), k_adjust);
+    v4i m = _mm256_add_epi64(_mm256_and_si256(u, _mm256_set1_epi64x(0x000fffffffffffffLL)), _mm256_set1_epi64x(0x3fe6a09e00000000LL));
+    v4d f = _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0));
+    v4d s = _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f));
+    v4d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
+    v4d t1 = _mm256_mul_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[5]), splat(LG[3])), splat(LG[1])));
+    v4d t2 = _mm256_mul_pd(z, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[6]), splat(LG[4])), splat(LG[2])),
+                                              splat(LG[0])));
+    v4d r = _mm256_add_pd(t2, t1);
+    v4d hfsq = _mm256_mul_pd(_mm256_mul_pd(splat(0.5), f), f);
+    v4d inner = _mm256_fmadd_pd(s, _mm256_add_pd(hfsq, r), _mm256_mul_pd(k, splat(LN2_LO_FD)));
+    return _mm256_sub_pd(_mm256_mul_pd(k, splat(LN2_HI_FD)), _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f));
+}
+
+/* log x for every x, as log4: subnormals scaled by 2^52 first; log ±0 = -inf, log of a negative
+ * number or -inf NaN (glibc's default NaN, negative), log inf = inf, log NaN = NaN. */
+XE_AVX2_INLINE v4d log4_summed(v4d x) {
+    v4d zero = _mm256_setzero_pd();
+    v4d normal = _mm256_and_pd(_mm256_cmp_pd(x, splat(0x1p-1022), _CMP_GE_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
+    if (__builtin_expect(_mm256_movemask_pd(normal) == 15, 1)) return log_core_summed(x, zero);
+    v4d subnormal = _mm256_cmp_pd(x, splat(0x1p-1022), _CMP_LT_OQ);
+    v4d scaled = _mm256_blendv_pd(x, _mm256_mul_pd(x, splat(0x1p52)), subnormal);
+    /* Lanes that are no positive number read 1, so that nothing they compute is out of range. */
+    v4d finite_positive = _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GT_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
+    v4d y = log_core_summed(_mm256_blendv_pd(splat(1.0), scaled, finite_positive), _mm256_and_pd(subnormal, splat(-52.0)));
+    v4d special = _mm256_blendv_pd(x, splat(-NAN), _mm256_cmp_pd(x, zero, _CMP_LT_OQ));
+    special = _mm256_blendv_pd(special, splat(-INFINITY), _mm256_cmp_pd(x, zero, _CMP_EQ_OQ));
+    return _mm256_blendv_pd(special, y, finite_positive);
+}
+
+/* log1p x for the terms of a sum, within 2 ulp: log(u)·x/(u - 1) with u = 1 + x rounded
+ * (Kahan's trick, log1p_kahan's form), the quotient cancelling u's rounding error; x itself where u rounds to 1 (±0 and tiny x kept), and
+ * at x = +inf. */
+XE_AVX2_INLINE v4d log1p4_summed(v4d x) {
+    v4d one = splat(1.0);
+    v4d u = _mm256_add_pd(one, x);
+    v4d d = _mm256_sub_pd(u, one);
+    v4d r = _mm256_mul_pd(log4_summed(u), _mm256_div_pd(x, d));
+    v4d keep = _mm256_or_pd(_mm256_cmp_pd(u, one, _CMP_EQ_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_EQ_OQ));
+    return _mm256_blendv_pd(r, x, keep);
+}
+
+/* The mask of the first n < 4 lanes. */
+XE_AVX2_INLINE v4i first_lanes(int64_t n) { return _mm256_cmpgt_epi64(splat64(n), _mm256_setr_epi64x(0, 1, 2, 3)); }
+
+/* y = f(x) for the n doubles from x, 4 at a time, the last n mod 4 through masked loads (the
+ * lanes past the end read `fill`, a value f takes its fast path for); f a function-like macro. */
+#define SPAN4(x, y, n, fill, f)                                                                           \
+    do {                                                                                                  \
+        int64_t i_ = 0;                                                                                   \
+        for (; i_ + 4 <= (n); i_ += 4) _mm256_storeu_pd((y) + i_, f(_mm256_loadu_pd((x) + i_)));         \
+        if (i_ < (n)) {                                                                                   \
+            v4i m_ = first_lanes((n) - i_);                                                               \
+            v4d v_ = _mm256_blendv_pd(splat(fill), _mm256_maskload_pd((x) + i_, m_), _mm256_castsi256_pd(m_)); \
+            _mm256_maskstore_pd((y) + i_, m_, f(v_));                                                     \
+        }                                                                                                 \
+    } while (0)
+
+XE_AVX2 void xe_log_avx2(const double *x, double *y, int64_t n) {
+    log_tables t = load_log_tables();
+#define LOG4(v) log4(v, _mm256_setzero_pd(), &t, 0)
+    SPAN4(x, y, n, 1.0, LOG4);
+#undef LOG4
+}
+
+XE_AVX2 void xe_log1p_avx2(const double *x, double *y, int64_t n) {
+    log_tables t = load_log_tables();
+#define LOG1P4(v) log1p4(v, &t)
+    SPAN4(x, y, n, 0.0, LOG1P4);
+#undef LOG1P4
+}
+
+XE_AVX2 void xe_exp_avx2(const double *x, double *y, int64_t n) {
+    exp_tables t = load_exp_tables();
+#define EXP4(v) exp4(v, &t)
+    SPAN4(x, y, n, 0.0, EXP4);
+#undef EXP4
+}
+
+XE_AVX2 void xe_tanh_avx2(const double *x, double *y, int64_t n) {
+    exp_tables t = load_exp_tables();
+#define TANH4(v) tanh4(v, &t)
+    SPAN4(x, y, n, 0.0, TANH4);
+#undef TANH4
+}
+
+/* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
+XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, exp4_summed); }
+
+XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 1.0, log4_summed); }
+
+XE_AVX2 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, log1p4_summed); }
+
+/* Σ_i e^(z_i - m), each e^(z_i - m) (exp4's) written into e when it is not NULL, made by
+ * exp4_summed when `summed` and not kept; summed in sum_block's order (four running sums, element i into sum i mod 4, the
+ * last n mod 4 into the first). */
+XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int64_t n, int summed) {
+    exp_tables t = load_exp_tables();
+    v4d shift = splat(m);
+    v4d sums = _mm256_setzero_pd();
+    int64_t i = 0;
+    if (e || !summed) {
+        for (; i + 4 <= n; i += 4) {
+            v4d v = exp4(_mm256_sub_pd(_mm256_loadu_pd(z + i), shift), &t);
+            if (e) _mm256_storeu_pd(e + i, v);
+            sums = _mm256_add_pd(sums, v);
+        }
+    } else {
+        for (; i + 4 <= n; i += 4) sums = _mm256_add_pd(sums, exp4_summed(_mm256_sub_pd(_mm256_loadu_pd(z + i), shift)));
+    }
+    double s[4], last[4] = {0, 0, 0, 0};
+    if (i < n) {
+        v4i k = first_lanes(n - i);
+        v4d v = exp4(_mm256_sub_pd(_mm256_maskload_pd(z + i, k), shift), &t);
+        if (e) _mm256_maskstore_pd(e + i, k, v);
+        _mm256_storeu_pd(last, v);
+    }
+    _mm256_storeu_pd(s, sums);
+    for (int64_t j = 0; j < n - i; j++) s[0] += last[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/* One step of xe_bce_logits_lanes_avx2 (kernels_internal.h): 4 elements, `live` the lanes
+ * that are elements (masked loads and stores only at the end of the block), their lane sums
+ * and products at rest and a. */
+XE_AVX2_INLINE void bce_logits_step(v4d zv, v4d yv, v4d live, double *grad, v4i store_mask, int whole, double scale, int value,
+                                    double *rest, double *a, v4d *outside, v4d *infinite, const exp_tables *t) {
+    v4d zero = _mm256_setzero_pd(), one = splat(1.0), sign = splat(-0.0);
+    /* exp4 where e makes a gradient a user sees, exp4_summed where it is only summed. */
+    v4d minus_abs = _mm256_or_pd(zv, sign);
+    v4d e = _mm256_and_pd(grad ? exp4(minus_abs, t) : exp4_summed(minus_abs), live);
+    *outside = _mm256_or_pd(*outside, _mm256_or_pd(_mm256_cmp_pd(yv, zero, _CMP_NGE_UQ), _mm256_cmp_pd(yv, one, _CMP_NLE_UQ)));
+    if (grad) {
+        v4d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(zv, zero, _CMP_GE_OQ));
+        v4d g = _mm256_mul_pd(_mm256_sub_pd(_mm256_div_pd(numerator, _mm256_add_pd(one, e)), yv), splat(scale));
+        if (whole) _mm256_storeu_pd(grad, g);
+        else _mm256_maskstore_pd(grad, store_mask, g);
+    }
+    if (value) {
+        v4d term = _mm256_fnmadd_pd(zv, yv, _mm256_max_pd(zv, zero));
+        _mm256_storeu_pd(rest, _mm256_add_pd(_mm256_loadu_pd(rest), term));
+        v4d av = _mm256_loadu_pd(a);
+        _mm256_storeu_pd(a, _mm256_fmadd_pd(av, e, _mm256_add_pd(av, e)));
+        *infinite = _mm256_or_pd(*infinite, _mm256_cmp_pd(_mm256_andnot_pd(sign, zv), splat(INFINITY), _CMP_EQ_OQ));
+    }
+}
+
+/* xe_bce_logits_lanes_avx2's pass: SOFTPLUS_LANES elements (8 steps) at a time, then the rest. */
+XE_AVX2 static int bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
+                                         double *rest, double *a) {
+    exp_tables t = load_exp_tables();
+    v4d outside = _mm256_setzero_pd(), infinite = _mm256_setzero_pd();
+    v4d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    int64_t i = 0;
+    for (; i + SOFTPLUS_LANES <= n; i += SOFTPLUS_LANES) {
+        for (int k = 0; k < SOFTPLUS_LANES; k += 4) {
+            bce_logits_step(_mm256_loadu_pd(z + i + k), _mm256_loadu_pd(y + i + k), all, grad ? grad + i + k : NULL,
+                            _mm256_setzero_si256(), 1, scale, value, rest + k, a + k, &outside, &infinite, &t);
+        }
+    }
+    for (int k = 0; i + k < n; k += 4) {
+        v4i m = first_lanes(n - i - k < 4 ? n - i - k : 4);
+        bce_logits_step(_mm256_maskload_pd(z + i + k, m), _mm256_maskload_pd(y + i + k, m), _mm256_castsi256_pd(m),
+                        grad ? grad + i + k : NULL, m, 0, scale, value, rest + k, a + k, &outside, &infinite, &t);
+    }
+    return (_mm256_movemask_pd(infinite) ? SOFTPLUS_INFINITE : 0) | (_mm256_movemask_pd(outside) ? SOFTPLUS_OUTSIDE : 0);
+}
+#endif
+
+int xe_bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
+                             double rest[SOFTPLUS_LANES], double a[SOFTPLUS_LANES]) {
+#if defined(__x86_64__)
+    if (xe_simd_level() >= 1) return bce_logits_lanes_avx2(y, z, n, grad, scale, value, rest, a);
+#endif
+    (void)y, (void)z, (void)n, (void)grad, (void)scale, (void)value, (void)rest, (void)a;
+    return -1;
+}
