@@ -137,9 +137,10 @@ typedef struct {
     int *outside;
 } xe_fused_program;
 
-/// Runs `program` block by block (128 elements, in the L1 cache) over both cores; the sum of
-/// its reduce operand over every element goes to *sum (four accumulators per block, the block
-/// sums Kahan-added); a sum along an axis adds each element in order, per thread.
+/// Runs `program` block by block (128 to 1024 elements: its registers in half the L1 cache) over
+/// both cores; the sum of its reduce operand over every element goes to *sum (four accumulators
+/// per block, the block sums Kahan-added); a sum along an axis adds each element in order, per
+/// thread.
 /// Returns 0, or -1 if scratch memory could not be allocated (the results are then incomplete).
 int xe_fused(const xe_fused_program *program, double *sum);
 
