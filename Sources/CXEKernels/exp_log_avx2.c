@@ -194,8 +194,9 @@ XE_AVX2_INLINE v4d tanh4(v4d x, const exp_tables *t) {
  * r's rounding (|r| up to ln2/4 where exp4's is ln2/32) leaves about 5% of the results 1 ulp
  * from the correctly rounded one (exp4: under 1.5%): harmless in a sum, which rounds as much
  * itself, but not the exp a user sees. */
-XE_AVX2_INLINE v4d exp4_summed(v4d x) {
-    v4d xc = _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
+XE_AVX2_INLINE v4d exp4_summed(v4d x, int nonpositive) {
+    /* No x is above 0 (e^-|z|, e^(z - max z)) when `nonpositive` says so: one clamp, one test. */
+    v4d xc = nonpositive ? _mm256_max_pd(splat(-746.0), x) : _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
     v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT));
     v4i j = _mm256_castpd_si256(kd);
     kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
@@ -212,8 +213,9 @@ XE_AVX2_INLINE v4d exp4_summed(v4d x) {
     v4d t = _mm256_blendv_pd(splat(EXP_HALF_POWER[0]), splat(EXP_HALF_POWER[1]), odd);
     v4d tail = _mm256_blendv_pd(splat(EXP_HALF_TAIL[0]), splat(EXP_HALF_TAIL[1]), odd);
     v4d y = _mm256_fmadd_pd(t, _mm256_fmadd_pd(r2, q, _mm256_add_pd(tail, r)), t);
-    v4d a = _mm256_andnot_pd(splat(-0.0), xc);
-    if (__builtin_expect(_mm256_movemask_pd(_mm256_cmp_pd(a, splat(707.0), _CMP_LE_OQ)) == 15, 1)) {
+    v4d normal = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ)
+                             : _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ);
+    if (__builtin_expect(_mm256_movemask_pd(normal) == 15, 1)) {
         /* ⌊k/2⌋ is k's bits from 1 on, which j holds in its low bits. */
         v4i e = _mm256_and_si256(_mm256_slli_epi64(j, 51), _mm256_set1_epi64x((long long)0xfff0000000000000ULL));
         return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
@@ -326,7 +328,9 @@ XE_AVX2 void xe_tanh_avx2(const double *x, double *y, int64_t n) {
 }
 
 /* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
-XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, exp4_summed); }
+#define EXP4_SUMMED(v) exp4_summed(v, 0)
+XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, EXP4_SUMMED); }
+#undef EXP4_SUMMED
 
 XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 1.0, log4_summed); }
 
@@ -347,7 +351,7 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
             sums = _mm256_add_pd(sums, v);
         }
     } else {
-        for (; i + 4 <= n; i += 4) sums = _mm256_add_pd(sums, exp4_summed(_mm256_sub_pd(_mm256_loadu_pd(z + i), shift)));
+        for (; i + 4 <= n; i += 4) sums = _mm256_add_pd(sums, exp4_summed(_mm256_sub_pd(_mm256_loadu_pd(z + i), shift), 1));
     }
     double s[4], last[4] = {0, 0, 0, 0};
     if (i < n) {
@@ -365,11 +369,11 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
  * that are elements (masked loads and stores only at the end of the block), their lane sums
  * and products at rest and a. */
 XE_AVX2_INLINE void bce_logits_step(v4d zv, v4d yv, v4d live, double *grad, v4i store_mask, int whole, double scale, int value,
-                                    double *rest, double *a, v4d *outside, v4d *infinite, const exp_tables *t) {
+                                    double *rest, double *a, v4d *outside, const exp_tables *t) {
     v4d zero = _mm256_setzero_pd(), one = splat(1.0), sign = splat(-0.0);
     /* exp4 where e makes a gradient a user sees, exp4_summed where it is only summed. */
     v4d minus_abs = _mm256_or_pd(zv, sign);
-    v4d e = _mm256_and_pd(grad ? exp4(minus_abs, t) : exp4_summed(minus_abs), live);
+    v4d e = _mm256_and_pd(grad ? exp4(minus_abs, t) : exp4_summed(minus_abs, 1), live);
     *outside = _mm256_or_pd(*outside, _mm256_or_pd(_mm256_cmp_pd(yv, zero, _CMP_NGE_UQ), _mm256_cmp_pd(yv, one, _CMP_NLE_UQ)));
     if (grad) {
         v4d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(zv, zero, _CMP_GE_OQ));
@@ -382,7 +386,6 @@ XE_AVX2_INLINE void bce_logits_step(v4d zv, v4d yv, v4d live, double *grad, v4i 
         _mm256_storeu_pd(rest, _mm256_add_pd(_mm256_loadu_pd(rest), term));
         v4d av = _mm256_loadu_pd(a);
         _mm256_storeu_pd(a, _mm256_fmadd_pd(av, e, _mm256_add_pd(av, e)));
-        *infinite = _mm256_or_pd(*infinite, _mm256_cmp_pd(_mm256_andnot_pd(sign, zv), splat(INFINITY), _CMP_EQ_OQ));
     }
 }
 
@@ -390,21 +393,21 @@ XE_AVX2_INLINE void bce_logits_step(v4d zv, v4d yv, v4d live, double *grad, v4i 
 XE_AVX2 static int bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
                                          double *rest, double *a) {
     exp_tables t = load_exp_tables();
-    v4d outside = _mm256_setzero_pd(), infinite = _mm256_setzero_pd();
+    v4d outside = _mm256_setzero_pd();
     v4d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
     int64_t i = 0;
     for (; i + SOFTPLUS_LANES <= n; i += SOFTPLUS_LANES) {
         for (int k = 0; k < SOFTPLUS_LANES; k += 4) {
             bce_logits_step(_mm256_loadu_pd(z + i + k), _mm256_loadu_pd(y + i + k), all, grad ? grad + i + k : NULL,
-                            _mm256_setzero_si256(), 1, scale, value, rest + k, a + k, &outside, &infinite, &t);
+                            _mm256_setzero_si256(), 1, scale, value, rest + k, a + k, &outside, &t);
         }
     }
     for (int k = 0; i + k < n; k += 4) {
         v4i m = first_lanes(n - i - k < 4 ? n - i - k : 4);
         bce_logits_step(_mm256_maskload_pd(z + i + k, m), _mm256_maskload_pd(y + i + k, m), _mm256_castsi256_pd(m),
-                        grad ? grad + i + k : NULL, m, 0, scale, value, rest + k, a + k, &outside, &infinite, &t);
+                        grad ? grad + i + k : NULL, m, 0, scale, value, rest + k, a + k, &outside, &t);
     }
-    return (_mm256_movemask_pd(infinite) ? SOFTPLUS_INFINITE : 0) | (_mm256_movemask_pd(outside) ? SOFTPLUS_OUTSIDE : 0);
+    return _mm256_movemask_pd(outside) ? SOFTPLUS_OUTSIDE : 0;
 }
 #endif
 

@@ -34,6 +34,8 @@ static inline void kahan_add(kahan *k, double x) {
 
 /* Four doubles as one vector (GCC's and clang's vector extension): a ymm register under AVX2. */
 typedef double xe_double4 __attribute__((vector_size(32)));
+/* Four 64-bit integers as one vector: what comparing two xe_double4 gives (-1 where true). */
+typedef long long xe_long4 __attribute__((vector_size(32)));
 
 /* The sum of n values with four accumulators, element i into accumulator i mod 4 and the last
  * n mod 4 into the first, added as (s0 + s1) + (s2 + s3): one vector add per four elements
@@ -119,14 +121,14 @@ void xe_log1p_span(const double *x, double *y, int64_t n);
 void xe_tanh_span(const double *x, double *y, int64_t n);
 
 /* The lanes of bce_logits (losses.c): element i of a block goes into lane i mod SOFTPLUS_LANES;
- * what its lane sums found, as flags. */
-enum { SOFTPLUS_LANES = 32, SOFTPLUS_INFINITE = 1, SOFTPLUS_OUTSIDE = 2 };
+ * the flag its lane pass returns when a target is outside [0, 1]. */
+enum { SOFTPLUS_LANES = 32, SOFTPLUS_OUTSIDE = 1 };
 
 /* For the n ≤ BLOCK elements of a bce_logits block, e_i = e^-|z_i| and lane j = i mod
  * SOFTPLUS_LANES: the gradient (σ(z_i) - y_i)·scale into grad when it is not NULL and, with
  * `value`, rest[j] += max(z_i, 0) - z_i·y_i and a[j] ← a[j] + e_i + a[j]·e_i. Returns
- * SOFTPLUS_INFINITE if some |z_i| = inf (with `value`) | SOFTPLUS_OUTSIDE if some y_i is outside
- * [0, 1] (NaN included), in one AVX2 register pass; or -1 where the CPU has no AVX2 and FMA. */
+ * SOFTPLUS_OUTSIDE if some y_i is outside [0, 1] (NaN included), else 0, in one AVX2 register
+ * pass; or -1 where the CPU has no AVX2 and FMA. */
 int xe_bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
                              double rest[SOFTPLUS_LANES], double a[SOFTPLUS_LANES]);
 

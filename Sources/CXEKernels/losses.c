@@ -70,8 +70,9 @@ double xe_bce(const double *y, const double *p, int64_t n, double eps, double *g
 
 typedef struct { const double *y, *z; double scale; double *grad; int value; int *outside; } logits_ctx;
 
-/* Σ_i (max(z_i, 0) - z_i·y_i) over a block holding an infinite z: each such term is the loss's
- * limit t·inf (t = 1 - y_i for z_i > 0, y_i below; 0 where t = 0, never 0·inf = NaN). */
+/* Σ_i (max(z_i, 0) - z_i·y_i) over a block whose plain sum is not finite: a term whose z is
+ * infinite is the loss's limit t·inf (t = 1 - y_i for z_i > 0, y_i below; 0 where t = 0,
+ * never 0·inf = NaN). */
 static double softplus_rest_with_limits(const double *y, const double *z, int64_t n) {
     double sum = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -87,7 +88,7 @@ static double softplus_rest_with_limits(const double *y, const double *z, int64_
 XE_CLONES static int bce_logits_lanes(const double *y, const double *z, int64_t n, double *grad, double scale, int value,
                                       double rest[SOFTPLUS_LANES], double a[SOFTPLUS_LANES]) {
     double e[SOFTPLUS_LANES];
-    int infinite = 0, outside = 0;
+    int outside = 0;
     for (int64_t i = 0; i < n; i += SOFTPLUS_LANES) {
         int64_t m = n - i < SOFTPLUS_LANES ? n - i : SOFTPLUS_LANES;
         const double *zc = z + i, *yc = y + i;
@@ -96,11 +97,10 @@ XE_CLONES static int bce_logits_lanes(const double *y, const double *z, int64_t 
         for (int64_t j = 0; value && j < m; j++) {
             rest[j] += (zc[j] > 0 ? zc[j] : 0) - zc[j] * yc[j];
             a[j] = fma(a[j], e[j], a[j] + e[j]);
-            infinite |= fabs(zc[j]) == INFINITY;
         }
         outside |= block_outside(yc, m, 0, 1);
     }
-    return (infinite ? SOFTPLUS_INFINITE : 0) | (outside ? SOFTPLUS_OUTSIDE : 0);
+    return outside ? SOFTPLUS_OUTSIDE : 0;
 }
 
 /* The block's loss sum (0 without `value`: the gradient alone) and its gradient when asked:
@@ -120,8 +120,10 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
     if (outside && (flags & SOFTPLUS_OUTSIDE)) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     if (!value) return 0;
     xe_log1p_span(a, a, SOFTPLUS_LANES);
-    double logs = sum_block(a, SOFTPLUS_LANES);
-    return ((flags & SOFTPLUS_INFINITE) ? softplus_rest_with_limits(y, z, n) : sum_block(rest, SOFTPLUS_LANES)) + logs;
+    /* An infinite z (or a NaN) leaves a lane's sum inf - inf or NaN: the block again, by limits. */
+    double sum = sum_block(rest, SOFTPLUS_LANES);
+    if (!isfinite(sum)) sum = softplus_rest_with_limits(y, z, n);
+    return sum + sum_block(a, SOFTPLUS_LANES);
 }
 
 static void bce_logits_range(void *arg, int64_t lo, int64_t hi, kahan *out) {

@@ -12,19 +12,22 @@ typedef struct {
     double scale;
 } rows_ctx;
 
+/* The row's maximum, NaN skipped (a NaN row's sums are NaN anyway): four running maxima in one
+ * vector, element c into maximum c mod 4 and the last C mod 4 into the first (four scalar ones
+ * were compiled into 2-lane loads put together from single elements). */
 XE_CLONES static double row_max(const double *z, int64_t C) {
-    double m0 = -INFINITY, m1 = -INFINITY, m2 = -INFINITY, m3 = -INFINITY;
+    xe_double4 m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
     int64_t c = 0;
     for (; c + 4 <= C; c += 4) {
-        m0 = z[c] > m0 ? z[c] : m0;
-        m1 = z[c + 1] > m1 ? z[c + 1] : m1;
-        m2 = z[c + 2] > m2 ? z[c + 2] : m2;
-        m3 = z[c + 3] > m3 ? z[c + 3] : m3;
+        xe_double4 v;
+        memcpy(&v, z + c, sizeof v);
+        xe_long4 greater = v > m;
+        m = (xe_double4)(((xe_long4)v & greater) | ((xe_long4)m & ~greater));
     }
+    double m0 = m[0];
     for (; c < C; c++) m0 = z[c] > m0 ? z[c] : m0;
-    m0 = m1 > m0 ? m1 : m0;
-    m2 = m3 > m2 ? m3 : m2;
-    return m2 > m0 ? m2 : m0;
+    double m1 = m[1] > m0 ? m[1] : m0, m3 = m[3] > m[2] ? m[3] : m[2];
+    return m3 > m1 ? m3 : m1;
 }
 
 XE_CLONES static void scale_row(double *e, int64_t C, double k) {
