@@ -1,8 +1,9 @@
 """The benchmark of Scripts/bench: the same workloads in xe, NumPy/CPython, JAX and PyTorch.
 
-Data is generated with NumPy and saved as .npy; xe loads it and times each task with
-timeit (the median of RUNS runs); NumPy, JAX (jit, float64, on the CPU) and PyTorch (CPU,
-float64, when installed) are timed the same way on the same data in the same run. xe's results
+Data is generated with NumPy and saved as .npy; xe loads it and times each task RUNS times
+with timeit; NumPy, JAX (jit, float64, on the CPU) and PyTorch (CPU, float64, when installed)
+are timed the same way on the same data in the same run, in ROUNDS rounds that alternate xe's
+runs and the others' (argument 2, default 2); each time is the median of RUNS x ROUNDS runs. xe's results
 are checked against NumPy's (the largest relative difference is printed). The ratio columns are
 xe's time over the other's: below 1, xe is faster. xe's peak memory (maximum resident set) for
 the gradient of the focal script loss is measured in a process of its own.
@@ -32,6 +33,7 @@ except ImportError:
     torch = None
 
 xe, runs = sys.argv[1], int(sys.argv[2])
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 work = tempfile.mkdtemp(prefix="xe-bench-")
 rng = np.random.default_rng(0)
 n = 10**7
@@ -233,45 +235,46 @@ load = 'y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy
 script = [load] + losses_xe
 for i, (_, _, expr, _) in enumerate(tasks):
     script.append(f"r{i} = {expr}")
-    script.append(f'print("time", {i}, timeit(() -> {expr}, {runs}))')
+    script.append(f'for k in range({runs}) {{ print("time", {i}, timeit(() -> {expr}, 1)) }}')
 # The results are saved once every task is timed: a file written between two timings is
 # written back to disk while the next one runs, on the same cores (a gigabyte of results
 # made mse 2x slower).
 script += [f'save("r{i}.npy", r{i})' for i in range(len(tasks))]
 with open(os.path.join(work, "bench.xe"), "w") as f:
     f.write("\n".join(script) + "\n")
-os.sync()  # the data files too, before anything is timed
-load_before = os.getloadavg()[0]
-out = subprocess.run([xe, "bench.xe"], cwd=work, capture_output=True, text=True)
-if out.returncode != 0:
-    sys.exit("xe failed:\n" + out.stderr)
-os.sync()  # xe's results written back before NumPy, JAX and PyTorch are timed
-xe_times = {}
-for line in out.stdout.splitlines():
-    _, i, t = line.split()
-    xe_times[int(i)] = float(t)
-
-
-def median_time(fn):
-    return statistics.median(timeit.repeat(fn, number=1, repeat=runs))
-
-
 others = frameworks()
+# Rounds of xe's runs and the others' alternate, and each time is the median over every round:
+# a machine whose speed drifts over minutes (a shared host) slows both sides alike.
+xe_times = {i: [] for i in range(len(tasks))}
+other_times = {i: [[], [], [], []] for i in range(len(tasks))}  # NumPy, two frameworks, unused
+references = {}
+load_before = os.getloadavg()[0]
+for round in range(rounds):
+    os.sync()  # the data files (and the last round's results) written back before anything is timed
+    out = subprocess.run([xe, "bench.xe"], cwd=work, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("xe failed:\n" + out.stderr)
+    os.sync()  # xe's results written back before NumPy, JAX and PyTorch are timed
+    for line in out.stdout.splitlines():
+        _, i, t = line.split()
+        xe_times[int(i)].append(float(t))
+    for i, (name, key, _, fn) in enumerate(tasks):
+        if i not in references:
+            references[i] = fn()
+        other_times[i][0] += timeit.repeat(fn, number=1, repeat=runs)
+        for k, f in enumerate(others.get(key, [None, None])):
+            if f is not None:
+                if round == 0:
+                    f()  # compiles (JAX) and warms up
+                other_times[i][k + 1] += timeit.repeat(f, number=1, repeat=runs)
+
 results = []
 for i, (name, key, _, fn) in enumerate(tasks):
-    reference = fn()
-    t = median_time(fn)
-    timed = []
-    for f in others.get(key, [None, None]):
-        if f is None:
-            timed.append(None)
-        else:
-            f()  # compiles (JAX) and warms up
-            timed.append(median_time(f))
     got = np.load(os.path.join(work, f"r{i}.npy"))
-    ref = np.asarray(reference, dtype=np.float64)
+    ref = np.asarray(references[i], dtype=np.float64)
     diff = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-300))) if ref.size else 0.0
-    results.append((name, xe_times[i], t, timed[0], timed[1], diff))
+    medians = [statistics.median(t) if t else None for t in other_times[i][:3]]
+    results.append((name, statistics.median(xe_times[i]), medians[0], medians[1], medians[2], diff))
 
 
 def startup(cmd):
@@ -308,14 +311,17 @@ load_after = os.getloadavg()[0]
 cpu = "unknown CPU"
 try:
     with open("/proc/cpuinfo") as f:
-        cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+        info = f.read().splitlines()
+    cpu = next(l.split(":", 1)[1].strip() for l in info if l.startswith("model name"))
+    flags = next(l.split(":", 1)[1].split() for l in info if l.startswith("flags"))
+    cpu += " (AVX-512)" if "avx512f" in flags else (" (AVX2, no AVX-512)" if "avx2" in flags else "")
 except (OSError, StopIteration):
     pass
 versions = f"NumPy {np.__version__}"
 versions += f", JAX {jax.__version__}" if jax is not None else ", no JAX"
 versions += f", PyTorch {torch.__version__}" if torch is not None else ", no PyTorch"
 print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}, {versions}; "
-      f"median of {runs} runs; load average {load_before:.1f} before, {load_after:.1f} after")
+      f"median of {runs} runs in each of {rounds} rounds; load average {load_before:.1f} before, {load_after:.1f} after")
 print()
 
 

@@ -299,33 +299,25 @@ XE_AVX2_INLINE v4i first_lanes(int64_t n) { return _mm256_cmpgt_epi64(splat64(n)
         }                                                                                                 \
     } while (0)
 
-XE_AVX2 void xe_log_avx2(const double *x, double *y, int64_t n) {
-    log_tables t = load_log_tables();
+/* The span `name` of f over its tables t (of type `tables`, made by `load`). */
+#define TABLE_SPAN(name, tables, load, fill, f)                                                          \
+    XE_AVX2 void name(const double *x, double *y, int64_t n) {                                        \
+        tables t = load();                                                                            \
+        SPAN4(x, y, n, fill, f);                                                                      \
+    }
+
 #define LOG4(v) log4(v, _mm256_setzero_pd(), &t, 0)
-    SPAN4(x, y, n, 1.0, LOG4);
-#undef LOG4
-}
-
-XE_AVX2 void xe_log1p_avx2(const double *x, double *y, int64_t n) {
-    log_tables t = load_log_tables();
 #define LOG1P4(v) log1p4(v, &t)
-    SPAN4(x, y, n, 0.0, LOG1P4);
-#undef LOG1P4
-}
-
-XE_AVX2 void xe_exp_avx2(const double *x, double *y, int64_t n) {
-    exp_tables t = load_exp_tables();
 #define EXP4(v) exp4(v, &t)
-    SPAN4(x, y, n, 0.0, EXP4);
-#undef EXP4
-}
-
-XE_AVX2 void xe_tanh_avx2(const double *x, double *y, int64_t n) {
-    exp_tables t = load_exp_tables();
 #define TANH4(v) tanh4(v, &t)
-    SPAN4(x, y, n, 0.0, TANH4);
+TABLE_SPAN(xe_log_avx2, log_tables, load_log_tables, 1.0, LOG4)
+TABLE_SPAN(xe_log1p_avx2, log_tables, load_log_tables, 0.0, LOG1P4)
+TABLE_SPAN(xe_exp_avx2, exp_tables, load_exp_tables, 0.0, EXP4)
+TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
+#undef LOG4
+#undef LOG1P4
+#undef EXP4
 #undef TANH4
-}
 
 /* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
 #define EXP4_SUMMED(v) exp4_summed(v, 0)
@@ -374,7 +366,9 @@ XE_AVX2_INLINE void bce_logits_step(v4d zv, v4d yv, v4d live, double *grad, v4i 
     /* exp4 where e makes a gradient a user sees, exp4_summed where it is only summed. */
     v4d minus_abs = _mm256_or_pd(zv, sign);
     v4d e = _mm256_and_pd(grad ? exp4(minus_abs, t) : exp4_summed(minus_abs, 1), live);
-    *outside = _mm256_or_pd(*outside, _mm256_or_pd(_mm256_cmp_pd(yv, zero, _CMP_NGE_UQ), _mm256_cmp_pd(yv, one, _CMP_NLE_UQ)));
+    /* y - y² = y(1 - y) ≥ 0 exactly for y in [0, 1] (one rounding: -0 or a negative number just
+     * outside, -inf or NaN far outside). */
+    *outside = _mm256_or_pd(*outside, _mm256_cmp_pd(_mm256_fnmadd_pd(yv, yv, yv), zero, _CMP_NGE_UQ));
     if (grad) {
         v4d numerator = _mm256_blendv_pd(e, one, _mm256_cmp_pd(zv, zero, _CMP_GE_OQ));
         v4d g = _mm256_mul_pd(_mm256_sub_pd(_mm256_div_pd(numerator, _mm256_add_pd(one, e)), yv), splat(scale));

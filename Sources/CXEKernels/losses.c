@@ -119,7 +119,7 @@ XE_CLONES static double bce_logits_block(const double *y, const double *z, int64
     if (flags < 0) flags = bce_logits_lanes(y, z, n, grad, scale, value, rest, a);
     if (outside && (flags & SOFTPLUS_OUTSIDE)) __atomic_store_n(outside, 1, __ATOMIC_RELAXED);
     if (!value) return 0;
-    xe_log1p_span(a, a, SOFTPLUS_LANES);
+    xe_log1p_span_summed(a, a, SOFTPLUS_LANES);
     /* An infinite z (or a NaN) leaves a lane's sum inf - inf or NaN: the block again, by limits. */
     double sum = sum_block(rest, SOFTPLUS_LANES);
     if (!isfinite(sum)) sum = softplus_rest_with_limits(y, z, n);
