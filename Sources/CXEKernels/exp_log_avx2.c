@@ -1,9 +1,11 @@
-/* xe's exp, log, log1p and tanh, 4 doubles at a time with AVX2 and FMA: exp_log_avx512.c's
- * operations in the same order on the same tables (exp_log_tables.h), so the same bits. What
- * AVX2 lacks is built from what it has: a table is four registers, looked up with four permutes
- * and three blends, the 64-bit shift and conversion of log's exponent go through the high 32 bits, and
- * exp's exponent is added into the bits of its result, or, where the result would be subnormal
- * or out of range, applied as two exact powers of two so that it rounds once, as vscalefpd does. */
+/* xe's exp, log, log1p and tanh, 4 doubles at a time with AVX2 and FMA: the AVX-512
+ * functions' operations (exp_log.c) in the same order on the same tables (exp_log_tables.h),
+ * so the same bits. What AVX2 lacks is built from what it has: a table is four registers,
+ * looked up with four permutes and three blends; the 64-bit shift and conversion of log's
+ * exponent go through the high 32 bits; exp's exponent is added into the bits of its result,
+ * or, where the result would be subnormal or out of range, applied as two exact powers of two
+ * so that it rounds once, as vscalefpd does. Then the cheaper exp and log for values that are
+ * only summed (xe_*_span_summed), and the bce_logits lane pass (losses.c's products). */
 #include "kernels_internal.h"
 #include "exp_log_tables.h"
 #if defined(__x86_64__)

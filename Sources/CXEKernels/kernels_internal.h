@@ -84,11 +84,11 @@ static inline double clip(double x, double lo, double hi) {
     return x < lo ? lo : (x > hi ? hi : x);
 }
 
-/* ---- exp, log and log1p over arrays (exp_log.c) ------------------------------------------ */
+/* ---- exp, log and log1p over arrays (exp_log.c, exp_log_avx2.c) ------------------------- */
 
 /* y_i = log x_i for i < n (y may be x): within 1 ulp of glibc's log (below 0.52 ulp of the
  * exact value), log ±0 = -inf, log x = NaN for x < 0, log inf = inf, NaN kept; subnormals
- * exact in the exponent. AVX-512, 8 at a time, where the CPU has it, else libm's (libmvec). */
+ * exact in the exponent. AVX-512 (8 at a time) or AVX2 (4) where the CPU has it, else libm's. */
 void xe_log_span(const double *x, double *y, int64_t n);
 
 /* y_i = e^x_i for i < n (y may be x): within 1 ulp of glibc's exp; e^x = inf above
