@@ -324,8 +324,7 @@ XE_CLONES static void tanh_libm(const double *x, double *y, int64_t n) {
 
 typedef void (*span_fn)(const double *x, double *y, int64_t n);
 
-/* The span of the widest path the CPU has: AVX-512, AVX2 (where there is one; NULL for libm's,
- * through libmvec) or libm. */
+/* The span of the widest path the CPU has: AVX-512, AVX2 or libm (through libmvec). */
 static void run_span(span_fn avx512, span_fn avx2, span_fn portable, const double *x, double *y, int64_t n) {
 #if defined(__x86_64__)
     int level = xe_simd_level();
@@ -348,13 +347,17 @@ static void run_span(span_fn avx512, span_fn avx2, span_fn portable, const doubl
 #define VECTOR_SPAN(name) NULL
 #endif
 
-void xe_log_span(const double *x, double *y, int64_t n) { run_span(VECTOR_SPAN(log_avx512), VECTOR_SPAN(xe_log_avx2), log_libm, x, y, n); }
+void xe_log_span(const double *x, double *y, int64_t n) {
+    run_span(VECTOR_SPAN(log_avx512), VECTOR_SPAN(xe_log_avx2), log_libm, x, y, n);
+}
 
 void xe_exp_span(const double *x, double *y, int64_t n) {
     run_span(VECTOR_SPAN(exp_avx512), VECTOR_SPAN(xe_exp_avx2), exp_libm, x, y, n);
 }
 
-void xe_log1p_span(const double *x, double *y, int64_t n) { run_span(VECTOR_SPAN(log1p_avx512), VECTOR_SPAN(xe_log1p_avx2), log1p_libm, x, y, n); }
+void xe_log1p_span(const double *x, double *y, int64_t n) {
+    run_span(VECTOR_SPAN(log1p_avx512), VECTOR_SPAN(xe_log1p_avx2), log1p_libm, x, y, n);
+}
 
 void xe_exp_span_summed(const double *x, double *y, int64_t n) {
     run_span(VECTOR_SPAN(exp_avx512), VECTOR_SPAN(xe_exp_summed_avx2), exp_libm, x, y, n);
@@ -368,4 +371,6 @@ void xe_log1p_span_summed(const double *x, double *y, int64_t n) {
     run_span(VECTOR_SPAN(log1p_avx512), VECTOR_SPAN(xe_log1p_summed_avx2), log1p_libm, x, y, n);
 }
 
-void xe_tanh_span(const double *x, double *y, int64_t n) { run_span(VECTOR_SPAN(tanh_avx512), VECTOR_SPAN(xe_tanh_avx2), tanh_libm, x, y, n); }
+void xe_tanh_span(const double *x, double *y, int64_t n) {
+    run_span(VECTOR_SPAN(tanh_avx512), VECTOR_SPAN(xe_tanh_avx2), tanh_libm, x, y, n);
+}

@@ -244,7 +244,8 @@ XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) {
     /* k + 1023 is u's exponent field: its high 32 bits shifted by 20, as doubles. */
     v4i high = _mm256_permutevar8x32_epi32(_mm256_srli_epi32(u, 20), _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
     v4d k = _mm256_add_pd(_mm256_sub_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(high)), splat(1023.0)), k_adjust);
-    v4i m = _mm256_add_epi64(_mm256_and_si256(u, _mm256_set1_epi64x(0x000fffffffffffffLL)), _mm256_set1_epi64x(0x3fe6a09e00000000LL));
+    v4i m = _mm256_add_epi64(_mm256_and_si256(u, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+                             _mm256_set1_epi64x(0x3fe6a09e00000000LL));
     v4d f = _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0));
     v4d s = _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f));
     v4d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
@@ -274,8 +275,8 @@ XE_AVX2_INLINE v4d log4_summed(v4d x) {
 }
 
 /* log1p x for the terms of a sum, within 2 ulp: log(u)·x/(u - 1) with u = 1 + x rounded
- * (Kahan's trick, log1p_kahan's form), the quotient cancelling u's rounding error; x itself where u rounds to 1 (±0 and tiny x kept), and
- * at x = +inf. */
+ * (Kahan's trick, log1p_kahan's form), the quotient cancelling u's rounding error; x itself
+ * where u rounds to 1 (±0 and tiny x kept), and at x = +inf. */
 XE_AVX2_INLINE v4d log1p4_summed(v4d x) {
     v4d one = splat(1.0);
     v4d u = _mm256_add_pd(one, x);

@@ -179,7 +179,8 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
         /* Outputs not written by their instruction (an input, another output's value). */
         for (int32_t k = 0; k < p->output_count; k++) {
             if (p->output_operands[k] == XE_OUTPUT_OPERAND + k) continue;
-            memcpy(p->outputs[k] + b, operand(p->output_operands[k], regs, block, inputs, p->outputs, b), sizeof(double) * (size_t)m);
+            const double *v = operand(p->output_operands[k], regs, block, inputs, p->outputs, b);
+            memcpy(p->outputs[k] + b, v, sizeof(double) * (size_t)m);
         }
         if (partial) {
             const double *v = operand(p->reduce, regs, block, inputs, p->outputs, b);

@@ -100,7 +100,8 @@ enum { ROW_BATCH = 64 };
  * finite, s = Σ_c e^(z_c - m) (the exponentials into e's rows when e is not NULL) and log s;
  * s = 1 and log s = 0 for a row whose maximum is infinite (the limit rule's, the caller's);
  * `summed` as xe_exp_shifted_sum's, for cce_logits's mean (its rows' losses not kept). */
-static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s, int summed) {
+static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s,
+                               int summed) {
     for (int64_t k = 0; k < n; k++) {
         m[k] = row_max(z + k * C, C);
         s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C, summed);
