@@ -347,30 +347,14 @@ static void run_span(span_fn avx512, span_fn avx2, span_fn portable, const doubl
 #define VECTOR_SPAN(name) NULL
 #endif
 
-void xe_log_span(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(log_avx512), VECTOR_SPAN(xe_log_avx2), log_libm, x, y, n);
-}
+/* The span `name` of one function: its AVX-512, AVX2 and libm spans. */
+#define SPAN(name, avx512, avx2, libm) \
+    void name(const double *x, double *y, int64_t n) { run_span(VECTOR_SPAN(avx512), VECTOR_SPAN(avx2), libm, x, y, n); }
 
-void xe_exp_span(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(exp_avx512), VECTOR_SPAN(xe_exp_avx2), exp_libm, x, y, n);
-}
-
-void xe_log1p_span(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(log1p_avx512), VECTOR_SPAN(xe_log1p_avx2), log1p_libm, x, y, n);
-}
-
-void xe_exp_span_summed(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(exp_avx512), VECTOR_SPAN(xe_exp_summed_avx2), exp_libm, x, y, n);
-}
-
-void xe_log_span_summed(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(log_avx512), VECTOR_SPAN(xe_log_summed_avx2), log_libm, x, y, n);
-}
-
-void xe_log1p_span_summed(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(log1p_avx512), VECTOR_SPAN(xe_log1p_summed_avx2), log1p_libm, x, y, n);
-}
-
-void xe_tanh_span(const double *x, double *y, int64_t n) {
-    run_span(VECTOR_SPAN(tanh_avx512), VECTOR_SPAN(xe_tanh_avx2), tanh_libm, x, y, n);
-}
+SPAN(xe_log_span, log_avx512, xe_log_avx2, log_libm)
+SPAN(xe_exp_span, exp_avx512, xe_exp_avx2, exp_libm)
+SPAN(xe_log1p_span, log1p_avx512, xe_log1p_avx2, log1p_libm)
+SPAN(xe_tanh_span, tanh_avx512, xe_tanh_avx2, tanh_libm)
+SPAN(xe_exp_span_summed, exp_avx512, xe_exp_summed_avx2, exp_libm)
+SPAN(xe_log_span_summed, log_avx512, xe_log_summed_avx2, log_libm)
+SPAN(xe_log1p_span_summed, log1p_avx512, xe_log1p_summed_avx2, log1p_libm)
