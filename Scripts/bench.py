@@ -246,10 +246,10 @@ others = frameworks()
 # Rounds of xe's runs and the others' alternate, and each time is the median over every round:
 # a machine whose speed drifts over minutes (a shared host) slows both sides alike.
 xe_times = {i: [] for i in range(len(tasks))}
-other_times = {i: [[], [], [], []] for i in range(len(tasks))}  # NumPy, two frameworks, unused
+other_times = {i: [[], [], []] for i in range(len(tasks))}  # NumPy, JAX, PyTorch
 references = {}
 load_before = os.getloadavg()[0]
-for round in range(rounds):
+for r in range(rounds):
     os.sync()  # the data files (and the last round's results) written back before anything is timed
     out = subprocess.run([xe, "bench.xe"], cwd=work, capture_output=True, text=True)
     if out.returncode != 0:
@@ -264,7 +264,7 @@ for round in range(rounds):
         other_times[i][0] += timeit.repeat(fn, number=1, repeat=runs)
         for k, f in enumerate(others.get(key, [None, None])):
             if f is not None:
-                if round == 0:
+                if r == 0:
                     f()  # compiles (JAX) and warms up
                 other_times[i][k + 1] += timeit.repeat(f, number=1, repeat=runs)
 
@@ -273,7 +273,7 @@ for i, (name, key, _, fn) in enumerate(tasks):
     got = np.load(os.path.join(work, f"r{i}.npy"))
     ref = np.asarray(references[i], dtype=np.float64)
     diff = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-300))) if ref.size else 0.0
-    medians = [statistics.median(t) if t else None for t in other_times[i][:3]]
+    medians = [statistics.median(t) if t else None for t in other_times[i]]
     results.append((name, statistics.median(xe_times[i]), medians[0], medians[1], medians[2], diff))
 
 

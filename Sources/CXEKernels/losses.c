@@ -70,6 +70,9 @@ double xe_bce(const double *y, const double *p, int64_t n, double eps, double *g
 
 typedef struct { const double *y, *z; double scale; double *grad; int value; int *outside; } logits_ctx;
 
+/* max(z, 0) - z·y: bce_logits's loss less its log1p(e^-|z|) (the stable softplus, less z·y). */
+static inline double softplus_rest(double z, double y) { return (z > 0 ? z : 0) - z * y; }
+
 /* Σ_i (max(z_i, 0) - z_i·y_i) over a block whose plain sum is not finite: a term whose z is
  * infinite is the loss's limit t·inf (t = 1 - y_i for z_i > 0, y_i below; 0 where t = 0,
  * never 0·inf = NaN). */
@@ -79,7 +82,7 @@ static double softplus_rest_with_limits(const double *y, const double *z, int64_
         double x = z[i];
         double t = x > 0 ? 1 - y[i] : y[i];
         double limit = t == 0 ? 0 : t * INFINITY;
-        sum += fabs(x) == INFINITY ? limit : (x > 0 ? x : 0) - x * y[i];
+        sum += fabs(x) == INFINITY ? limit : softplus_rest(x, y[i]);
     }
     return sum;
 }
@@ -95,7 +98,7 @@ XE_CLONES static int bce_logits_lanes(const double *y, const double *z, int64_t 
         exp_neg_abs_span(zc, e, m, !grad);
         for (int64_t j = 0; grad && j < m; j++) grad[i + j] = (sigmoid_from(zc[j], e[j]) - yc[j]) * scale;
         for (int64_t j = 0; value && j < m; j++) {
-            rest[j] += (zc[j] > 0 ? zc[j] : 0) - zc[j] * yc[j];
+            rest[j] += softplus_rest(zc[j], yc[j]);
             a[j] = fma(a[j], e[j], a[j] + e[j]);
         }
         outside |= block_outside(yc, m, 0, 1);

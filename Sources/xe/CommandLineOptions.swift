@@ -67,7 +67,8 @@ struct CommandLineOptions {
           XE_FUSION_TRACE  if set (and not 0), every fused pass is printed to standard
                            error (its inputs, outputs, instructions and registers)
           XE_SIMD          the widest vector path the kernels may take: avx2 (no
-                           AVX-512) or portable (libm); unset, the widest the CPU has
+                           AVX-512) or portable (libm); unset (or anything else), the
+                           widest the CPU has
 
         exit status:
           0    success
