@@ -186,23 +186,27 @@ XE_AVX2_INLINE v4d tanh4(v4d x, const exp_tables *t) {
     return _mm256_or_pd(_mm256_andnot_pd(sign, tau), _mm256_and_pd(sign, x));
 }
 
-/* e^x for the terms of a sum (the bce_logits lanes, Σ e^(z - m) when the terms are not kept):
- * within 1 ulp, and a third cheaper than exp4, with no table: half steps instead of sixteenths,
- *   k = round(2x/ln2), r = x - k ln2/2 (|r| ≤ ln2/4; k ln2_hi/2 exact, ln2_hi/2 = 8·EXP_NLN2_HI),
- *   e^x = 2^⌊k/2⌋ · T · e^r, T = 1 or √2 = T(1 + tail) as k is even or odd, e^r = 1 + r + r²q(r):
- *   y = T + T(tail + r + r²q), x clamped into [-746, 710] first (NaN kept). 2^⌊k/2⌋ is added into
- * y's exponent while every lane's result is normal (|x| ≤ 707), else applied as two exact powers
- * of two, 2^⌊e/2⌋ (exact) and 2^(e - ⌊e/2⌋) (one rounding, into the subnormals, to 0 or inf).
- * r's rounding (|r| up to ln2/4 where exp4's is ln2/32) leaves about 5% of the results 1 ulp
- * from the correctly rounded one (exp4: under 1.5%): harmless in a sum, which rounds as much
- * itself, but not the exp a user sees. */
-XE_AVX2_INLINE v4d exp4_summed(v4d x, int nonpositive) {
+/* What a function's first pass leaves for its second (STAGED_SPAN4): up to four vectors. */
+typedef struct { v4d a, b, c, d; } parts4;
+
+/* exp4_summed's reduction: k (kd), r and j's bits; whether every lane's result is normal. */
+XE_AVX2_INLINE parts4 exp_reduce_summed(v4d x, int nonpositive, int *normal) {
     /* No x is above 0 (e^-|z|, e^(z - max z)) when `nonpositive` says so: one clamp, one test. */
     v4d xc = nonpositive ? _mm256_max_pd(splat(-746.0), x) : _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
     v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT));
-    v4i j = _mm256_castpd_si256(kd);
+    v4d j = kd;
     kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
     v4d r = _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_HI), xc));
+    v4d fine = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ)
+                           : _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ);
+    *normal = _mm256_movemask_pd(fine) == 15;
+    return (parts4){kd, r, j, xc};
+}
+
+/* exp4_summed from its reduction, for results that are normal (else `scale` sets the exponent). */
+XE_AVX2_INLINE v4d exp_finish_summed(parts4 p, int normal) {
+    v4d kd = p.a, r = p.b;
+    v4i j = _mm256_castpd_si256(p.c);
     v4d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
     v4d q01 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[1]), splat(EXP_HALF_Q[0]));
     v4d q23 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[3]), splat(EXP_HALF_Q[2]));
@@ -215,14 +219,28 @@ XE_AVX2_INLINE v4d exp4_summed(v4d x, int nonpositive) {
     v4d t = _mm256_blendv_pd(splat(EXP_HALF_POWER[0]), splat(EXP_HALF_POWER[1]), odd);
     v4d tail = _mm256_blendv_pd(splat(EXP_HALF_TAIL[0]), splat(EXP_HALF_TAIL[1]), odd);
     v4d y = _mm256_fmadd_pd(t, _mm256_fmadd_pd(r2, q, _mm256_add_pd(tail, r)), t);
-    v4d normal = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ)
-                             : _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ);
-    if (__builtin_expect(_mm256_movemask_pd(normal) == 15, 1)) {
+    if (__builtin_expect(normal, 1)) {
         /* ⌊k/2⌋ is k's bits from 1 on, which j holds in its low bits. */
         v4i e = _mm256_and_si256(_mm256_slli_epi64(j, 51), _mm256_set1_epi64x((long long)0xfff0000000000000ULL));
         return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
     }
     return scale(y, _mm256_floor_pd(_mm256_mul_pd(kd, splat(0.5))));
+}
+
+/* e^x for the terms of a sum (the bce_logits lanes, Σ e^(z - m) when the terms are not kept):
+ * within 1 ulp, and a third cheaper than exp4, with no table: half steps instead of sixteenths,
+ *   k = round(2x/ln2), r = x - k ln2/2 (|r| ≤ ln2/4; k ln2_hi/2 exact, ln2_hi/2 = 8·EXP_NLN2_HI),
+ *   e^x = 2^⌊k/2⌋ · T · e^r, T = 1 or √2 = T(1 + tail) as k is even or odd, e^r = 1 + r + r²q(r):
+ *   y = T + T(tail + r + r²q), x clamped into [-746, 710] first (NaN kept). 2^⌊k/2⌋ is added into
+ * y's exponent while every lane's result is normal (|x| ≤ 707), else applied as two exact powers
+ * of two, 2^⌊e/2⌋ (exact) and 2^(e - ⌊e/2⌋) (one rounding, into the subnormals, to 0 or inf).
+ * r's rounding (|r| up to ln2/4 where exp4's is ln2/32) leaves about 5% of the results 1 ulp
+ * from the correctly rounded one (exp4: under 1.5%): harmless in a sum, which rounds as much
+ * itself, but not the exp a user sees. */
+XE_AVX2_INLINE v4d exp4_summed(v4d x, int nonpositive) {
+    int normal;
+    parts4 p = exp_reduce_summed(x, nonpositive, &normal);
+    return exp_finish_summed(p, normal);
 }
 
 /* The log of the terms of a sum: fdlibm's (e_log.c), in which nothing is looked up, within
@@ -239,7 +257,7 @@ static const double LG[7] = {
  *   s = f/(2 + f), log(1 + f) = 2 atanh s = f - s(f - R), R = Σ Lg_j z^j (z = s², |s| < 0.1716),
  *   log x = k ln2_hi - ((f²/2 - (s(f²/2 + R) + k ln2_lo)) - f).
  * Error below 1 ulp. */
-XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) {
+XE_AVX2_INLINE parts4 log_reduce_summed(v4d x, v4d k_adjust) {
     v4i u = _mm256_add_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(0x3ff0000000000000LL - 0x3fe6a09e00000000LL));
     /* k + 1023 is u's exponent field: its high 32 bits shifted by 20, as doubles. */
     v4i high = _mm256_permutevar8x32_epi32(_mm256_srli_epi32(u, 20), _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
@@ -248,6 +266,11 @@ XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) {
                              _mm256_set1_epi64x(0x3fe6a09e00000000LL));
     v4d f = _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0));
     v4d s = _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f));
+    return (parts4){k, f, s, _mm256_setzero_pd()};
+}
+
+XE_AVX2_INLINE v4d log_finish_summed(parts4 p) {
+    v4d k = p.a, f = p.b, s = p.c;
     v4d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
     v4d t1 = _mm256_mul_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[5]), splat(LG[3])), splat(LG[1])));
     v4d t2 = _mm256_mul_pd(z, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[6]), splat(LG[4])), splat(LG[2])),
@@ -258,12 +281,19 @@ XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) {
     return _mm256_sub_pd(_mm256_mul_pd(k, splat(LN2_HI_FD)), _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f));
 }
 
+XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) { return log_finish_summed(log_reduce_summed(x, k_adjust)); }
+
+/* Whether every lane of x is a positive normal finite number (log_core_summed's domain). */
+XE_AVX2_INLINE int log_normal(v4d x) {
+    v4d normal = _mm256_and_pd(_mm256_cmp_pd(x, splat(0x1p-1022), _CMP_GE_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
+    return _mm256_movemask_pd(normal) == 15;
+}
+
 /* log x for every x, as log4: subnormals scaled by 2^52 first; log ±0 = -inf, log of a negative
  * number or -inf NaN (glibc's default NaN, negative), log inf = inf, log NaN = NaN. */
 XE_AVX2_INLINE v4d log4_summed(v4d x) {
     v4d zero = _mm256_setzero_pd();
-    v4d normal = _mm256_and_pd(_mm256_cmp_pd(x, splat(0x1p-1022), _CMP_GE_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_LT_OQ));
-    if (__builtin_expect(_mm256_movemask_pd(normal) == 15, 1)) return log_core_summed(x, zero);
+    if (__builtin_expect(log_normal(x), 1)) return log_core_summed(x, zero);
     v4d subnormal = _mm256_cmp_pd(x, splat(0x1p-1022), _CMP_LT_OQ);
     v4d scaled = _mm256_blendv_pd(x, _mm256_mul_pd(x, splat(0x1p52)), subnormal);
     /* Lanes that are no positive number read 1, so that nothing they compute is out of range. */
@@ -322,14 +352,83 @@ TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
 #undef EXP4
 #undef TANH4
 
+/* ---- Spans in two passes ----
+ * A function whose result is one long chain of dependent operations (log4_summed: integer
+ * steps, a division, a polynomial; some 60 cycles) runs at the pace of the chains the core
+ * keeps in flight, not of its units: Zen 3 holds two or three of log4_summed's (22 cycles a
+ * vector in the cache, a chain of 32 dependent FMAs 28 where 16 would do). Split in two passes
+ * over a chunk in the cache, the first storing what the reduction leaves (parts4), the second
+ * finishing from it, each chain is half as long, and the log takes 14 cycles a vector: the
+ * same operations on the same values, so the same bits. A vector the first pass cannot reduce
+ * (a lane out of the fast path's range) is computed whole there, kept in its parts, and written
+ * after the second pass; the last n mod 4 elements go through SPAN4. y may be x. */
+enum { STAGED_VECTORS = 64 };
+
+/* y = whole(x) for the n doubles from x, in two passes: reduce(v, &parts) fills the parts and
+ * says whether the vector took the fast path, finish(parts) gives its result. */
+#define STAGED_SPAN4(x, y, n, fill, reduce, finish, whole)                                              \
+    do {                                                                                                \
+        parts4 parts_[STAGED_VECTORS];                                                                  \
+        int64_t n4_ = (n) & ~(int64_t)3;                                                                \
+        for (int64_t b_ = 0; b_ < n4_; b_ += 4 * STAGED_VECTORS) {                                      \
+            int64_t count_ = (n4_ - b_) / 4 < STAGED_VECTORS ? (n4_ - b_) / 4 : STAGED_VECTORS;         \
+            uint64_t whole_ = 0;                                                                        \
+            for (int64_t v_ = 0; v_ < count_; v_++) {                                                   \
+                v4d x_ = _mm256_loadu_pd((x) + b_ + 4 * v_);                                            \
+                if (__builtin_expect(!reduce(x_, &parts_[v_]), 0)) {                                    \
+                    parts_[v_].a = whole(x_);                                                           \
+                    whole_ |= 1ULL << v_;                                                               \
+                }                                                                                       \
+            }                                                                                           \
+            for (int64_t v_ = 0; v_ < count_; v_++) _mm256_storeu_pd((y) + b_ + 4 * v_, finish(parts_[v_])); \
+            for (; whole_; whole_ &= whole_ - 1) {                                                      \
+                int v_ = __builtin_ctzll(whole_);                                                       \
+                _mm256_storeu_pd((y) + b_ + 4 * v_, parts_[v_].a);                                      \
+            }                                                                                           \
+        }                                                                                               \
+        SPAN4((x) + n4_, (y) + n4_, (n) - n4_, fill, whole);                                            \
+    } while (0)
+
+XE_AVX2_INLINE int exp_stage_summed(v4d x, parts4 *p) {
+    int normal;
+    *p = exp_reduce_summed(x, 0, &normal);
+    return normal;
+}
+
+XE_AVX2_INLINE v4d exp_finish_normal(parts4 p) { return exp_finish_summed(p, 1); }
+
+XE_AVX2_INLINE int log_stage_summed(v4d x, parts4 *p) {
+    *p = log_reduce_summed(x, _mm256_setzero_pd());
+    return log_normal(x);
+}
+
+/* log1p4_summed's first pass: log's reduction of u = 1 + x, and Kahan's factor x/(u - 1) in d;
+ * the fast path where u is normal and not 1, and x is finite. */
+XE_AVX2_INLINE int log1p_stage_summed(v4d x, parts4 *p) {
+    v4d one = splat(1.0);
+    v4d u = _mm256_add_pd(one, x);
+    *p = log_reduce_summed(u, _mm256_setzero_pd());
+    p->d = _mm256_div_pd(x, _mm256_sub_pd(u, one));
+    v4d keep = _mm256_or_pd(_mm256_cmp_pd(u, one, _CMP_EQ_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_EQ_OQ));
+    return log_normal(u) && _mm256_movemask_pd(keep) == 0;
+}
+
+XE_AVX2_INLINE v4d log1p_finish_summed(parts4 p) { return _mm256_mul_pd(log_finish_summed(p), p.d); }
+
 /* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
 #define EXP4_SUMMED(v) exp4_summed(v, 0)
-XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, EXP4_SUMMED); }
+XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) {
+    STAGED_SPAN4(x, y, n, 0.0, exp_stage_summed, exp_finish_normal, EXP4_SUMMED);
+}
 #undef EXP4_SUMMED
 
-XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 1.0, log4_summed); }
+XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) {
+    STAGED_SPAN4(x, y, n, 1.0, log_stage_summed, log_finish_summed, log4_summed);
+}
 
-XE_AVX2 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n) { SPAN4(x, y, n, 0.0, log1p4_summed); }
+XE_AVX2 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n) {
+    STAGED_SPAN4(x, y, n, 0.0, log1p_stage_summed, log1p_finish_summed, log1p4_summed);
+}
 
 /* Σ_i e^(z_i - m), each e^(z_i - m) (exp4's) written into e when it is not NULL, made by
  * exp4_summed when `summed` and not kept; summed in sum_block's order (four running sums, element i into sum i mod 4, the
@@ -346,7 +445,20 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
             sums = _mm256_add_pd(sums, v);
         }
     } else {
-        for (; i + 4 <= n; i += 4) sums = _mm256_add_pd(sums, exp4_summed(_mm256_sub_pd(_mm256_loadu_pd(z + i), shift), 1));
+        /* In two passes (STAGED_SPAN4's), the terms added in the same order. */
+        parts4 parts[STAGED_VECTORS];
+        while (i + 4 <= n) {
+            int64_t count = (n - i) / 4 < STAGED_VECTORS ? (n - i) / 4 : STAGED_VECTORS;
+            uint64_t whole = 0;
+            for (int64_t v = 0; v < count; v++) {
+                int normal;
+                v4d x = _mm256_sub_pd(_mm256_loadu_pd(z + i + 4 * v), shift);
+                parts[v] = exp_reduce_summed(x, 1, &normal);
+                if (__builtin_expect(!normal, 0)) whole |= 1ULL << v;
+            }
+            for (int64_t v = 0; v < count; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], !(whole >> v & 1)));
+            i += 4 * count;
+        }
     }
     double s[4], last[4] = {0, 0, 0, 0};
     if (i < n) {

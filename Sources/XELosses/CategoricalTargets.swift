@@ -36,10 +36,14 @@ struct CategoricalTargets {
             let n = sampleShape.reduce(1, *)
             throw .invalid("\(loss): targets of shape \(Tensor.describe(shape: y.shape)) do not fit predictions of shape \(Tensor.describe(shape: shape)); give rows of shape \(Tensor.describe(shape: shape)) (one-hot or probabilities) or \(n) class indices of shape \(Tensor.describe(shape: sampleShape))")
         }
-        for (i, label) in y.value.storage.enumerated() {
-            guard label == label.rounded(), label >= 0, label < Double(classes) else {
-                throw .invalid("\(loss): class index y\(LossSupport.position(i, in: y.shape)) = \(Tensor.format(label)) is not an integer in 0..\(classes - 1) (there are \(classes) classes)")
-            }
+        // An integer is its own truncation (one instruction; rounded() is a call per label).
+        let limit = Double(classes)
+        let bad = y.value.storage.withUnsafeBufferPointer { labels in
+            labels.firstIndex { !($0 >= 0 && $0 < limit && $0 == $0.rounded(.towardZero)) }
+        }
+        if let i = bad {
+            let label = y.value.storage[i]
+            throw .invalid("\(loss): class index y\(LossSupport.position(i, in: y.shape)) = \(Tensor.format(label)) is not an integer in 0..\(classes - 1) (there are \(classes) classes)")
         }
         return true
     }

@@ -152,6 +152,32 @@ struct FusionTests {
         }
     }
 
+    /// A random expression of +, -, · and / over a, b, c, s and numbers.
+    static func arithmetic(_ r: inout Random, depth: Int) -> String {
+        let leaves = ["a", "b", "c", "s", "0.75", "1", "2"]
+        if depth == 0 || r.int(6) == 0 { return leaves[r.int(leaves.count)] }
+        let x = arithmetic(&r, depth: depth - 1), y = arithmetic(&r, depth: depth - 1)
+        return r.int(4) == 0 ? "(1 - \(x))" : "(\(x) \(["+", "-", "*", "/"][r.int(4)]) \(y))"
+    }
+
+    /// The evaluator runs an arithmetic instruction whose value only the next one reads inside
+    /// the next one's loop (a pair), and sums the last pass of a sum without writing it: the
+    /// same operations in the same order, so the same bits as op by op (no multiply and add
+    /// contracted into one FMA), block edges and NaN/inf included.
+    @Test func arithmeticChainsKeepTheirBits() throws {
+        var r = Random(state: 4242)
+        for program in 0..<40 {
+            let (fused, stepwise) = FusionTests.sessions(rows: 3, columns: 2049, specials: program % 2 == 1, &r)
+            let e = FusionTests.arithmetic(&r, depth: 5)
+            let got = FusionTests.flatten(try fused.run(e)).values, expected = FusionTests.flatten(try stepwise.run(e)).values
+            #expect(got.count == expected.count)
+            let same = zip(got, expected).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(same, "\(e): fused and op by op differ")
+            let sum = try fused.run("sum(\(e))"), reference = try stepwise.run("sum(\(e))")
+            #expect(FusionTests.agree(sum, reference, tolerance: 1e-13), "sum(\(e))")
+        }
+    }
+
     @Test func theScriptLossesAreFused() throws {
         var r = Random(state: 42)
         let (fused, stepwise) = FusionTests.sessions(rows: 4, columns: 1031, specials: false, &r)

@@ -154,4 +154,28 @@ struct ExpLogKernelTests {
         Self.check("log1p summed", XE_FN_LOG1P, Glibc.log1p, [("[-1, 4]", range), ("2^-60 to 1", scales)],
                    differing: 0.3, ulps: 2, summed: true)
     }
+
+    /// The summed functions run long spans in two passes over chunks of 256 elements (the
+    /// first pass storing the reduction, the second finishing it; a vector with a lane off the
+    /// fast path computed whole): the same bits as one element at a time (which goes through
+    /// the one-pass function), for specials scattered through normal values at every position
+    /// of a vector and a chunk, and lengths that are not a multiple of 4 or of a chunk.
+    @Test func stagedSpansGiveTheOnePassBits() {
+        var w = Words()
+        for (f, lo, hi) in [(XE_FN_EXP, -20.0, 20.0), (XE_FN_LOG, 0.001, 1000.0), (XE_FN_LOG1P, -0.9, 4.0)] {
+            for n in [3, 4, 255, 256, 257, 1000, 1027] {
+                var xs = w.uniform(n, lo, hi)
+                var k = Int(w.next() % 7)
+                while k < n {
+                    xs[k] = Self.specials[Int(w.next() % UInt64(Self.specials.count))]
+                    k += 1 + Int(w.next() % 97)
+                }
+                let ys = Self.kernel(f, xs, summed: true)
+                for (i, x) in xs.enumerated() {
+                    let one = Self.kernel(f, [x], summed: true)[0]
+                    #expect(ys[i].bitPattern == one.bitPattern || (ys[i].isNaN && one.isNaN), "f\(f.rawValue)(\(x)) at \(i) of \(n): \(ys[i]) in a span, \(one) alone")
+                }
+            }
+        }
+    }
 }
