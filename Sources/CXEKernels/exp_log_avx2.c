@@ -131,15 +131,26 @@ XE_AVX2_INLINE v4d log1p4(v4d x, const log_tables *t) {
     return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_EQ_OQ));
 }
 
+/* An exponential's argument reduced: k (an integer) and r = x - k·c (c ln 2/16, or ln 2/2 for
+ * exp4_summed), what the first pass of a two-pass span stores (STAGED_SPAN4). */
+typedef struct { v4d k, r; } exp_reduced;
+
+/* exp_reduce's first step: k = round(16x/ln 2), r = x - k·ln2/16 in two parts. */
+XE_AVX2_INLINE exp_reduced exp_reduce_k(v4d xc) {
+    v4d kd = _mm256_sub_pd(_mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2), splat(ROUND_SHIFT)), splat(ROUND_SHIFT));
+    v4d r = _mm256_fmadd_pd(kd, splat(EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(EXP_NLN2_HI), xc));
+    return (exp_reduced){kd, r};
+}
+
 /* e^x = 2^(k/16)·t·(1 + s), exp_reduce of exp_log_avx512.c; j holds k in its low bits. */
 typedef struct { v4d k, t, s; v4i j; } exp_parts;
 
-XE_AVX2_INLINE exp_parts exp_reduce(v4d xc, const exp_tables *t) {
-    v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2), splat(ROUND_SHIFT));
-    v4i j = _mm256_castpd_si256(kd);
+/* exp_reduce's second step: the table's entries and the polynomial; j is k + ROUND_SHIFT's
+ * bits, as the first step rounded k (k is an integer far below 2^51, so both are exact). */
+XE_AVX2_INLINE exp_parts exp_reduce_rest(exp_reduced e, const exp_tables *t) {
+    v4d kd = e.k, r = e.r;
+    v4i j = _mm256_castpd_si256(_mm256_add_pd(kd, splat(ROUND_SHIFT)));
     table_index ji = table_index_of(j);
-    kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
-    v4d r = _mm256_fmadd_pd(kd, splat(EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(EXP_NLN2_HI), xc));
     v4d r2 = _mm256_mul_pd(r, r);
     v4d q01 = _mm256_fmadd_pd(r, splat(EXP_Q[1]), splat(EXP_Q[0]));
     v4d q23 = _mm256_fmadd_pd(r, splat(EXP_Q[3]), splat(EXP_Q[2]));
@@ -149,6 +160,8 @@ XE_AVX2_INLINE exp_parts exp_reduce(v4d xc, const exp_tables *t) {
     return (exp_parts){kd, table16_lookup(&t->power, ji), s, j};
 }
 
+XE_AVX2_INLINE exp_parts exp_reduce(v4d xc, const exp_tables *t) { return exp_reduce_rest(exp_reduce_k(xc), t); }
+
 /* y·2^⌊k/16⌋ where y·2^⌊k/16⌋ is normal: ⌊k/16⌋ (bits 4 on of k, in j's low bits) added to
  * y's exponent field. */
 XE_AVX2_INLINE v4d scale_normal(v4d y, v4i j) {
@@ -156,14 +169,27 @@ XE_AVX2_INLINE v4d scale_normal(v4d y, v4i j) {
     return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
 }
 
+/* x clamped into exp's range, [-746, 710] (NaN kept). */
+XE_AVX2_INLINE v4d exp_clamp(v4d x) { return _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x)); }
+
+/* Whether every lane of e^x (x clamped) is normal, |x| ≤ 707: its exponent added into its bits. */
+XE_AVX2_INLINE int exp_normal(v4d xc) {
+    return _mm256_movemask_pd(_mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ)) == 15;
+}
+
+/* e^x from its reduction where every lane's result is normal. */
+XE_AVX2_INLINE v4d exp_finish(exp_reduced e, const exp_tables *t) {
+    exp_parts p = exp_reduce_rest(e, t);
+    return scale_normal(_mm256_fmadd_pd(p.t, p.s, p.t), p.j);
+}
+
 /* e^x, exp8 of exp_log_avx512.c: x clamped into [-746, 710] (NaN kept), the result's exponent
  * added into its bits while every lane's result is normal (|x| ≤ 707), else set by scale. */
 XE_AVX2_INLINE v4d exp4(v4d x, const exp_tables *t) {
-    v4d xc = _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
+    v4d xc = exp_clamp(x);
     exp_parts p = exp_reduce(xc, t);
     v4d y = _mm256_fmadd_pd(p.t, p.s, p.t);
-    v4d a = _mm256_andnot_pd(splat(-0.0), xc);
-    if (__builtin_expect(_mm256_movemask_pd(_mm256_cmp_pd(a, splat(707.0), _CMP_LE_OQ)) == 15, 1)) return scale_normal(y, p.j);
+    if (__builtin_expect(exp_normal(xc), 1)) return scale_normal(y, p.j);
     return scale(y, _mm256_floor_pd(_mm256_mul_pd(p.k, splat(1.0 / 16))));
 }
 
@@ -186,27 +212,23 @@ XE_AVX2_INLINE v4d tanh4(v4d x, const exp_tables *t) {
     return _mm256_or_pd(_mm256_andnot_pd(sign, tau), _mm256_and_pd(sign, x));
 }
 
-/* What a function's first pass leaves for its second (STAGED_SPAN4): up to four vectors. */
-typedef struct { v4d a, b, c, d; } parts4;
-
-/* exp4_summed's reduction: k (kd), r and j's bits; whether every lane's result is normal. */
-XE_AVX2_INLINE parts4 exp_reduce_summed(v4d x, int nonpositive, int *normal) {
+/* exp4_summed's reduction; whether every lane's result is normal. */
+XE_AVX2_INLINE exp_reduced exp_reduce_summed(v4d x, int nonpositive, int *normal) {
     /* No x is above 0 (e^-|z|, e^(z - max z)) when `nonpositive` says so: one clamp, one test. */
     v4d xc = nonpositive ? _mm256_max_pd(splat(-746.0), x) : _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
-    v4d kd = _mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT));
-    v4d j = kd;
-    kd = _mm256_sub_pd(kd, splat(ROUND_SHIFT));
+    v4d kd = _mm256_sub_pd(_mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT)), splat(ROUND_SHIFT));
     v4d r = _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_HI), xc));
     v4d fine = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ)
                            : _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ);
     *normal = _mm256_movemask_pd(fine) == 15;
-    return (parts4){kd, r, j, xc};
+    return (exp_reduced){kd, r};
 }
 
 /* exp4_summed from its reduction, for results that are normal (else `scale` sets the exponent). */
-XE_AVX2_INLINE v4d exp_finish_summed(parts4 p, int normal) {
-    v4d kd = p.a, r = p.b;
-    v4i j = _mm256_castpd_si256(p.c);
+XE_AVX2_INLINE v4d exp_finish_summed(exp_reduced p, int normal) {
+    v4d kd = p.k, r = p.r;
+    /* k's bits, k + ROUND_SHIFT as made by the reduction (k is an integer far below 2^51). */
+    v4i j = _mm256_castpd_si256(_mm256_add_pd(kd, splat(ROUND_SHIFT)));
     v4d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
     v4d q01 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[1]), splat(EXP_HALF_Q[0]));
     v4d q23 = _mm256_fmadd_pd(r, splat(EXP_HALF_Q[3]), splat(EXP_HALF_Q[2]));
@@ -239,7 +261,7 @@ XE_AVX2_INLINE v4d exp_finish_summed(parts4 p, int normal) {
  * itself, but not the exp a user sees. */
 XE_AVX2_INLINE v4d exp4_summed(v4d x, int nonpositive) {
     int normal;
-    parts4 p = exp_reduce_summed(x, nonpositive, &normal);
+    exp_reduced p = exp_reduce_summed(x, nonpositive, &normal);
     return exp_finish_summed(p, normal);
 }
 
@@ -257,7 +279,10 @@ static const double LG[7] = {
  *   s = f/(2 + f), log(1 + f) = 2 atanh s = f - s(f - R), R = Σ Lg_j z^j (z = s², |s| < 0.1716),
  *   log x = k ln2_hi - ((f²/2 - (s(f²/2 + R) + k ln2_lo)) - f).
  * Error below 1 ulp. */
-XE_AVX2_INLINE parts4 log_reduce_summed(v4d x, v4d k_adjust) {
+/* What log_core_summed's reduction leaves for its second pass: k, f and s. */
+typedef struct { v4d k, f, s; } log_parts;
+
+XE_AVX2_INLINE log_parts log_reduce_summed(v4d x, v4d k_adjust) {
     v4i u = _mm256_add_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(0x3ff0000000000000LL - 0x3fe6a09e00000000LL));
     /* k + 1023 is u's exponent field: its high 32 bits shifted by 20, as doubles. */
     v4i high = _mm256_permutevar8x32_epi32(_mm256_srli_epi32(u, 20), _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
@@ -266,11 +291,11 @@ XE_AVX2_INLINE parts4 log_reduce_summed(v4d x, v4d k_adjust) {
                              _mm256_set1_epi64x(0x3fe6a09e00000000LL));
     v4d f = _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0));
     v4d s = _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f));
-    return (parts4){k, f, s, _mm256_setzero_pd()};
+    return (log_parts){k, f, s};
 }
 
-XE_AVX2_INLINE v4d log_finish_summed(parts4 p) {
-    v4d k = p.a, f = p.b, s = p.c;
+XE_AVX2_INLINE v4d log_finish_summed(log_parts p) {
+    v4d k = p.k, f = p.f, s = p.s;
     v4d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
     v4d t1 = _mm256_mul_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[5]), splat(LG[3])), splat(LG[1])));
     v4d t2 = _mm256_mul_pd(z, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[6]), splat(LG[4])), splat(LG[2])),
@@ -345,7 +370,6 @@ XE_AVX2_INLINE v4i first_lanes(int64_t n) { return _mm256_cmpgt_epi64(splat64(n)
 #define TANH4(v) tanh4(v, &t)
 TABLE_SPAN(xe_log_avx2, log_tables, load_log_tables, 1.0, LOG4)
 TABLE_SPAN(xe_log1p_avx2, log_tables, load_log_tables, 0.0, LOG1P4)
-TABLE_SPAN(xe_exp_avx2, exp_tables, load_exp_tables, 0.0, EXP4)
 TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
 #undef LOG4
 #undef LOG1P4
@@ -357,77 +381,95 @@ TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
  * steps, a division, a polynomial; some 60 cycles) runs at the pace of the chains the core
  * keeps in flight, not of its units: Zen 3 holds two or three of log4_summed's (22 cycles a
  * vector in the cache, a chain of 32 dependent FMAs 28 where 16 would do). Split in two passes
- * over a chunk in the cache, the first storing what the reduction leaves (parts4), the second
+ * over a chunk in the cache, the first storing what the reduction leaves (its parts), the second
  * finishing from it, each chain is half as long, and the log takes 14 cycles a vector: the
  * same operations on the same values, so the same bits. A vector the first pass cannot reduce
- * (a lane out of the fast path's range) is computed whole there, kept in its parts, and written
+ * (a lane out of the fast path's range) is computed whole there, kept aside, and written
  * after the second pass; the last n mod 4 elements go through SPAN4. y may be x. */
 enum { STAGED_VECTORS = 64 };
 
-/* y = whole(x) for the n doubles from x, in two passes: reduce(v, &parts) fills the parts and
- * says whether the vector took the fast path, finish(parts) gives its result. */
-#define STAGED_SPAN4(x, y, n, fill, reduce, finish, whole)                                              \
+/* y = whole(x) for the n doubles from x, in two passes: reduce(v, &parts) fills the parts (of
+ * type `type`) and says whether the vector took the fast path, finish(parts) gives its result. */
+#define STAGED_SPAN4(x, y, n, fill, type, reduce, finish, whole)                                        \
     do {                                                                                                \
-        parts4 parts_[STAGED_VECTORS];                                                                  \
+        type parts_[STAGED_VECTORS];                                                                    \
+        v4d whole_[STAGED_VECTORS];                                                                     \
         int64_t n4_ = (n) & ~(int64_t)3;                                                                \
         for (int64_t b_ = 0; b_ < n4_; b_ += 4 * STAGED_VECTORS) {                                      \
             int64_t count_ = (n4_ - b_) / 4 < STAGED_VECTORS ? (n4_ - b_) / 4 : STAGED_VECTORS;         \
-            uint64_t whole_ = 0;                                                                        \
+            uint64_t slow_ = 0;                                                                         \
             for (int64_t v_ = 0; v_ < count_; v_++) {                                                   \
                 v4d x_ = _mm256_loadu_pd((x) + b_ + 4 * v_);                                            \
                 if (__builtin_expect(!reduce(x_, &parts_[v_]), 0)) {                                    \
-                    parts_[v_].a = whole(x_);                                                           \
-                    whole_ |= 1ULL << v_;                                                               \
+                    whole_[v_] = whole(x_);                                                             \
+                    slow_ |= 1ULL << v_;                                                                \
                 }                                                                                       \
             }                                                                                           \
             for (int64_t v_ = 0; v_ < count_; v_++) _mm256_storeu_pd((y) + b_ + 4 * v_, finish(parts_[v_])); \
-            for (; whole_; whole_ &= whole_ - 1) {                                                      \
-                int v_ = __builtin_ctzll(whole_);                                                       \
-                _mm256_storeu_pd((y) + b_ + 4 * v_, parts_[v_].a);                                      \
+            for (; slow_; slow_ &= slow_ - 1) {                                                         \
+                int v_ = __builtin_ctzll(slow_);                                                        \
+                _mm256_storeu_pd((y) + b_ + 4 * v_, whole_[v_]);                                        \
             }                                                                                           \
         }                                                                                               \
         SPAN4((x) + n4_, (y) + n4_, (n) - n4_, fill, whole);                                            \
     } while (0)
 
-XE_AVX2_INLINE int exp_stage_summed(v4d x, parts4 *p) {
+XE_AVX2_INLINE int exp_stage_summed(v4d x, exp_reduced *p) {
     int normal;
     *p = exp_reduce_summed(x, 0, &normal);
     return normal;
 }
 
-XE_AVX2_INLINE v4d exp_finish_normal(parts4 p) { return exp_finish_summed(p, 1); }
+XE_AVX2_INLINE v4d exp_finish_normal(exp_reduced p) { return exp_finish_summed(p, 1); }
 
-XE_AVX2_INLINE int log_stage_summed(v4d x, parts4 *p) {
+XE_AVX2_INLINE int log_stage_summed(v4d x, log_parts *p) {
     *p = log_reduce_summed(x, _mm256_setzero_pd());
     return log_normal(x);
 }
 
-/* log1p4_summed's first pass: log's reduction of u = 1 + x, and Kahan's factor x/(u - 1) in d;
- * the fast path where u is normal and not 1, and x is finite. */
-XE_AVX2_INLINE int log1p_stage_summed(v4d x, parts4 *p) {
+/* log1p4_summed's first pass: log's reduction of u = 1 + x, and Kahan's factor x/(u - 1); the
+ * fast path where u is normal and not 1, and x is finite. */
+typedef struct { log_parts log; v4d factor; } log1p_parts;
+
+XE_AVX2_INLINE int log1p_stage_summed(v4d x, log1p_parts *p) {
     v4d one = splat(1.0);
     v4d u = _mm256_add_pd(one, x);
-    *p = log_reduce_summed(u, _mm256_setzero_pd());
-    p->d = _mm256_div_pd(x, _mm256_sub_pd(u, one));
+    p->log = log_reduce_summed(u, _mm256_setzero_pd());
+    p->factor = _mm256_div_pd(x, _mm256_sub_pd(u, one));
     v4d keep = _mm256_or_pd(_mm256_cmp_pd(u, one, _CMP_EQ_OQ), _mm256_cmp_pd(x, splat(INFINITY), _CMP_EQ_OQ));
     return log_normal(u) && _mm256_movemask_pd(keep) == 0;
 }
 
-XE_AVX2_INLINE v4d log1p_finish_summed(parts4 p) { return _mm256_mul_pd(log_finish_summed(p), p.d); }
+XE_AVX2_INLINE v4d log1p_finish_summed(log1p_parts p) { return _mm256_mul_pd(log_finish_summed(p.log), p.factor); }
+
+XE_AVX2_INLINE int exp_stage(v4d x, exp_reduced *p) {
+    v4d xc = exp_clamp(x);
+    *p = exp_reduce_k(xc);
+    return exp_normal(xc);
+}
+
+#define EXP4(v) exp4(v, &t)
+#define EXP_FINISH(p) exp_finish(p, &t)
+XE_AVX2 void xe_exp_avx2(const double *x, double *y, int64_t n) {
+    exp_tables t = load_exp_tables();
+    STAGED_SPAN4(x, y, n, 0.0, exp_reduced, exp_stage, EXP_FINISH, EXP4);
+}
+#undef EXP4
+#undef EXP_FINISH
 
 /* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
 #define EXP4_SUMMED(v) exp4_summed(v, 0)
 XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) {
-    STAGED_SPAN4(x, y, n, 0.0, exp_stage_summed, exp_finish_normal, EXP4_SUMMED);
+    STAGED_SPAN4(x, y, n, 0.0, exp_reduced, exp_stage_summed, exp_finish_normal, EXP4_SUMMED);
 }
 #undef EXP4_SUMMED
 
 XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) {
-    STAGED_SPAN4(x, y, n, 1.0, log_stage_summed, log_finish_summed, log4_summed);
+    STAGED_SPAN4(x, y, n, 1.0, log_parts, log_stage_summed, log_finish_summed, log4_summed);
 }
 
 XE_AVX2 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n) {
-    STAGED_SPAN4(x, y, n, 0.0, log1p_stage_summed, log1p_finish_summed, log1p4_summed);
+    STAGED_SPAN4(x, y, n, 0.0, log1p_parts, log1p_stage_summed, log1p_finish_summed, log1p4_summed);
 }
 
 /* Σ_i e^(z_i - m), each e^(z_i - m) (exp4's) written into e when it is not NULL, made by
@@ -446,7 +488,7 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
         }
     } else {
         /* In two passes (STAGED_SPAN4's), the terms added in the same order. */
-        parts4 parts[STAGED_VECTORS];
+        exp_reduced parts[STAGED_VECTORS];
         while (i + 4 <= n) {
             int64_t count = (n - i) / 4 < STAGED_VECTORS ? (n - i) / 4 : STAGED_VECTORS;
             uint64_t whole = 0;
