@@ -2,14 +2,16 @@
 
 Data is generated with NumPy and saved as .npy; xe loads it and times each task RUNS times
 with timeit; NumPy, JAX (jit, float64, on the CPU) and PyTorch (CPU, float64, when installed)
-are timed the same way on the same data in the same run, in ROUNDS rounds that alternate xe's
-runs and the others' (argument 2, default 2); each time is the median of RUNS x ROUNDS runs. xe's results
+are timed the same way on the same data in the same run, in ROUNDS rounds (argument 2, default
+2) that time each task in xe (a process of its own) and then in the others before the next
+task; each time is the median of RUNS x ROUNDS runs. xe's results
 are checked against NumPy's (the largest relative difference is printed). The ratio columns are
 xe's time over the other's: below 1, xe is faster. xe's peak memory (maximum resident set) for
 the gradient of the focal script loss is measured in a process of its own.
 """
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -231,34 +233,43 @@ tasks = [
     ("scalar loop 1e6 (vs CPython)", None, "{ s = 0; for i in range(1000000) { s = s + i * 0.5 }; s }", py_loop),
 ]
 
-load = 'y = load("y.npy"); p = load("p.npy"); z = load("z.npy"); Z = load("Z.npy"); labels = load("labels.npy"); w = load("w.npy"); W = load("W.npy")'
-script = [load] + losses_xe
-for i, (_, _, expr, _) in enumerate(tasks):
-    script.append(f"r{i} = {expr}")
-    script.append(f'for k in range({runs}) {{ print("time", {i}, timeit(() -> {expr}, 1)) }}')
-# The results are saved once every task is timed: a file written between two timings is
-# written back to disk while the next one runs, on the same cores (a gigabyte of results
-# made mse 2x slower).
-script += [f'save("r{i}.npy", r{i})' for i in range(len(tasks))]
-with open(os.path.join(work, "bench.xe"), "w") as f:
-    f.write("\n".join(script) + "\n")
+arrays = ["y", "p", "z", "Z", "labels", "w", "W"]
+
+
+def xe_script(i, expr, save):
+    """The xe program that times task i: the arrays it reads, the script losses, one run that
+    keeps the result (and warms up, as JAX's first call compiles), the timed runs, and, when
+    `save`, the result saved after them (a file written while a later task is timed is written
+    back to disk on the same cores: a gigabyte of results made mse 2x slower)."""
+    used = [a for a in arrays if re.search(rf"\b{a}\b", expr)]
+    lines = [f'{a} = load("{a}.npy")' for a in used] + losses_xe + [f"r = {expr}"]
+    lines.append(f'for k in range({runs}) {{ print("time", {i}, timeit(() -> {expr}, 1)) }}')
+    if save:
+        lines.append(f'save("r{i}.npy", r)')
+    path = os.path.join(work, f"task{i}.xe")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
 others = frameworks()
-# Rounds of xe's runs and the others' alternate, and each time is the median over every round:
-# a machine whose speed drifts over minutes (a shared host) slows both sides alike.
+# Each task is timed in xe and in the others in turn, task by task, in each of the rounds, and
+# each time is the median over every round: a machine whose speed drifts over minutes (a shared
+# host) slows both sides of a row alike.
 xe_times = {i: [] for i in range(len(tasks))}
 other_times = {i: [[], [], []] for i in range(len(tasks))}  # NumPy, JAX, PyTorch
 references = {}
 load_before = os.getloadavg()[0]
 for r in range(rounds):
-    os.sync()  # the data files (and the last round's results) written back before anything is timed
-    out = subprocess.run([xe, "bench.xe"], cwd=work, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit("xe failed:\n" + out.stderr)
-    os.sync()  # xe's results written back before NumPy, JAX and PyTorch are timed
-    for line in out.stdout.splitlines():
-        _, i, t = line.split()
-        xe_times[int(i)].append(float(t))
-    for i, (name, key, _, fn) in enumerate(tasks):
+    for i, (name, key, expr, fn) in enumerate(tasks):
+        os.sync()  # the data files (and the last results) written back before anything is timed
+        out = subprocess.run([xe, xe_script(i, expr, r == 0)], cwd=work, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit("xe failed:\n" + out.stderr)
+        os.sync()  # xe's result written back before NumPy, JAX and PyTorch are timed
+        for line in out.stdout.splitlines():
+            _, k, t = line.split()
+            xe_times[int(k)].append(float(t))
         if i not in references:
             references[i] = fn()
         other_times[i][0] += timeit.repeat(fn, number=1, repeat=runs)
