@@ -53,7 +53,7 @@ typedef struct {
 typedef struct {
     const xe_fused_program *p;
     const fused_pass *passes;
-    int32_t pass_count;
+    int32_t pass_count, fold;   /* plan_passes()'s */
     int failed;
     int piece_count;                /* pieces that have put their sums in `pieces` (atomic) */
     piece_sums pieces[MAX_PIECES];  /* added into reduce_out in the order of lo at the end */
@@ -88,6 +88,9 @@ XE_CLONES static void derivative(xe_function f, const double *x, const double *y
 #define OP_DIV(x, y) ((x) / (y))
 #define OP_SQUARE(x, y) ((x) * (x))
 #define OP_ONE_MINUS(x, y) (1 - (x))
+/* The second "instruction" of a single instruction whose values are only summed (THEN_KEEP). */
+#define OP_KEEP(x, y) (x)
+enum { THEN_KEEP = 1 << 16 };
 
 /* One instruction over a block of m elements. */
 XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const double *a, const double *b, const double *c,
@@ -186,13 +189,14 @@ static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINU
     } while (0)
 
 #define PAIR_THEN(F)                                                                             \
-    switch ((xe_fused_op)then) {                                                                 \
+    switch (then) {                                                                              \
     case XE_OP_ADD: PAIR_LOOP(F, OP_ADD); break;                                                 \
     case XE_OP_SUB: PAIR_LOOP(F, OP_SUB); break;                                                 \
     case XE_OP_MUL: PAIR_LOOP(F, OP_MUL); break;                                                 \
     case XE_OP_DIV: PAIR_LOOP(F, OP_DIV); break;                                                 \
     case XE_OP_SQUARE: PAIR_LOOP(F, OP_SQUARE); break;                                           \
     case XE_OP_ONE_MINUS: PAIR_LOOP(F, OP_ONE_MINUS); break;                                     \
+    case THEN_KEEP: PAIR_LOOP(F, OP_KEEP); break;                                                \
     default: break;                                                                              \
     }
 
@@ -230,8 +234,11 @@ static int dead_after_next(const xe_fused_program *p, int32_t s, int32_t r) {
 
 /* The program's passes: instruction s and s + 1 as one pair where s is arithmetic into a block
  * register that s + 1 (arithmetic too) reads once and nothing reads after; into passes
- * (instruction_count of them at most); returns how many. */
-static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes) {
+ * (instruction_count of them at most); returns how many. *fold is the pass whose values are
+ * only summed over every element (the last, into the register summed, which no output is),
+ * when it is a pair or one arithmetic instruction (then as a pair with THEN_KEEP): it sums its
+ * values instead of writing them; else -1. */
+static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes, int32_t *fold) {
     int32_t count = 0;
     for (int32_t s = 0; s < p->instruction_count; s++) {
         const xe_fused_instruction *in = &p->code[s];
@@ -249,21 +256,16 @@ static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes) {
         }
         passes[count++] = pass;
     }
-    return count;
-}
-
-/* The pass whose values are only summed over every element, a pair, so that it sums them
- * instead of writing them (the last pass; its register read by nothing else), or -1. */
-static int32_t folded_pass(const fused_ctx *ctx) {
-    const xe_fused_program *p = ctx->p;
-    if (ctx->pass_count == 0 || p->reduce == XE_NO_OPERAND || p->reduce_out || p->reduce < 0 || p->reduce >= XE_OUTPUT_OPERAND)
-        return -1;
-    const fused_pass *last = &ctx->passes[ctx->pass_count - 1];
-    if (last->then < 0 || last->destination != p->reduce) return -1;
+    *fold = -1;
+    if (count == 0 || p->reduce == XE_NO_OPERAND || p->reduce_out || p->reduce < 0 || p->reduce >= XE_OUTPUT_OPERAND) return count;
+    fused_pass *last = &passes[count - 1];
+    if (last->destination != p->reduce || (last->then < 0 && !pairable(last->first->op))) return count;
     for (int32_t k = 0; k < p->output_count; k++) {
-        if (p->output_operands[k] == p->reduce) return -1;
+        if (p->output_operands[k] == p->reduce) return count;
     }
-    return ctx->pass_count - 1;
+    if (last->then < 0) *last = (fused_pass){last->first, THEN_KEEP, XE_NO_OPERAND, 1, last->destination};
+    *fold = count - 1;
+    return count;
 }
 
 /* Input k's values for [b, b + m): element i of the result reads element (i / inner) % len. */
@@ -310,7 +312,7 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
             for (int64_t i = 0; i < block; i++) gathered[k * block + i] = in->data[0];
         }
     }
-    int32_t fold = folded_pass(ctx);
+    int32_t fold = ctx->fold;
     for (int64_t b = lo; b < hi; b += block) {
         int64_t m = hi - b < block ? hi - b : block;
         for (int32_t k = 0; k < ni; k++) {
@@ -398,7 +400,8 @@ static void add_piece_sums(fused_ctx *ctx, double *out, int64_t length) {
 int xe_fused(const xe_fused_program *program, double *sum) {
     fused_pass *passes = malloc(sizeof(fused_pass) * (size_t)(program->instruction_count > 0 ? program->instruction_count : 1));
     if (!passes) return -1;
-    fused_ctx ctx = {.p = program, .passes = passes, .pass_count = plan_passes(program, passes)};
+    fused_ctx ctx = {.p = program, .passes = passes};
+    ctx.pass_count = plan_passes(program, passes, &ctx.fold);
     if (program->reduce != XE_NO_OPERAND && program->reduce_out) {
         memset(program->reduce_out, 0, sizeof(double) * (size_t)program->reduce_length);
     }
