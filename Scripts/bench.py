@@ -46,7 +46,8 @@ Z = rng.standard_normal((200_000, 100))
 labels = rng.integers(0, 100, 200_000).astype(np.float64)
 w = rng.standard_normal(100)
 W = rng.standard_normal((100, 100))
-for name, array in [("y", y), ("p", p), ("z", z), ("Z", Z), ("labels", labels), ("w", w), ("W", W)]:
+saved = [("y", y), ("p", p), ("z", z), ("Z", Z), ("labels", labels), ("w", w), ("W", W)]
+for name, array in saved:
     np.save(os.path.join(work, name + ".npy"), array)
 
 eps = 1e-15
@@ -233,15 +234,12 @@ tasks = [
     ("scalar loop 1e6 (vs CPython)", None, "{ s = 0; for i in range(1000000) { s = s + i * 0.5 }; s }", py_loop),
 ]
 
-arrays = ["y", "p", "z", "Z", "labels", "w", "W"]
-
-
 def xe_script(i, expr, save):
     """The xe program that times task i: the arrays it reads, the script losses, one run that
     keeps the result (and warms up, as JAX's first call compiles), the timed runs, and, when
     `save`, the result saved after them (a file written while a later task is timed is written
     back to disk on the same cores: a gigabyte of results made mse 2x slower)."""
-    used = [a for a in arrays if re.search(rf"\b{a}\b", expr)]
+    used = [a for a, _ in saved if re.search(rf"\b{a}\b", expr)]
     lines = [f'{a} = load("{a}.npy")' for a in used] + losses_xe + [f"r = {expr}"]
     lines.append(f'for k in range({runs}) {{ print("time", {i}, timeit(() -> {expr}, 1)) }}')
     if save:

@@ -216,6 +216,14 @@ XE_CLONES static void pair(int32_t op, int32_t then, int first, double *d, const
     }
 }
 
+/* Whether register r is copied into an output after the instructions (an output's operand). */
+static int is_output(const xe_fused_program *p, int32_t r) {
+    for (int32_t k = 0; k < p->output_count; k++) {
+        if (p->output_operands[k] == r) return 1;
+    }
+    return 0;
+}
+
 /* Whether register r's value written by instruction s is read by no instruction after s + 1
  * (it is written over first, or never read again, and is neither an output nor the sum). */
 static int dead_after_next(const xe_fused_program *p, int32_t s, int32_t r) {
@@ -225,11 +233,7 @@ static int dead_after_next(const xe_fused_program *p, int32_t s, int32_t r) {
         if (in->a == r || in->b == r || in->c == r) return 0;
         if (in->destination == r) return 1;
     }
-    if (p->reduce == r) return 0;
-    for (int32_t k = 0; k < p->output_count; k++) {
-        if (p->output_operands[k] == r) return 0;
-    }
-    return 1;
+    return p->reduce != r && !is_output(p, r);
 }
 
 /* The program's passes: instruction s and s + 1 as one pair where s is arithmetic into a block
@@ -259,10 +263,7 @@ static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes, int32_
     *fold = -1;
     if (count == 0 || p->reduce == XE_NO_OPERAND || p->reduce_out || p->reduce < 0 || p->reduce >= XE_OUTPUT_OPERAND) return count;
     fused_pass *last = &passes[count - 1];
-    if (last->destination != p->reduce || (last->then < 0 && !pairable(last->first->op))) return count;
-    for (int32_t k = 0; k < p->output_count; k++) {
-        if (p->output_operands[k] == p->reduce) return count;
-    }
+    if (last->destination != p->reduce || (last->then < 0 && !pairable(last->first->op)) || is_output(p, p->reduce)) return count;
     if (last->then < 0) *last = (fused_pass){last->first, THEN_KEEP, XE_NO_OPERAND, 1, last->destination};
     *fold = count - 1;
     return count;

@@ -112,6 +112,21 @@ struct LossFamilyTests {
         _ = try call("bce", ["y": t([2, 2], [1, 0, 0, 1]), "p": t([2, 2], [0.9, 0.2, 0.3, 0.6]), "weight": t([2, 1], [1, 2])])
     }
 
+    /// Class indices are integers in 0..C-1: the first that is not (a fraction, NaN, ±inf, a
+    /// negative, C itself) is named with its position; -0 and the largest class are accepted.
+    @Test func classIndicesMustBeIntegersInRange() throws {
+        let z = t([4, 3], [1, 2, 3, 0, 1, 2, -1, 0, 1, 2, 2, 2])
+        _ = try call("cce_logits", ["y": t([4], [0, -0.0, 2, 1]), "z": z])
+        for (bad, shown) in [(2.5, "2.5"), (.nan, "nan"), (.infinity, "inf"), (-1, "-1"), (3, "3"), (1e300, "1e+300")] {
+            do {
+                _ = try call("cce_logits", ["y": t([4], [0, 1, bad, 7]), "z": z])
+                Issue.record("class index \(bad) was accepted")
+            } catch let e as TensorError {
+                #expect(e.message.contains("class index y[2] = \(shown) is not an integer in 0..2"), "\(e.message)")
+            }
+        }
+    }
+
     @Test func zeroTimesLogZeroIsZero() throws {
         let v = try call("cce_logits", ["y": t([2, 3], [0.3, 0, 0.7, 1, 0, 0]), "z": t([2, 3], [1, -.infinity, 2, 0.5, 0.1, -.infinity]), "reduction": .string("none")])
         #expect(v.storage.allSatisfy { $0.isFinite })
