@@ -358,3 +358,17 @@ SPAN(xe_tanh_span, tanh_avx512, xe_tanh_avx2, tanh_libm)
 SPAN(xe_exp_span_summed, exp_avx512, xe_exp_summed_avx2, exp_libm)
 SPAN(xe_log_span_summed, log_avx512, xe_log_summed_avx2, log_libm)
 SPAN(xe_log1p_span_summed, log1p_avx512, xe_log1p_summed_avx2, log1p_libm)
+
+/* e^-|x| where no AVX2 span takes -|x| as it reads x: -|x| first, then the exp in place. */
+#define EXP_NEG_ABS(name, exp)                                                           \
+    static void name(const double *x, double *y, int64_t n) {                            \
+        for (int64_t i = 0; i < n; i++) y[i] = -fabs(x[i]);                              \
+        exp(y, y, n);                                                                    \
+    }
+#if defined(__x86_64__)
+EXP_NEG_ABS(exp_neg_abs_avx512, exp_avx512)
+#endif
+EXP_NEG_ABS(exp_neg_abs_libm, exp_libm)
+SPAN(xe_exp_neg_abs_span, exp_neg_abs_avx512, xe_exp_neg_abs_avx2, exp_neg_abs_libm)
+SPAN(xe_exp_neg_abs_span_summed, exp_neg_abs_avx512, xe_exp_neg_abs_summed_avx2, exp_neg_abs_libm)
+SPAN(xe_log1p_unit_summed, log1p_avx512, xe_log1p_unit_summed_avx2, log1p_libm)

@@ -282,6 +282,9 @@ static const double LG[7] = {
 /* What log_core_summed's reduction leaves for its second pass: k, f and s. */
 typedef struct { v4d k, f, s; } log_parts;
 
+/* k and f with s = f/(2 + f), where the chain of log's reduction ends. */
+XE_AVX2_INLINE log_parts log_parts_of(v4d k, v4d f) { return (log_parts){k, f, _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f))}; }
+
 XE_AVX2_INLINE log_parts log_reduce_summed(v4d x, v4d k_adjust) {
     v4i u = _mm256_add_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(0x3ff0000000000000LL - 0x3fe6a09e00000000LL));
     /* k + 1023 is u's exponent field: its high 32 bits shifted by 20, as doubles. */
@@ -289,12 +292,11 @@ XE_AVX2_INLINE log_parts log_reduce_summed(v4d x, v4d k_adjust) {
     v4d k = _mm256_add_pd(_mm256_sub_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(high)), splat(1023.0)), k_adjust);
     v4i m = _mm256_add_epi64(_mm256_and_si256(u, _mm256_set1_epi64x(0x000fffffffffffffLL)),
                              _mm256_set1_epi64x(0x3fe6a09e00000000LL));
-    v4d f = _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0));
-    v4d s = _mm256_div_pd(f, _mm256_add_pd(splat(2.0), f));
-    return (log_parts){k, f, s};
+    return log_parts_of(k, _mm256_sub_pd(_mm256_castsi256_pd(m), splat(1.0)));
 }
 
-XE_AVX2_INLINE v4d log_finish_summed(log_parts p) {
+/* log x from its parts, `low` being k·ln2_lo plus any correction of x (log1p's). */
+XE_AVX2_INLINE v4d log_finish_low(log_parts p, v4d low) {
     v4d k = p.k, f = p.f, s = p.s;
     v4d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
     v4d t1 = _mm256_mul_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, splat(LG[5]), splat(LG[3])), splat(LG[1])));
@@ -302,9 +304,11 @@ XE_AVX2_INLINE v4d log_finish_summed(log_parts p) {
                                               splat(LG[0])));
     v4d r = _mm256_add_pd(t2, t1);
     v4d hfsq = _mm256_mul_pd(_mm256_mul_pd(splat(0.5), f), f);
-    v4d inner = _mm256_fmadd_pd(s, _mm256_add_pd(hfsq, r), _mm256_mul_pd(k, splat(LN2_LO_FD)));
+    v4d inner = _mm256_fmadd_pd(s, _mm256_add_pd(hfsq, r), low);
     return _mm256_sub_pd(_mm256_mul_pd(k, splat(LN2_HI_FD)), _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f));
 }
+
+XE_AVX2_INLINE v4d log_finish_summed(log_parts p) { return log_finish_low(p, _mm256_mul_pd(p.k, splat(LN2_LO_FD))); }
 
 XE_AVX2_INLINE v4d log_core_summed(v4d x, v4d k_adjust) { return log_finish_summed(log_reduce_summed(x, k_adjust)); }
 
@@ -448,13 +452,26 @@ XE_AVX2_INLINE int exp_stage(v4d x, exp_reduced *p) {
     return exp_normal(xc);
 }
 
+/* -|x|: the sign bit set (a NaN stays a NaN). */
+XE_AVX2_INLINE v4d neg_abs4(v4d x) { return _mm256_or_pd(x, splat(-0.0)); }
+
+XE_AVX2_INLINE int exp_stage_neg_abs(v4d x, exp_reduced *p) { return exp_stage(neg_abs4(x), p); }
+
 #define EXP4(v) exp4(v, &t)
+#define EXP4_NEG_ABS(v) exp4(neg_abs4(v), &t)
 #define EXP_FINISH(p) exp_finish(p, &t)
 XE_AVX2 void xe_exp_avx2(const double *x, double *y, int64_t n) {
     exp_tables t = load_exp_tables();
     STAGED_SPAN4(x, y, n, 0.0, exp_reduced, exp_stage, EXP_FINISH, EXP4);
 }
+
+/* e^-|x| (the stable sigmoid's and softplus's exponential), -|x| taken as x is read. */
+XE_AVX2 void xe_exp_neg_abs_avx2(const double *x, double *y, int64_t n) {
+    exp_tables t = load_exp_tables();
+    STAGED_SPAN4(x, y, n, 0.0, exp_reduced, exp_stage_neg_abs, EXP_FINISH, EXP4_NEG_ABS);
+}
 #undef EXP4
+#undef EXP4_NEG_ABS
 #undef EXP_FINISH
 
 /* The spans of the functions for the terms of a sum (exp_log.c's xe_*_span_summed). */
@@ -464,12 +481,57 @@ XE_AVX2 void xe_exp_summed_avx2(const double *x, double *y, int64_t n) {
 }
 #undef EXP4_SUMMED
 
+XE_AVX2_INLINE int exp_stage_neg_abs_summed(v4d x, exp_reduced *p) {
+    int normal;
+    *p = exp_reduce_summed(neg_abs4(x), 1, &normal);
+    return normal;
+}
+
+#define EXP4_NEG_ABS_SUMMED(v) exp4_summed(neg_abs4(v), 1)
+XE_AVX2 void xe_exp_neg_abs_summed_avx2(const double *x, double *y, int64_t n) {
+    STAGED_SPAN4(x, y, n, 0.0, exp_reduced, exp_stage_neg_abs_summed, exp_finish_normal, EXP4_NEG_ABS_SUMMED);
+}
+#undef EXP4_NEG_ABS_SUMMED
+
 XE_AVX2 void xe_log_summed_avx2(const double *x, double *y, int64_t n) {
     STAGED_SPAN4(x, y, n, 1.0, log_parts, log_stage_summed, log_finish_summed, log4_summed);
 }
 
 XE_AVX2 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n) {
     STAGED_SPAN4(x, y, n, 0.0, log1p_parts, log1p_stage_summed, log1p_finish_summed, log1p4_summed);
+}
+
+/* log1p x for x in [0, 1] or NaN (a softplus's log(1 + e^-|z|)) for the terms of a sum: fdlibm's
+ * log1p (s_log1p.c) without the special cases such x never meets, within 1 ulp. u = 1 + x is in
+ * [1, 2]: below √2 (k = 0) f = x itself, exact, nothing to correct; from √2 on, k = 1,
+ * f = (u - 2)/2 (exact) and c/u corrects for u's rounding error c = x - (u - 1) (exact, x ≤ 1);
+ * |c/u| ≤ 2^-54 against a result of at least log √2, so the line 1.189 - 0.34825·u (1/u within
+ * 1.5% on [√2, 2]) serves for 1/u. 14 operations and one division before log's polynomial,
+ * where log1p4_summed takes 35 and two. The parts: log's, with k·ln2_lo + c/u for its low part. */
+typedef struct { log_parts log; v4d low; } log1p_unit_parts;
+
+XE_AVX2_INLINE int log1p_unit_stage(v4d x, log1p_unit_parts *p) {
+    v4d one = splat(1.0);
+    v4d u = _mm256_add_pd(one, x);
+    v4d big = _mm256_cmp_pd(u, splat(0x1.6a09ep+0), _CMP_GE_OQ);
+    v4d f = _mm256_blendv_pd(x, _mm256_mul_pd(_mm256_sub_pd(u, splat(2.0)), splat(0.5)), big);
+    v4d k = _mm256_and_pd(big, one);
+    v4d inverse = _mm256_fnmadd_pd(u, splat(0.34825), splat(1.189));
+    v4d c = _mm256_and_pd(big, _mm256_mul_pd(_mm256_sub_pd(x, _mm256_sub_pd(u, one)), inverse));
+    *p = (log1p_unit_parts){log_parts_of(k, f), _mm256_fmadd_pd(k, splat(LN2_LO_FD), c)};
+    return 1;
+}
+
+XE_AVX2_INLINE v4d log1p_unit_finish(log1p_unit_parts p) { return log_finish_low(p.log, p.low); }
+
+XE_AVX2_INLINE v4d log1p_unit4(v4d x) {
+    log1p_unit_parts p;
+    log1p_unit_stage(x, &p);
+    return log1p_unit_finish(p);
+}
+
+XE_AVX2 void xe_log1p_unit_summed_avx2(const double *x, double *y, int64_t n) {
+    STAGED_SPAN4(x, y, n, 0.0, log1p_unit_parts, log1p_unit_stage, log1p_unit_finish, log1p_unit4);
 }
 
 /* Σ_i e^(z_i - m), each e^(z_i - m) (exp4's) written into e when it is not NULL, made by

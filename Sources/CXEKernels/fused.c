@@ -142,6 +142,7 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
         break;
     case XE_OP_SIGMOID_GIVEN: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
     case XE_OP_WEIGHT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;
+    case XE_OP_LOG1P_UNIT: (summed ? xe_log1p_unit_summed : xe_log1p_span)(a, d, m); break;
     }
 }
 

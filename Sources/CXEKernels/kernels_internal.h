@@ -103,13 +103,15 @@ void xe_exp_span_summed(const double *x, double *y, int64_t n);
 void xe_log_span_summed(const double *x, double *y, int64_t n);
 void xe_log1p_span_summed(const double *x, double *y, int64_t n);
 
-/* e_i = e^-|x_i| for i < n (e may be x), through xe_exp_span (xe_exp_span_summed when
- * `summed`): the exponential of the stable sigmoid and softplus. */
+/* e_i = e^-|x_i| for i < n (e may be x), xe_exp_span's (xe_exp_span_summed's when `summed`):
+ * the exponential of the stable sigmoid and softplus. */
+void xe_exp_neg_abs_span(const double *x, double *e, int64_t n);
+void xe_exp_neg_abs_span_summed(const double *x, double *e, int64_t n);
+
 static inline void exp_neg_abs_span(const double *x, double *e, int64_t n, int summed) {
-    for (int64_t i = 0; i < n; i++) e[i] = -fabs(x[i]);
-    if (summed) xe_exp_span_summed(e, e, n);
-    else xe_exp_span(e, e, n);
+    (summed ? xe_exp_neg_abs_span_summed : xe_exp_neg_abs_span)(x, e, n);
 }
+
 
 /* y_i = log1p x_i = log(1 + x_i) for i < n (y may be x), 1 + x_i taken exactly: within 1 ulp
  * of glibc's log1p; -1 gives -inf, below -1 NaN, ±0 and tiny x kept. Without AVX-512,
@@ -151,6 +153,9 @@ double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int64_t n, 
 void xe_exp_summed_avx2(const double *x, double *y, int64_t n);
 void xe_log_summed_avx2(const double *x, double *y, int64_t n);
 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n);
+void xe_exp_neg_abs_avx2(const double *x, double *y, int64_t n);
+void xe_exp_neg_abs_summed_avx2(const double *x, double *y, int64_t n);
+void xe_log1p_unit_summed_avx2(const double *x, double *y, int64_t n);
 #endif
 
 /* ---- Threads ------------------------------------------------------------------------- */

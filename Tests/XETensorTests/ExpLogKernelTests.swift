@@ -10,7 +10,7 @@ import Testing
 /// summed (`xe_unary_summed`) within 1 ulp (log1p 2) and exact on the special values.
 struct ExpLogKernelTests {
     /// A reproducible stream of 64-bit words (xorshift64).
-    struct Words {
+    struct Words: RandomNumberGenerator {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         mutating func next() -> UInt64 {
             state ^= state << 13
@@ -153,6 +153,57 @@ struct ExpLogKernelTests {
         let scales = w.scales(Self.count / 4)
         Self.check("log1p summed", XE_FN_LOG1P, Glibc.log1p, [("[-1, 4]", range), ("2^-60 to 1", scales)],
                    differing: 0.3, ulps: 2, summed: true)
+    }
+
+    /// The values of xe_log1p_unit_summed (a softplus's log(1 + e^-|z|), only summed) over xs.
+    static func log1pUnit(_ xs: [Double]) -> [Double] {
+        var ys = [Double](repeating: 0, count: xs.count)
+        xs.withUnsafeBufferPointer { x in ys.withUnsafeMutableBufferPointer { y in xe_log1p_unit_summed(x.baseAddress, y.baseAddress, Int64(x.count)) } }
+        return ys
+    }
+
+    /// log1p on [0, 1] (e^-|z|) for a softplus's terms: within 1 ulp of glibc's on uniform
+    /// draws, on e^-|z| for z up to 40, on every magnitude down to 2^-1100 and at √2 - 1 (where
+    /// u = 1 + x is split differently); exact at 0, 1 and NaN; a span's bits are one element's.
+    @Test func log1pOfTheUnitIntervalIsWithinOneUlp() {
+        var w = Words()
+        let sqrt2 = 0x1.6a09ep0 - 1
+        let sets: [(String, [Double])] = [
+            ("[0, 1]", w.uniform(Self.count, 0, 1)),
+            ("e^-|z|", (0..<Self.count).map { _ in Glibc.exp(-Swift.abs(w.uniform(-40, 40))) }),
+            ("2^-1100 to 1", (0..<Self.count / 4).map { i in w.uniform(0.5, 1) * Glibc.scalbn(1.0, Int32(-(i % 1100))) }),
+            ("near √2 - 1", (0..<4096).map { i in sqrt2 + Double(i - 2048) * 0x1p-53 }),
+        ]
+        for (set, xs) in sets {
+            var worst = 0.0, at = 0.0
+            for (x, y) in zip(xs, Self.log1pUnit(xs)) where Self.ulps(y, Glibc.log1p(x)) > worst { (worst, at) = (Self.ulps(y, Glibc.log1p(x)), x) }
+            print("log1p unit on \(set): max \(worst) ulp (at \(at))")
+            #expect(worst <= 1, "log1p unit(\(at)) is \(worst) ulp from glibc's")
+        }
+        let specials = [0, 1, .nan, .leastNonzeroMagnitude, .leastNormalMagnitude, 1.nextDown, 0x1p-60]
+        for (x, y) in zip(specials, Self.log1pUnit(specials)) where x == 0 || x == 1 || x.isNaN || x < 0x1p-54 {
+            #expect(x.isNaN ? y.isNaN : y.bitPattern == Glibc.log1p(x).bitPattern, "log1p unit(\(x)) = \(y)")
+        }
+        let xs = w.uniform(1027, 0, 1)
+        for (i, (x, y)) in zip(xs, Self.log1pUnit(xs)).enumerated() {
+            #expect(y.bitPattern == Self.log1pUnit([x])[0].bitPattern, "log1p unit(\(x)) at \(i): \(y) in a span")
+        }
+    }
+
+    /// σ reads e^-|x| through a span that takes -|x| as it loads x (exact and summed): the same
+    /// bits as the exp span of -|x|, at every position of a span and on the specials.
+    @Test func sigmoidsExpOfMinusAbsIsTheExpSpans() {
+        var w = Words()
+        var xs = w.uniform(1031, -800, 800) + w.uniform(1031, -5, 5) + Self.specials
+        xs.shuffle(using: &w)
+        let minusAbs = xs.map { -Swift.abs($0) }
+        for summed in [false, true] {
+            let e = Self.kernel(XE_FN_EXP, minusAbs, summed: summed), sigma = Self.kernel(XE_FN_SIGMOID, xs, summed: summed)
+            for (i, x) in xs.enumerated() {
+                let expected = (x >= 0 ? 1 : e[i]) / (1 + e[i])
+                #expect(sigma[i].bitPattern == expected.bitPattern || (sigma[i].isNaN && expected.isNaN), "σ(\(x)) = \(sigma[i]), \(expected) from the exp span")
+            }
+        }
     }
 
     /// The summed functions run long spans in two passes over chunks of 256 elements (the

@@ -287,8 +287,9 @@ struct FusedGraph: Sendable {
             case .extremum(let maximum): refs.append(p.emit(maximum ? XE_OP_MAX : XE_OP_MIN, c[0], c[1]))
             case .softplus:
                 // max(x, 0) + log1p(e^-|x|), as DTensor.softplus; e^-|x| read from z for x = -z,
-                // so softplus(z) and softplus(-z) share their exp and log.
-                let l = p.emit(XE_OP_FUNCTION, expNegAbs(node.children[0], &p, refs), function: UnaryFunction.log1p.kernel)
+                // so softplus(z) and softplus(-z) share their exp and log (a log1p of a value
+                // in [0, 1], which needs none of log1p's special cases).
+                let l = p.emit(XE_OP_LOG1P_UNIT, expNegAbs(node.children[0], &p, refs))
                 refs.append(p.emit(XE_OP_ADD, p.emit(XE_OP_FUNCTION, c[0], function: UnaryFunction.relu.kernel), l))
             case .weighting: refs.append(p.emit(XE_OP_WEIGHT, c[0], c[1]))
             }

@@ -42,6 +42,7 @@ enum FusionTrace {
         (XE_OP_DERIVATIVE, "derivative"), (XE_OP_POW_DBASE, "pow_dbase"), (XE_OP_POW_DEXPONENT, "pow_dexponent"),
         (XE_OP_DIV_DDENOMINATOR, "div_ddenominator"), (XE_OP_SHARE_MAX, "share_max"), (XE_OP_SHARE_MIN, "share_min"),
         (XE_OP_EXP_NEG_ABS, "exp_neg_abs"), (XE_OP_SIGMOID_GIVEN, "sigmoid_given"), (XE_OP_WEIGHT, "weight"),
+        (XE_OP_LOG1P_UNIT, "log1p_unit"),
     ].map { ($0.0.rawValue, $0.1) })
 
     private static func opName(_ op: Int32) -> String {
