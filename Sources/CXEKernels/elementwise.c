@@ -2,6 +2,7 @@
  * losses' targets. */
 #include "kernels_internal.h"
 #include <math.h>
+#include <string.h>
 
 /* ---- Elementwise functions ------------------------------------------------------------------ */
 
@@ -18,9 +19,20 @@ XE_CLONES void xe_unary_span(xe_function f, const double *x, double *y, int64_t 
     case XE_FN_TANH: xe_tanh_span(x + lo, y + lo, hi - lo); return;
     case XE_FN_SQRT: XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = sqrt(x[i]); return;
     case XE_FN_ABS: XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = fabs(x[i]); return;
-    case XE_FN_RELU:
-        XE_IN_PLACE for (int64_t i = lo; i < hi; i++) y[i] = (x[i] > 0 || x[i] != x[i]) ? x[i] : 0;
+    case XE_FN_RELU: {
+        int64_t i = lo;
+        for (; i + 4 <= hi; i += 4) {
+            xe_double4 v;
+            memcpy(&v, x + i, sizeof v);
+            v = RELU4(v);
+            memcpy(y + i, &v, sizeof v);
+        }
+        xe_double4 v = {0, 0, 0, 0};
+        memcpy(&v, x + i, sizeof(double) * (size_t)(hi - i));
+        v = RELU4(v);
+        memcpy(y + i, &v, sizeof(double) * (size_t)(hi - i));
         return;
+    }
     case XE_FN_SIGMOID: break;
     }
     double e[BLOCK];

@@ -44,7 +44,8 @@ typedef struct { int64_t lo; double *sums; } piece_sums;
 /* A pass over a block: one instruction, or two run as one loop (`then` ≥ 0, plan_passes()). */
 typedef struct {
     const xe_fused_instruction *first;
-    int32_t then;        /* the second instruction's op, or -1 */
+    int32_t first_op;    /* the first's op as a pair runs it (pair_op()), when `then` ≥ 0 */
+    int32_t then;        /* the second instruction's op as a pair runs it, or -1 */
     int32_t then_other;  /* its operand that is not the first's value (XE_NO_OPERAND if unary) */
     int then_first;      /* whether the first's value is its operand a (else b) */
     int32_t destination; /* where the pass writes */
@@ -88,9 +89,17 @@ XE_CLONES static void derivative(xe_function f, const double *x, const double *y
 #define OP_DIV(x, y) ((x) / (y))
 #define OP_SQUARE(x, y) ((x) * (x))
 #define OP_ONE_MINUS(x, y) (1 - (x))
+#define OP_NEG(x, y) (-(x))
+/* These two on vectors only: a pair runs them, also alone (as a pair with THEN_KEEP). */
+#define OP_RELU(x, y) RELU4(x)
+#define OP_WEIGHT(x, y) WEIGHT4(x, y)
 /* The second "instruction" of a single instruction whose values are only summed (THEN_KEEP). */
 #define OP_KEEP(x, y) (x)
-enum { THEN_KEEP = 1 << 16 };
+/* A pair's op codes beside xe_fused_op's: relu (XE_OP_FUNCTION of XE_FN_RELU), and THEN_KEEP. */
+enum { PAIR_RELU = 1 << 15, THEN_KEEP = 1 << 16 };
+
+XE_CLONES static void pair(int32_t op, int32_t then, int first, double *d, const double *a, const double *b, const double *c,
+                           int64_t m, double *sum);
 
 /* One instruction over a block of m elements. */
 XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const double *a, const double *b, const double *c,
@@ -141,7 +150,7 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
         exp_neg_abs_span(a, d, m, summed);
         break;
     case XE_OP_SIGMOID_GIVEN: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = sigmoid_from(a[i], b[i]); break;
-    case XE_OP_WEIGHT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = (a[i] == 0 && b[i] == b[i]) ? 0 : a[i] * b[i]; break;
+    case XE_OP_WEIGHT: pair(XE_OP_WEIGHT, THEN_KEEP, 1, d, a, b, a, m, NULL); break;
     case XE_OP_LOG1P_UNIT: (summed ? xe_log1p_unit_summed : xe_log1p_span)(a, d, m); break;
     }
 }
@@ -153,19 +162,23 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
  * instead of two. The same operations in the same order, so the same bits: no multiply and add
  * contracted into one FMA across the two (contraction is off in pair()). */
 
-/* Whether op is one a pair can run: first (any of these) or second. */
-static int pairable(int32_t op) {
-    switch ((xe_fused_op)op) {
-    case XE_OP_ADD: case XE_OP_SUB: case XE_OP_MUL: case XE_OP_DIV: case XE_OP_SQUARE: case XE_OP_ONE_MINUS: return 1;
-    default: return 0;
+/* The op a pair runs for instruction `in` (its op, or PAIR_RELU), or -1 if no pair can run it. */
+static int32_t pair_op(const xe_fused_instruction *in) {
+    switch ((xe_fused_op)in->op) {
+    case XE_OP_ADD: case XE_OP_SUB: case XE_OP_MUL: case XE_OP_DIV: case XE_OP_SQUARE: case XE_OP_ONE_MINUS: case XE_OP_NEG:
+    case XE_OP_WEIGHT:
+        return in->op;
+    case XE_OP_FUNCTION: return in->function == XE_FN_RELU ? PAIR_RELU : -1;
+    default: return -1;
     }
 }
 
-static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINUS; }
+static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINUS || op == XE_OP_NEG || op == PAIR_RELU; }
 
-/* d = G(F(a, b), c) (first) or G(c, F(a, b)) over m elements, four at a time as one vector, the
- * last m mod 4 one by one; with `sum`, nothing is stored and *sum is their sum in sum_block's
- * order (element i into lane i mod 4, the last m mod 4 into lane 0). */
+/* d = G(F(a, b), c) (first) or G(c, F(a, b)) over m elements, four at a time as one vector (the
+ * last m mod 4 as one vector of them too, the lanes past m read as 0 and dropped); with `sum`,
+ * nothing is stored and *sum is their sum in sum_block's order (element i into lane i mod 4,
+ * the last m mod 4 into lane 0). */
 #define PAIR_LOOP(F, G)                                                                          \
     do {                                                                                         \
         xe_double4 s4 = {0, 0, 0, 0};                                                            \
@@ -181,10 +194,17 @@ static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINU
             else memcpy(d + i, &v4, sizeof v4);                                                  \
         }                                                                                        \
         double s0 = s4[0];                                                                       \
-        for (; i < m; i++) {                                                                     \
-            double v = first ? G(F(a[i], b[i]), c[i]) : G(c[i], F(a[i], b[i]));                  \
-            if (sum) s0 += v;                                                                    \
-            else d[i] = v;                                                                       \
+        if (i < m) {                                                                             \
+            xe_double4 x4 = {0, 0, 0, 0}, y4 = x4, z4 = x4, v4;                                  \
+            memcpy(&x4, a + i, sizeof(double) * (size_t)(m - i));                                \
+            memcpy(&y4, b + i, sizeof(double) * (size_t)(m - i));                                \
+            memcpy(&z4, c + i, sizeof(double) * (size_t)(m - i));                                \
+            if (first) v4 = G(F(x4, y4), z4);                                                    \
+            else v4 = G(z4, F(x4, y4));                                                          \
+            for (int64_t j = 0; j < m - i; j++) {                                                \
+                if (sum) s0 += v4[j];                                                            \
+                else d[i + j] = v4[j];                                                           \
+            }                                                                                    \
         }                                                                                        \
         if (sum) *sum = (s0 + s4[1]) + (s4[2] + s4[3]);                                          \
     } while (0)
@@ -197,6 +217,9 @@ static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINU
     case XE_OP_DIV: PAIR_LOOP(F, OP_DIV); break;                                                 \
     case XE_OP_SQUARE: PAIR_LOOP(F, OP_SQUARE); break;                                           \
     case XE_OP_ONE_MINUS: PAIR_LOOP(F, OP_ONE_MINUS); break;                                     \
+    case XE_OP_NEG: PAIR_LOOP(F, OP_NEG); break;                                                 \
+    case XE_OP_WEIGHT: PAIR_LOOP(F, OP_WEIGHT); break;                                           \
+    case PAIR_RELU: PAIR_LOOP(F, OP_RELU); break;                                                \
     case THEN_KEEP: PAIR_LOOP(F, OP_KEEP); break;                                                \
     default: break;                                                                              \
     }
@@ -206,13 +229,16 @@ static int unary(int32_t op) { return op == XE_OP_SQUARE || op == XE_OP_ONE_MINU
 XE_CLONES static void pair(int32_t op, int32_t then, int first, double *d, const double *a, const double *b, const double *c,
                            int64_t m, double *sum) {
 #pragma clang fp contract(off)
-    switch ((xe_fused_op)op) {
+    switch (op) {
     case XE_OP_ADD: PAIR_THEN(OP_ADD); break;
     case XE_OP_SUB: PAIR_THEN(OP_SUB); break;
     case XE_OP_MUL: PAIR_THEN(OP_MUL); break;
     case XE_OP_DIV: PAIR_THEN(OP_DIV); break;
     case XE_OP_SQUARE: PAIR_THEN(OP_SQUARE); break;
     case XE_OP_ONE_MINUS: PAIR_THEN(OP_ONE_MINUS); break;
+    case XE_OP_NEG: PAIR_THEN(OP_NEG); break;
+    case XE_OP_WEIGHT: PAIR_THEN(OP_WEIGHT); break;
+    case PAIR_RELU: PAIR_THEN(OP_RELU); break;
     default: break;
     }
 }
@@ -237,25 +263,26 @@ static int dead_after_next(const xe_fused_program *p, int32_t s, int32_t r) {
     return p->reduce != r && !is_output(p, r);
 }
 
-/* The program's passes: instruction s and s + 1 as one pair where s is arithmetic into a block
- * register that s + 1 (arithmetic too) reads once and nothing reads after; into passes
+/* The program's passes: instruction s and s + 1 as one pair where a pair can run both (pair_op:
+ * arithmetic, negation, relu, weighting) and s writes a block register that s + 1 reads once
+ * and nothing reads after; into passes
  * (instruction_count of them at most); returns how many. *fold is the pass whose values are
  * only summed over every element (the last, into the register summed, which no output is),
- * when it is a pair or one arithmetic instruction (then as a pair with THEN_KEEP): it sums its
+ * when it is a pair or one instruction a pair can run (then as a pair with THEN_KEEP): it sums its
  * values instead of writing them; else -1. */
 static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes, int32_t *fold) {
     int32_t count = 0;
     for (int32_t s = 0; s < p->instruction_count; s++) {
         const xe_fused_instruction *in = &p->code[s];
-        fused_pass pass = {in, -1, XE_NO_OPERAND, 1, in->destination};
-        if (s + 1 < p->instruction_count && pairable(in->op) && pairable(p->code[s + 1].op) && in->destination >= 0 &&
+        fused_pass pass = {in, -1, -1, XE_NO_OPERAND, 1, in->destination};
+        int32_t op = pair_op(in);
+        if (s + 1 < p->instruction_count && op >= 0 && pair_op(&p->code[s + 1]) >= 0 && in->destination >= 0 &&
             in->destination < XE_OUTPUT_OPERAND) {
             const xe_fused_instruction *next = &p->code[s + 1];
-            int32_t r = in->destination;
-            int reads_a = next->a == r, reads_b = !unary(next->op) && next->b == r;
+            int32_t r = in->destination, then = pair_op(next);
+            int reads_a = next->a == r, reads_b = !unary(then) && next->b == r;
             if (reads_a != reads_b && dead_after_next(p, s, r)) {
-                pass = (fused_pass){in, next->op, unary(next->op) ? XE_NO_OPERAND : (reads_a ? next->b : next->a), reads_a,
-                                    next->destination};
+                pass = (fused_pass){in, op, then, unary(then) ? XE_NO_OPERAND : (reads_a ? next->b : next->a), reads_a, next->destination};
                 s++;
             }
         }
@@ -264,8 +291,8 @@ static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes, int32_
     *fold = -1;
     if (count == 0 || p->reduce == XE_NO_OPERAND || p->reduce_out || p->reduce < 0 || p->reduce >= XE_OUTPUT_OPERAND) return count;
     fused_pass *last = &passes[count - 1];
-    if (last->destination != p->reduce || (last->then < 0 && !pairable(last->first->op)) || is_output(p, p->reduce)) return count;
-    if (last->then < 0) *last = (fused_pass){last->first, THEN_KEEP, XE_NO_OPERAND, 1, last->destination};
+    if (last->destination != p->reduce || (last->then < 0 && pair_op(last->first) < 0) || is_output(p, p->reduce)) return count;
+    if (last->then < 0) *last = (fused_pass){last->first, pair_op(last->first), THEN_KEEP, XE_NO_OPERAND, 1, last->destination};
     *fold = count - 1;
     return count;
 }
@@ -349,7 +376,7 @@ XE_CLONES static void fused_range(void *arg, int64_t lo, int64_t hi, kahan *sum)
             if (pass->then >= 0) {
                 const double *other = pass->then_other == XE_NO_OPERAND ? a : operand(pass->then_other, regs, block, inputs, p->outputs, b);
                 double folded;
-                pair(in->op, pass->then, pass->then_first, d, a, x ? x : a, other, m, s == fold ? &folded : NULL);
+                pair(pass->first_op, pass->then, pass->then_first, d, a, x ? x : a, other, m, s == fold ? &folded : NULL);
                 if (s == fold) kahan_add(sum, folded);
                 continue;
             }

@@ -56,6 +56,23 @@ static inline double sum_block(const double *b, int64_t n) {
 
 /* ---- The stable forms, one copy each ---------------------------------------------------- */
 
+/* relu: max(x, 0) with NaN kept (+0 for ±0), four at a time. A statement expression, as is
+ * WEIGHT4: the default build of XE_CLONES' functions has no AVX, whose vectors cannot then be
+ * passed to a function by value. */
+#define RELU4(x)                                                   \
+    ({                                                             \
+        xe_double4 x_ = (x);                                       \
+        (xe_double4)((xe_long4)x_ & ((x_ > 0) | (x_ != x_)));      \
+    })
+
+/* w·x with 0·x = +0 even where x is infinite (a zero weight drops a term), NaN kept: the fused
+ * op XE_OP_WEIGHT, four at a time. */
+#define WEIGHT4(w, x)                                                        \
+    ({                                                                       \
+        xe_double4 w_ = (w), v_ = (x);                                       \
+        (xe_double4)((xe_long4)(w_ * v_) & ~((w_ == 0) & (v_ == v_)));       \
+    })
+
 /* σ(x) from e = exp(-|x|): 1/(1 + e) for x ≥ 0, e/(1 + e) below; never the exp of a large
  * positive number, so finite for every x. */
 static inline double sigmoid_from(double x, double e) {

@@ -157,13 +157,20 @@ struct FusionTests {
         let leaves = ["a", "b", "c", "s", "0.75", "1", "2"]
         if depth == 0 || r.int(6) == 0 { return leaves[r.int(leaves.count)] }
         let x = arithmetic(&r, depth: depth - 1), y = arithmetic(&r, depth: depth - 1)
-        return r.int(4) == 0 ? "(1 - \(x))" : "(\(x) \(["+", "-", "*", "/"][r.int(4)]) \(y))"
+        switch r.int(10) {
+        case 0, 1: return "(1 - \(x))"
+        case 2: return "(-\(x))"
+        case 3: return "relu(\(x))"
+        // (1 - y)·softplus(x) + y·softplus(-x): weightings (0·inf = 0) of a relu plus a log1p.
+        case 4: return "bce_logits(\(x) < 0.25, \(x), reduction=\"none\", strict=false)"
+        default: return "(\(x) \(["+", "-", "*", "/"][r.int(4)]) \(y))"
+        }
     }
 
-    /// The evaluator runs an arithmetic instruction whose value only the next one reads inside
-    /// the next one's loop (a pair), and sums the last pass of a sum without writing it: the
-    /// same operations in the same order, so the same bits as op by op (no multiply and add
-    /// contracted into one FMA), block edges and NaN/inf included.
+    /// The evaluator runs an instruction (arithmetic, negation, relu, weighting) whose value
+    /// only the next one reads inside the next one's loop (a pair), and sums the last pass of a
+    /// sum without writing it: the same operations in the same order, so the same bits as op by
+    /// op (no multiply and add contracted into one FMA), block edges and NaN/inf included.
     @Test func arithmeticChainsKeepTheirBits() throws {
         var r = Random(state: 4242)
         for program in 0..<40 {
