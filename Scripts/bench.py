@@ -4,7 +4,8 @@ Data is generated with NumPy and saved as .npy; xe loads it and times each task 
 with timeit; NumPy, JAX (jit, float64, on the CPU) and PyTorch (CPU, float64, when installed)
 are timed the same way on the same data in the same run, in ROUNDS rounds (argument 2, default
 2) that time each task in xe (a process of its own) and then in the others before the next
-task; each time is the median of RUNS x ROUNDS runs. xe's results
+task; each time is the fastest of RUNS x ROUNDS runs (a shared host's other load only ever
+adds time: the fastest run is the nearest to each side's own speed). xe's results
 are checked against NumPy's (the largest relative difference is printed). The ratio columns are
 xe's time over the other's: below 1, xe is faster. xe's peak memory (maximum resident set) for
 the gradient of the focal script loss is measured in a process of its own.
@@ -12,7 +13,6 @@ the gradient of the focal script loss is measured in a process of its own.
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -252,8 +252,8 @@ def xe_script(i, expr, save):
 
 others = frameworks()
 # Each task is timed in xe and in the others in turn, task by task, in each of the rounds, and
-# each time is the median over every round: a machine whose speed drifts over minutes (a shared
-# host) slows both sides of a row alike.
+# each time is the fastest over every round: a machine whose speed drifts over minutes (a shared
+# host) slows both sides of a row alike, and its other load only ever adds time.
 xe_times = {i: [] for i in range(len(tasks))}
 other_times = {i: [[], [], []] for i in range(len(tasks))}  # NumPy, JAX, PyTorch
 references = {}
@@ -282,8 +282,8 @@ for i, (name, key, _, fn) in enumerate(tasks):
     got = np.load(os.path.join(work, f"r{i}.npy"))
     ref = np.asarray(references[i], dtype=np.float64)
     diff = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-300))) if ref.size else 0.0
-    medians = [statistics.median(t) if t else None for t in other_times[i]]
-    results.append((name, statistics.median(xe_times[i]), medians[0], medians[1], medians[2], diff))
+    fastest = [min(t) if t else None for t in other_times[i]]
+    results.append((name, min(xe_times[i]), fastest[0], fastest[1], fastest[2], diff))
 
 
 def startup(cmd):
@@ -292,7 +292,7 @@ def startup(cmd):
         start = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 results.append(("start-up: xe -e '1+1' (vs python3 -c)", startup([xe, "-e", "1+1"]), startup([sys.executable, "-c", "1+1"]), None, None, 0.0))
@@ -330,7 +330,7 @@ versions = f"NumPy {np.__version__}"
 versions += f", JAX {jax.__version__}" if jax is not None else ", no JAX"
 versions += f", PyTorch {torch.__version__}" if torch is not None else ", no PyTorch"
 print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}, {versions}; "
-      f"median of {runs} runs in each of {rounds} rounds; load average {load_before:.1f} before, {load_after:.1f} after")
+      f"fastest of {runs} runs in each of {rounds} rounds; load average {load_before:.1f} before, {load_after:.1f} after")
 print()
 
 
