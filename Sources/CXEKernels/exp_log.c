@@ -292,6 +292,16 @@ static double exp_shifted_sum_libm(const double *z, double m, double *e, int64_t
     return s;
 }
 
+void xe_exp_shifted_sums(const double *z, int64_t C, int64_t n, const double *m, double *s) {
+#if defined(__x86_64__)
+    if (xe_simd_level() == 1 && C % 4 == 0 && C > 0 && C <= 4 * STAGED_VECTORS) {
+        xe_exp_shifted_sums_avx2(z, C, n, m, s);
+        return;
+    }
+#endif
+    for (int64_t k = 0; k < n; k++) s[k] = xe_exp_shifted_sum(z + k * C, m[k], NULL, C, 1);
+}
+
 double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n, int summed) {
 #if defined(__x86_64__)
     int level = xe_simd_level();

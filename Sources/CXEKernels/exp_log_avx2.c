@@ -390,7 +390,6 @@ TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
  * same operations on the same values, so the same bits. A vector the first pass cannot reduce
  * (a lane out of the fast path's range) is computed whole there, kept aside, and written
  * after the second pass; the last n mod 4 elements go through SPAN4. y may be x. */
-enum { STAGED_VECTORS = 64 };
 
 /* y = whole(x) for the n doubles from x, in two passes: reduce(v, &parts) fills the parts (of
  * type `type`) and says whether the vector took the fast path, finish(parts) gives its result. */
@@ -574,6 +573,39 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
     _mm256_storeu_pd(s, sums);
     for (int64_t j = 0; j < n - i; j++) s[0] += last[j];
     return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/* s_k = Σ_c e^(z_kc - m_k) for the n rows of C classes from z, C a multiple of 4 and at most
+ * 4·STAGED_VECTORS (cce_logits' rows, summed): xe_exp_shifted_sum_avx2's summed sums, the same
+ * bits, with the two passes run over as many whole rows at once as a chunk holds (a row of 100
+ * classes is 25 vectors, too short a chunk alone). */
+XE_AVX2 void xe_exp_shifted_sums_avx2(const double *z, int64_t C, int64_t n, const double *m, double *s) {
+    exp_reduced parts[STAGED_VECTORS];
+    int64_t vectors = C / 4, per = STAGED_VECTORS / vectors;
+    for (int64_t r0 = 0; r0 < n; r0 += per) {
+        int64_t rows = n - r0 < per ? n - r0 : per;
+        uint64_t slow = 0;
+        for (int64_t r = 0; r < rows; r++) {
+            const double *row = z + (r0 + r) * C;
+            v4d shift = splat(m[r0 + r]);
+            for (int64_t v = 0; v < vectors; v++) {
+                int normal;
+                parts[r * vectors + v] = exp_reduce_summed(_mm256_sub_pd(_mm256_loadu_pd(row + 4 * v), shift), 1, &normal);
+                if (__builtin_expect(!normal, 0)) slow |= 1ULL << (r * vectors + v);
+            }
+        }
+        for (int64_t r = 0; r < rows; r++) {
+            v4d sums = _mm256_setzero_pd();
+            if (__builtin_expect(slow == 0, 1)) {
+                for (int64_t v = r * vectors; v < (r + 1) * vectors; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], 1));
+            } else {
+                for (int64_t v = r * vectors; v < (r + 1) * vectors; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], !(slow >> v & 1)));
+            }
+            double t[4];
+            _mm256_storeu_pd(t, sums);
+            s[r0 + r] = (t[0] + t[1]) + (t[2] + t[3]);
+        }
+    }
 }
 
 /* One step of xe_bce_logits_lanes_avx2 (kernels_internal.h): 4 elements, `live` the lanes

@@ -156,8 +156,9 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
 }
 
 /* ---- Pairs of instructions as one loop ----
- * An arithmetic instruction whose value only the next one reads ((1 - p)² then y·(1 - p)²; the
- * chain rule's products and sums) is computed inside the next one's loop: its value stays in a
+ * An instruction of arithmetic, negation, relu or weighting whose value only the next such one
+ * reads ((1 - p)² then y·(1 - p)²; the chain rule's products and sums; a softplus's relu(-z)
+ * then + log1p) is computed inside the next one's loop: its value stays in a
  * CPU register instead of going through a block register and back, one pass over the block
  * instead of two. The same operations in the same order, so the same bits: no multiply and add
  * contracted into one FMA across the two (contraction is off in pair()). */
@@ -265,11 +266,10 @@ static int dead_after_next(const xe_fused_program *p, int32_t s, int32_t r) {
 
 /* The program's passes: instruction s and s + 1 as one pair where a pair can run both (pair_op:
  * arithmetic, negation, relu, weighting) and s writes a block register that s + 1 reads once
- * and nothing reads after; into passes
- * (instruction_count of them at most); returns how many. *fold is the pass whose values are
- * only summed over every element (the last, into the register summed, which no output is),
- * when it is a pair or one instruction a pair can run (then as a pair with THEN_KEEP): it sums its
- * values instead of writing them; else -1. */
+ * and nothing reads after; into passes (instruction_count of them at most); returns how many.
+ * *fold is the pass whose values are only summed over every element (the last, into the
+ * register summed, which no output is), when it is a pair or one instruction a pair can run
+ * (then as a pair with THEN_KEEP): it sums its values instead of writing them; else -1. */
 static int32_t plan_passes(const xe_fused_program *p, fused_pass *passes, int32_t *fold) {
     int32_t count = 0;
     for (int32_t s = 0; s < p->instruction_count; s++) {

@@ -156,6 +156,14 @@ int xe_bce_logits_lanes_avx2(const double *y, const double *z, int64_t n, double
  * are xe_exp_span_summed's: for a sum that is itself only summed (cce_logits's mean). */
 double xe_exp_shifted_sum(const double *z, double m, double *e, int64_t n, int summed);
 
+/* The vectors of 4 doubles in a chunk of AVX2's two-pass spans (exp_log_avx2.c's STAGED_SPAN4):
+ * 256 elements, their parts in the L1 cache. */
+enum { STAGED_VECTORS = 64 };
+
+/* s_k = xe_exp_shifted_sum(z + k·C, m_k, NULL, C, 1) for the n rows of C classes from z, the
+ * same sums: AVX2's two passes run over several short rows at once. */
+void xe_exp_shifted_sums(const double *z, int64_t C, int64_t n, const double *m, double *s);
+
 /* The widest vector path the CPU has: 2 AVX-512 (F and DQ; exp_log.c), 1 AVX2 with FMA
  * (exp_log_avx2.c, the same operations on the same tables: the same bits), 0 neither (libm);
  * at most what XE_SIMD says ("avx2" or "portable": how the tests run each path on a machine
@@ -167,6 +175,7 @@ void xe_exp_avx2(const double *x, double *y, int64_t n);
 void xe_log1p_avx2(const double *x, double *y, int64_t n);
 void xe_tanh_avx2(const double *x, double *y, int64_t n);
 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int64_t n, int summed);
+void xe_exp_shifted_sums_avx2(const double *z, int64_t C, int64_t n, const double *m, double *s);
 void xe_exp_summed_avx2(const double *x, double *y, int64_t n);
 void xe_log_summed_avx2(const double *x, double *y, int64_t n);
 void xe_log1p_summed_avx2(const double *x, double *y, int64_t n);

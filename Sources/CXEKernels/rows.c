@@ -15,15 +15,37 @@ typedef struct {
 /* The row's maximum, NaN skipped (a NaN row's sums are NaN anyway): four running maxima in one
  * vector, element c into maximum c mod 4 and the last C mod 4 into the first (four scalar ones
  * were compiled into 2-lane loads put together from single elements). */
+/* The larger of two vectors lane by lane, a NaN in v never taken. */
+#define GREATER_OF(m, v)                                                   \
+    do {                                                                   \
+        xe_long4 greater_ = (v) > (m);                                     \
+        (m) = (xe_double4)(((xe_long4)(v) & greater_) | ((xe_long4)(m) & ~greater_)); \
+    } while (0)
+
 XE_CLONES static double row_max(const double *z, int64_t C) {
-    xe_double4 m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    /* Four running maxima of vectors (one alone is a chain of dependent steps as long as the
+     * row), then of their lanes. */
+    xe_double4 m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, n1 = m, n2 = m, n3 = m;
     int64_t c = 0;
+    for (; c + 16 <= C; c += 16) {
+        xe_double4 v0, v1, v2, v3;
+        memcpy(&v0, z + c, sizeof v0);
+        memcpy(&v1, z + c + 4, sizeof v1);
+        memcpy(&v2, z + c + 8, sizeof v2);
+        memcpy(&v3, z + c + 12, sizeof v3);
+        GREATER_OF(m, v0);
+        GREATER_OF(n1, v1);
+        GREATER_OF(n2, v2);
+        GREATER_OF(n3, v3);
+    }
     for (; c + 4 <= C; c += 4) {
         xe_double4 v;
         memcpy(&v, z + c, sizeof v);
-        xe_long4 greater = v > m;
-        m = (xe_double4)(((xe_long4)v & greater) | ((xe_long4)m & ~greater));
+        GREATER_OF(m, v);
     }
+    GREATER_OF(m, n1);
+    GREATER_OF(n2, n3);
+    GREATER_OF(m, n2);
     double m0 = m[0];
     for (; c < C; c++) m0 = z[c] > m0 ? z[c] : m0;
     double m1 = m[1] > m0 ? m[1] : m0, m3 = m[3] > m[2] ? m[3] : m[2];
@@ -93,8 +115,11 @@ static double cce_infinite_row(const rows_ctx *r, int64_t i, double m) {
     return l;
 }
 
-/* Rows taken together: their shifted sums first, then the logs of all of them in one span. */
-enum { ROW_BATCH = 64 };
+/* Rows taken together: their shifted sums first, then the logs of all of them in one span;
+ * without the exponentials kept, ROW_GROUP rows' maxima, then their sums together (the rows
+ * still in the L1 cache; AVX2's two passes over both rows at once), the next rows asked into
+ * the cache while these are summed: cce_logits over 200000 × 100 took 10% less. */
+enum { ROW_BATCH = 64, ROW_GROUP = 2 };
 
 /* For the n ≤ ROW_BATCH rows of C classes from z: each row's maximum into m and, where it is
  * finite, s = Σ_c e^(z_c - m) (the exponentials into e's rows when e is not NULL) and log s;
@@ -102,9 +127,21 @@ enum { ROW_BATCH = 64 };
  * `summed` as xe_exp_shifted_sum's, for cce_logits's mean (its rows' losses not kept). */
 static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e, double *m, double *s, double *log_s,
                                int summed) {
-    for (int64_t k = 0; k < n; k++) {
-        m[k] = row_max(z + k * C, C);
-        s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C, summed);
+    if (summed && !e) {
+        for (int64_t g = 0; g < n; g += ROW_GROUP) {
+            int64_t rows = n - g < ROW_GROUP ? n - g : ROW_GROUP;
+            for (int64_t k = g; k < g + rows; k++) m[k] = row_max(z + k * C, C);
+            /* The next group asked into the cache while this one's exponentials are computed. */
+            const char *next = (const char *)(z + (g + rows) * C), *end = (const char *)(z + n * C);
+            for (const char *q = next; q < next + rows * C * (int64_t)sizeof(double) && q < end; q += 64) __builtin_prefetch(q, 0, 3);
+            xe_exp_shifted_sums(z + g * C, C, rows, m + g, s + g);
+            for (int64_t k = g; k < g + rows; k++) s[k] = isinf(m[k]) ? 1 : s[k];
+        }
+    } else {
+        for (int64_t k = 0; k < n; k++) {
+            m[k] = row_max(z + k * C, C);
+            s[k] = isinf(m[k]) ? 1 : xe_exp_shifted_sum(z + k * C, m[k], e ? e + k * C : NULL, C, summed);
+        }
     }
     xe_log_span(s, log_s, n);
 }

@@ -88,7 +88,22 @@ struct KernelTests {
         }
     }
 
-    @Test(arguments: [(1, 1), (5, 3), (7, 10), (513, 7), (3, 1500), (2001, 100)])
+    /// Rows of 4 classes whose maximum is +inf (the limit rule's), with -inf logits, or that hold
+    /// a NaN, among ordinary ones, in the rows summed in pairs: the sum of the per-row losses.
+    @Test func cceLogitsMeanTakesInfiniteRowsByTheirLimits() {
+        let z: [Double] = [1, .infinity, 0, 2, 0.5, 1, 2, 3, -.infinity, 1, -.infinity, 2, 1, 2, 3, 4, 4, 3, .infinity, 1]
+        let labels: [Double] = [1, 3, 1, 2, 2]
+        let Z = Tensor(shape: [5, 4], storage: z), L = Tensor(vector: labels)
+        let each = FusedKernels.cceLogits(Z, labels: L, y: nil, perSample: true, gradientScale: nil)
+        let alone = FusedKernels.cceLogits(Z, labels: L, y: nil, perSample: false, gradientScale: nil)
+        #expect(each.sum.isFinite && each.sum > 2 && close(alone.sum, each.sum, 1e-14), "\(alone.sum) alone, \(each.sum) from \(each.losses!)")
+        var withNaN = z
+        withNaN[5] = .nan
+        let nanRows = FusedKernels.cceLogits(Tensor(shape: [5, 4], storage: withNaN), labels: L, y: nil, perSample: false, gradientScale: nil)
+        #expect(nanRows.sum.isNaN)
+    }
+
+    @Test(arguments: [(1, 1), (5, 3), (7, 10), (513, 7), (3, 1500), (2001, 100), (7, 4), (9, 256), (5, 260), (33, 8)])
     func cceLogitsAndSoftmaxMatchTheReference(_ rows: Int, _ classes: Int) throws {
         var r = Random(state: UInt64(rows * 1000 + classes))
         let z = (0..<(rows * classes)).map { _ in (r.next() - 0.5) * 20 }
@@ -130,6 +145,11 @@ struct KernelTests {
                 #expect(close(result.losses![i], l, 1e-11), "loss[\(i)]")
             }
             #expect(close(result.sum, sum(result.losses!)))
+            // The mean alone (no loss kept per row: the exponentials only summed, rows taken
+            // in pairs) gives the same sum.
+            let alone = FusedKernels.cceLogits(Z, labels: useLabels ? targets : nil, y: useLabels ? nil : targets, perSample: false,
+                                               gradientScale: nil)
+            #expect(close(alone.sum, result.sum, 1e-13), "\(alone.sum) alone, \(result.sum) with the losses")
         }
     }
 
