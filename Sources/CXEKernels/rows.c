@@ -12,19 +12,18 @@ typedef struct {
     double scale;
 } rows_ctx;
 
-/* The row's maximum, NaN skipped (a NaN row's sums are NaN anyway): four running maxima in one
- * vector, element c into maximum c mod 4 and the last C mod 4 into the first (four scalar ones
- * were compiled into 2-lane loads put together from single elements). */
-/* The larger of two vectors lane by lane, a NaN in v never taken. */
-#define GREATER_OF(m, v)                                                   \
-    do {                                                                   \
-        xe_long4 greater_ = (v) > (m);                                     \
-        (m) = (xe_double4)(((xe_long4)(v) & greater_) | ((xe_long4)(m) & ~greater_)); \
+/* m = the larger of m and v lane by lane, a NaN in v never taken. */
+#define GREATER_OF(m, v)                                                                  \
+    do {                                                                                  \
+        xe_long4 greater_ = (v) > (m);                                                    \
+        (m) = (xe_double4)(((xe_long4)(v) & greater_) | ((xe_long4)(m) & ~greater_));     \
     } while (0)
 
+/* The row's maximum, NaN skipped (a NaN row's sums are NaN anyway): four running maxima of
+ * vectors, 16 elements a step (one alone is a chain of dependent steps as long as the row),
+ * then the lanes of their maximum, the last C mod 4 elements into the first (four scalar
+ * maxima were compiled into 2-lane loads put together from single elements). */
 XE_CLONES static double row_max(const double *z, int64_t C) {
-    /* Four running maxima of vectors (one alone is a chain of dependent steps as long as the
-     * row), then of their lanes. */
     xe_double4 m = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, n1 = m, n2 = m, n3 = m;
     int64_t c = 0;
     for (; c + 16 <= C; c += 16) {
@@ -132,8 +131,9 @@ static void batch_shifted_sums(const double *z, int64_t C, int64_t n, double *e,
             int64_t rows = n - g < ROW_GROUP ? n - g : ROW_GROUP;
             for (int64_t k = g; k < g + rows; k++) m[k] = row_max(z + k * C, C);
             /* The next group asked into the cache while this one's exponentials are computed. */
-            const char *next = (const char *)(z + (g + rows) * C), *end = (const char *)(z + n * C);
-            for (const char *q = next; q < next + rows * C * (int64_t)sizeof(double) && q < end; q += 64) __builtin_prefetch(q, 0, 3);
+            int64_t ahead = n - g - rows < ROW_GROUP ? n - g - rows : ROW_GROUP;
+            const char *next = (const char *)(z + (g + rows) * C);
+            for (int64_t o = 0; o < ahead * C * (int64_t)sizeof(double); o += 64) __builtin_prefetch(next + o, 0, 3);
             xe_exp_shifted_sums(z + g * C, C, rows, m + g, s + g);
             for (int64_t k = g; k < g + rows; k++) s[k] = isinf(m[k]) ? 1 : s[k];
         }
