@@ -172,10 +172,11 @@ XE_AVX2_INLINE v4d scale_normal(v4d y, v4i j) {
 /* x clamped into exp's range, [-746, 710] (NaN kept). */
 XE_AVX2_INLINE v4d exp_clamp(v4d x) { return _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x)); }
 
-/* Whether every lane of e^x (x clamped) is normal, |x| ≤ 707: its exponent added into its bits. */
-XE_AVX2_INLINE int exp_normal(v4d xc) {
-    return _mm256_movemask_pd(_mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ)) == 15;
-}
+/* The lanes of e^x (x clamped) that are normal, |x| ≤ 707: their exponent added into their bits. */
+XE_AVX2_INLINE v4d exp_normal_lanes(v4d xc) { return _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ); }
+
+/* Whether every lane of e^x (x clamped) is normal. */
+XE_AVX2_INLINE int exp_normal(v4d xc) { return _mm256_movemask_pd(exp_normal_lanes(xc)) == 15; }
 
 /* e^x from its reduction where every lane's result is normal. */
 XE_AVX2_INLINE v4d exp_finish(exp_reduced e, const exp_tables *t) {
@@ -218,8 +219,7 @@ XE_AVX2_INLINE exp_reduced exp_reduce_summed(v4d x, int nonpositive, int *normal
     v4d xc = nonpositive ? _mm256_max_pd(splat(-746.0), x) : _mm256_max_pd(splat(-746.0), _mm256_min_pd(splat(710.0), x));
     v4d kd = _mm256_sub_pd(_mm256_fmadd_pd(xc, splat(EXP_16_OVER_LN2 / 8), splat(ROUND_SHIFT)), splat(ROUND_SHIFT));
     v4d r = _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_LO), _mm256_fmadd_pd(kd, splat(8 * EXP_NLN2_HI), xc));
-    v4d fine = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ)
-                           : _mm256_cmp_pd(_mm256_andnot_pd(splat(-0.0), xc), splat(707.0), _CMP_LE_OQ);
+    v4d fine = nonpositive ? _mm256_cmp_pd(xc, splat(-707.0), _CMP_GE_OQ) : exp_normal_lanes(xc);
     *normal = _mm256_movemask_pd(fine) == 15;
     return (exp_reduced){kd, r};
 }
@@ -383,11 +383,11 @@ TABLE_SPAN(xe_tanh_avx2, exp_tables, load_exp_tables, 0.0, TANH4)
 /* ---- Spans in two passes ----
  * A function whose result is one long chain of dependent operations (log4_summed: integer
  * steps, a division, a polynomial; some 60 cycles) runs at the pace of the chains the core
- * keeps in flight, not of its units: Zen 3 holds two or three of log4_summed's (22 cycles a
+ * keeps in flight, not of its units: Zen 3 holds two or three of log4_summed's (17.4 cycles a
  * vector in the cache, a chain of 32 dependent FMAs 28 where 16 would do). Split in two passes
  * over a chunk in the cache, the first storing what the reduction leaves (its parts), the second
- * finishing from it, each chain is half as long, and the log takes 14 cycles a vector: the
- * same operations on the same values, so the same bits. A vector the first pass cannot reduce
+ * finishing from it, each chain is half as long, and the log takes 11.7 cycles a vector (AMD
+ * EPYC, an in-process harness): the same operations on the same values, so the same bits. A vector the first pass cannot reduce
  * (a lane out of the fast path's range) is computed whole there, kept aside, and written
  * after the second pass; the last n mod 4 elements go through SPAN4. y may be x. */
 
@@ -533,9 +533,39 @@ XE_AVX2 void xe_log1p_unit_summed_avx2(const double *x, double *y, int64_t n) {
     STAGED_SPAN4(x, y, n, 0.0, log1p_unit_parts, log1p_unit_stage, log1p_unit_finish, log1p_unit4);
 }
 
+/* The first pass of a summed shifted sum (STAGED_SPAN4's): the count vectors of z - m from z
+ * reduced into parts[at], parts[at + 1], ...; returns the bits (at + v) of those whose results
+ * are not all normal. */
+XE_AVX2_INLINE uint64_t shifted_reduce(const double *z, double m, int64_t count, exp_reduced *parts, int64_t at) {
+    v4d shift = splat(m);
+    uint64_t slow = 0;
+    for (int64_t v = 0; v < count; v++) {
+        int normal;
+        parts[at + v] = exp_reduce_summed(_mm256_sub_pd(_mm256_loadu_pd(z + 4 * v), shift), 1, &normal);
+        if (__builtin_expect(!normal, 0)) slow |= 1ULL << (at + v);
+    }
+    return slow;
+}
+
+/* Its second pass: sums plus the exponentials of parts[from..to), added in order (a caller that
+ * knows `slow` is 0 passes the constant: the test per vector then goes). */
+XE_AVX2_INLINE v4d shifted_add(const exp_reduced *parts, int64_t from, int64_t to, uint64_t slow, v4d sums) {
+    for (int64_t v = from; v < to; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], !(slow >> v & 1)));
+    return sums;
+}
+
+/* The four running sums' total with the last k < 4 terms added one by one into the first:
+ * (s0 + last...) + s1 + (s2 + s3), sum_block's order. */
+XE_AVX2_INLINE double shifted_total(v4d sums, const double *last, int64_t k) {
+    double s[4];
+    _mm256_storeu_pd(s, sums);
+    for (int64_t j = 0; j < k; j++) s[0] += last[j];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 /* Σ_i e^(z_i - m), each e^(z_i - m) (exp4's) written into e when it is not NULL, made by
- * exp4_summed when `summed` and not kept; summed in sum_block's order (four running sums, element i into sum i mod 4, the
- * last n mod 4 into the first). */
+ * exp4_summed in two passes when `summed` and not kept; summed in sum_block's order (four
+ * running sums, element i into sum i mod 4, the last n mod 4 into the first). */
 XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int64_t n, int summed) {
     exp_tables t = load_exp_tables();
     v4d shift = splat(m);
@@ -548,31 +578,21 @@ XE_AVX2 double xe_exp_shifted_sum_avx2(const double *z, double m, double *e, int
             sums = _mm256_add_pd(sums, v);
         }
     } else {
-        /* In two passes (STAGED_SPAN4's), the terms added in the same order. */
         exp_reduced parts[STAGED_VECTORS];
         while (i + 4 <= n) {
             int64_t count = (n - i) / 4 < STAGED_VECTORS ? (n - i) / 4 : STAGED_VECTORS;
-            uint64_t whole = 0;
-            for (int64_t v = 0; v < count; v++) {
-                int normal;
-                v4d x = _mm256_sub_pd(_mm256_loadu_pd(z + i + 4 * v), shift);
-                parts[v] = exp_reduce_summed(x, 1, &normal);
-                if (__builtin_expect(!normal, 0)) whole |= 1ULL << v;
-            }
-            for (int64_t v = 0; v < count; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], !(whole >> v & 1)));
+            sums = shifted_add(parts, 0, count, shifted_reduce(z + i, m, count, parts, 0), sums);
             i += 4 * count;
         }
     }
-    double s[4], last[4] = {0, 0, 0, 0};
+    double last[4] = {0, 0, 0, 0};
     if (i < n) {
         v4i k = first_lanes(n - i);
         v4d v = exp4(_mm256_sub_pd(_mm256_maskload_pd(z + i, k), shift), &t);
         if (e) _mm256_maskstore_pd(e + i, k, v);
         _mm256_storeu_pd(last, v);
     }
-    _mm256_storeu_pd(s, sums);
-    for (int64_t j = 0; j < n - i; j++) s[0] += last[j];
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return shifted_total(sums, last, n - i);
 }
 
 /* s_k = Σ_c e^(z_kc - m_k) for the n rows of C classes from z, C a multiple of 4 and at most
@@ -585,25 +605,12 @@ XE_AVX2 void xe_exp_shifted_sums_avx2(const double *z, int64_t C, int64_t n, con
     for (int64_t r0 = 0; r0 < n; r0 += per) {
         int64_t rows = n - r0 < per ? n - r0 : per;
         uint64_t slow = 0;
-        for (int64_t r = 0; r < rows; r++) {
-            const double *row = z + (r0 + r) * C;
-            v4d shift = splat(m[r0 + r]);
-            for (int64_t v = 0; v < vectors; v++) {
-                int normal;
-                parts[r * vectors + v] = exp_reduce_summed(_mm256_sub_pd(_mm256_loadu_pd(row + 4 * v), shift), 1, &normal);
-                if (__builtin_expect(!normal, 0)) slow |= 1ULL << (r * vectors + v);
-            }
-        }
-        for (int64_t r = 0; r < rows; r++) {
-            v4d sums = _mm256_setzero_pd();
-            if (__builtin_expect(slow == 0, 1)) {
-                for (int64_t v = r * vectors; v < (r + 1) * vectors; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], 1));
-            } else {
-                for (int64_t v = r * vectors; v < (r + 1) * vectors; v++) sums = _mm256_add_pd(sums, exp_finish_summed(parts[v], !(slow >> v & 1)));
-            }
-            double t[4];
-            _mm256_storeu_pd(t, sums);
-            s[r0 + r] = (t[0] + t[1]) + (t[2] + t[3]);
+        for (int64_t r = 0; r < rows; r++) slow |= shifted_reduce(z + (r0 + r) * C, m[r0 + r], vectors, parts, r * vectors);
+        v4d zero = _mm256_setzero_pd();
+        if (__builtin_expect(slow == 0, 1)) {
+            for (int64_t r = 0; r < rows; r++) s[r0 + r] = shifted_total(shifted_add(parts, r * vectors, (r + 1) * vectors, 0, zero), NULL, 0);
+        } else {
+            for (int64_t r = 0; r < rows; r++) s[r0 + r] = shifted_total(shifted_add(parts, r * vectors, (r + 1) * vectors, slow, zero), NULL, 0);
         }
     }
 }

@@ -90,7 +90,8 @@ XE_CLONES static void derivative(xe_function f, const double *x, const double *y
 #define OP_SQUARE(x, y) ((x) * (x))
 #define OP_ONE_MINUS(x, y) (1 - (x))
 #define OP_NEG(x, y) (-(x))
-/* These two on vectors only: a pair runs them, also alone (as a pair with THEN_KEEP). */
+/* These two on vectors only, in pairs; alone, relu is xe_unary_span's (RELU4 too) and the
+ * weighting runs as a pair with THEN_KEEP. */
 #define OP_RELU(x, y) RELU4(x)
 #define OP_WEIGHT(x, y) WEIGHT4(x, y)
 /* The second "instruction" of a single instruction whose values are only summed (THEN_KEEP). */
@@ -111,7 +112,7 @@ XE_CLONES static void execute(const xe_fused_instruction *in, double *d, const d
     case XE_OP_DIV: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = OP_DIV(a[i], b[i]); break;
     case XE_OP_POW: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = pow(a[i], b[i]); break;
     case XE_OP_SQUARE: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = OP_SQUARE(a[i], a[i]); break;
-    case XE_OP_NEG: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = -a[i]; break;
+    case XE_OP_NEG: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = OP_NEG(a[i], a[i]); break;
     case XE_OP_ONE_MINUS: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = OP_ONE_MINUS(a[i], a[i]); break;
     case XE_OP_NOT: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == 0 ? 1 : 0; break;
     case XE_OP_EQ: XE_IN_PLACE for (int64_t i = 0; i < m; i++) d[i] = a[i] == b[i] ? 1 : 0; break;

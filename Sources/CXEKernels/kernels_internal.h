@@ -129,7 +129,6 @@ static inline void exp_neg_abs_span(const double *x, double *e, int64_t n, int s
     (summed ? xe_exp_neg_abs_span_summed : xe_exp_neg_abs_span)(x, e, n);
 }
 
-
 /* y_i = log1p x_i = log(1 + x_i) for i < n (y may be x), 1 + x_i taken exactly: within 1 ulp
  * of glibc's log1p; -1 gives -inf, below -1 NaN, ±0 and tiny x kept. Without AVX-512,
  * log1p_kahan's few ulp. */
